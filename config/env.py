@@ -1,0 +1,104 @@
+"""Turn environment variables into Django settings values.
+
+Pure functions, so the mapping from the environment to the configuration is tested without
+re-importing the settings module. The settings module is the only caller.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    word = raw.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"{name}={raw!r} is not a boolean (use 1/0, true/false, yes/no, on/off)")
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def database_config(url: str | None, *, default_sqlite_path: Path) -> dict[str, Any]:
+    """The `default` database: PostgreSQL from a URL, or SQLite tuned for several processes.
+
+    SQLite serves the web server, the Celery worker and the beat scheduler at once in the
+    embedded mode, so it runs in WAL mode (readers never block the writer), waits for a lock
+    instead of failing at once, and opens write transactions with BEGIN IMMEDIATE so two
+    writers queue on the busy timeout rather than deadlock on a lock upgrade.
+    """
+    config: dict[str, Any] = dict(
+        dj_database_url.parse(
+            url or f"sqlite:///{default_sqlite_path}", conn_max_age=0, conn_health_checks=True
+        )
+    )
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["OPTIONS"] = {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # Persistent connections; health checks drop one that the server closed.
+        config["CONN_MAX_AGE"] = 60
+    return config
+
+
+def cache_config(redis_url: str | None) -> dict[str, Any]:
+    if redis_url:
+        return {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": "mutua",
+            }
+        }
+    return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def channel_layers_config(redis_url: str | None) -> dict[str, Any]:
+    if redis_url:
+        return {
+            "default": {
+                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "CONFIG": {"hosts": [redis_url], "prefix": "mutua"},
+            }
+        }
+    return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+def celery_broker_config(redis_url: str | None, *, queue_dir: Path) -> dict[str, Any]:
+    """The Celery broker: Redis when configured, otherwise a folder on disk.
+
+    Kombu's filesystem transport needs no server and is shared by every process on the
+    machine, so `make run` still runs a separate worker and beat scheduler.
+    """
+    if redis_url:
+        return {"url": redis_url, "transport_options": {}}
+    for sub in ("queue", "processed"):
+        (queue_dir / sub).mkdir(parents=True, exist_ok=True)
+    return {
+        "url": "filesystem://",
+        "transport_options": {
+            "data_folder_in": str(queue_dir / "queue"),
+            "data_folder_out": str(queue_dir / "queue"),
+            "processed_folder": str(queue_dir / "processed"),
+            "store_processed": False,
+        },
+    }
