@@ -21,7 +21,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 25_000_000
-ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP"}
+# Pillow reports many phone-camera JPEGs (those with a multi-picture extension) as "MPO";
+# they are JPEG files and decode as such.
+ALLOWED_FORMATS = {"JPEG", "MPO", "PNG", "WEBP"}
 AVATAR_SIZES = {"small": 64, "large": 256}
 
 
@@ -105,3 +107,18 @@ def avatar_thumbnails(upload: UploadedFile) -> dict[str, Thumbnail]:
     """Validate an avatar upload and make its small and large square thumbnails."""
     with image_open_verified(upload) as image:
         return square_thumbnails(image, AVATAR_SIZES)
+
+
+ATTACHMENT_MAX_SIDE = 1600
+
+
+def fitted_copy(image: Image.Image, *, max_side: int) -> tuple[str, ContentFile[bytes]]:
+    """An upright WebP copy no larger than `max_side` on either side, with no metadata."""
+    upright = ImageOps.exif_transpose(image) or image
+    mode = "RGBA" if upright.mode in {"RGBA", "LA", "P", "PA"} else "RGB"
+    copy = upright.convert(mode)
+    copy.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    copy.info = {}
+    buffer = io.BytesIO()
+    copy.save(buffer, format="WEBP", quality=85, method=4)
+    return f"{uuid.uuid4().hex}.webp", ContentFile(buffer.getvalue())

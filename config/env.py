@@ -54,9 +54,8 @@ def database_config(url: str | None, *, default_sqlite_path: Path) -> dict[str, 
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-    elif config["ENGINE"] == "django.db.backends.postgresql":
-        # Persistent connections; health checks drop one that the server closed.
-        config["CONN_MAX_AGE"] = 60
+    # PostgreSQL keeps CONN_MAX_AGE=0: the web server runs under ASGI, where Django's
+    # persistent connections are not safe to use (each request may run on another thread).
     return config
 
 
@@ -91,7 +90,7 @@ def celery_broker_config(redis_url: str | None, *, queue_dir: Path) -> dict[str,
     """
     if redis_url:
         return {"url": redis_url, "transport_options": {}}
-    for sub in ("queue", "processed"):
+    for sub in ("queue", "processed", "control"):
         (queue_dir / sub).mkdir(parents=True, exist_ok=True)
     return {
         "url": "filesystem://",
@@ -99,6 +98,8 @@ def celery_broker_config(redis_url: str | None, *, queue_dir: Path) -> dict[str,
             "data_folder_in": str(queue_dir / "queue"),
             "data_folder_out": str(queue_dir / "queue"),
             "processed_folder": str(queue_dir / "processed"),
+            # Broadcast (remote control) messages; kombu's default is ./control in the cwd.
+            "control_folder": str(queue_dir / "control"),
             "store_processed": False,
         },
     }

@@ -34,24 +34,24 @@ def _media_root(settings: object, tmp_path: Path) -> None:
 
 @pytest.fixture
 def asker(db: None) -> Member:
-    return MemberFactory(username="asker", display_name="Anna Asker")
+    return MemberFactory.create(username="asker", display_name="Anna Asker")
 
 
 @pytest.fixture
 def helper(db: None) -> Member:
-    return MemberFactory(username="helper", display_name="Hugo Helper")
+    return MemberFactory.create(username="helper", display_name="Hugo Helper")
 
 
 @pytest.fixture
 def agent(db: None) -> Member:
-    return MemberFactory(username="agent", is_staff=True, groups=[AGENTS_GROUP])
+    return MemberFactory.create(username="agent", is_staff=True, groups=[AGENTS_GROUP])
 
 
 @pytest.fixture
 def moderator(db: None) -> Member:
-    return MemberFactory(username="moderator", is_staff=True, groups=[MODERATORS_GROUP])
+    return MemberFactory.create(username="moderator", is_staff=True, groups=[MODERATORS_GROUP])
 
 
 @pytest.fixture
 def outsider(db: None) -> Member:
-    return MemberFactory(username="outsider")
+    return MemberFactory.create(username="outsider")
