@@ -76,3 +76,54 @@ class ProfileForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
     )
     remove_avatar = forms.BooleanField(label=_("Remove my avatar"), required=False)
+
+
+BODY_HELP = _(
+    "Markdown works: **bold**, _italic_, lists, `code`, tables and links. "
+    "Mention someone with @username."
+)
+
+
+class ThreadForm(forms.Form):
+    """Ask a question or edit one; the services validate lengths, limits and tags."""
+
+    board = forms.ChoiceField(label=_("Board"))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=150,
+        help_text=_("Say what's wrong in one sentence, as you'd search for it."),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    body = forms.CharField(
+        label=_("Details"),
+        max_length=20000,
+        help_text=BODY_HELP,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    tags = forms.MultipleChoiceField(
+        label=_("Tags"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        boards: list[tuple[str, str]],
+        tags: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        board_field = self.fields["board"]
+        tags_field = self.fields["tags"]
+        assert isinstance(board_field, forms.ChoiceField)  # noqa: S101 - narrows the type
+        assert isinstance(tags_field, forms.MultipleChoiceField)  # noqa: S101
+        board_field.choices = boards
+        tags_field.choices = tags
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your answer"),
+        max_length=20000,
+        help_text=BODY_HELP,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )

@@ -5,15 +5,19 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 MODERATORS_GROUP = "moderators"
 AGENTS_GROUP = "agents"
 
+# ASCII only: usernames are in URLs and @mentions, and look-alike letters from other
+# scripts ("аnna" with a Cyrillic а) must not pass for someone else. Display names are free.
 username_validator = RegexValidator(
-    regex=r"^[\w.-]+\Z",
-    message=_("Use only letters, digits, dots, hyphens and underscores."),
+    regex=r"^[A-Za-z0-9_.-]+\Z",
+    message=_("Use only letters a-z, digits, dots, hyphens and underscores."),
 )
 
 
@@ -67,7 +71,8 @@ class Member(AbstractUser):
 
     @cached_property
     def group_names(self) -> frozenset[str]:
-        return frozenset(self.groups.values_list("name", flat=True))
+        # .all() so a prefetch_related("groups") serves every member of a page at once.
+        return frozenset(group.name for group in self.groups.all())
 
     @property
     def is_moderator(self) -> bool:
@@ -87,3 +92,275 @@ class Member(AbstractUser):
         if MODERATORS_GROUP in self.group_names:
             return str(_("Moderator"))
         return ""
+
+
+class Board(models.Model):
+    """A category of questions, such as "Billing & Top-ups"."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(_("description"), max_length=500, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    # Denormalized by community.services; `manage.py community_recount` checks them.
+    thread_count = models.PositiveIntegerField(default=0, editable=False)
+    answer_count = models.PositiveIntegerField(default=0, editable=False)
+    solved_count = models.PositiveIntegerField(default=0, editable=False)
+    last_activity_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("board")
+        verbose_name_plural = _("boards")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("board-detail", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=40)
+    thread_count = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("tag-detail", kwargs={"slug": self.slug})
+
+
+class ThreadStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    SOLVED = "solved", _("Solved")
+    LOCKED = "locked", _("Locked")
+
+
+class Thread(models.Model):
+    """A question and, through `posts`, its answers."""
+
+    board = models.ForeignKey(Board, on_delete=models.PROTECT, related_name="threads")
+    author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="threads")
+    title = models.CharField(_("title"), max_length=150)
+    body = models.TextField(_("body"), max_length=20000)
+    body_html = models.TextField(editable=False)
+    body_text = models.TextField(editable=False)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="threads")
+    solution = models.OneToOneField(
+        "Post", null=True, blank=True, on_delete=models.SET_NULL, related_name="solution_of"
+    )
+    answer_count = models.PositiveIntegerField(default=0, editable=False)
+    kudos_count = models.PositiveIntegerField(default=0, editable=False)
+    view_count = models.PositiveIntegerField(default=0, editable=False)
+    is_locked = models.BooleanField(_("locked"), default=False)
+    is_escalated = models.BooleanField(_("escalated"), default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_activity_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    first_answer_at = models.DateTimeField(null=True, blank=True, editable=False)
+    solved_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("thread")
+        verbose_name_plural = _("threads")
+        indexes = [
+            models.Index(fields=["board", "-last_activity_at"], name="thread_board_activity"),
+            models.Index(fields=["-last_activity_at"], name="thread_activity"),
+            models.Index(fields=["board", "-created_at"], name="thread_board_created"),
+            models.Index(fields=["author", "-created_at"], name="thread_author_created"),
+            models.Index(fields=["answer_count", "-created_at"], name="thread_unanswered"),
+        ]
+        permissions = [
+            ("edit_any_content", _("Can edit other members' questions and answers")),
+            ("retag_thread", _("Can change the tags of other members' questions")),
+            ("accept_any_solution", _("Can accept solutions in other members' questions")),
+            ("lock_thread", _("Can lock and unlock threads")),
+            ("delete_any_content", _("Can delete other members' questions and answers")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        slug = slugify(self.title)[:80].strip("-") or "thread"
+        return reverse("thread-detail", kwargs={"pk": self.pk, "slug": slug})
+
+    @property
+    def status(self) -> str:
+        if self.is_locked:
+            return ThreadStatus.LOCKED
+        if self.solution_id:
+            return ThreadStatus.SOLVED
+        return ThreadStatus.OPEN
+
+
+class Post(models.Model):
+    """An answer in a thread (the question itself is the thread's body)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="posts")
+    body = models.TextField(_("body"), max_length=20000)
+    body_html = models.TextField(editable=False)
+    body_text = models.TextField(editable=False)
+    kudos_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        indexes = [
+            models.Index(fields=["thread", "created_at"], name="post_thread_created"),
+            models.Index(fields=["author", "-created_at"], name="post_author_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} in {self.thread_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("post-detail", kwargs={"pk": self.pk})
+
+
+class Kudos(models.Model):
+    """One member's thanks for a question or an answer; withdrawing deletes it."""
+
+    giver = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="kudos_given")
+    # The author when the kudos was given, so reports need no join through the content.
+    receiver = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="kudos_received")
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="kudos"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="kudos"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("kudos")
+        verbose_name_plural = _("kudos")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(thread__isnull=False, post__isnull=True)
+                    | models.Q(thread__isnull=True, post__isnull=False)
+                ),
+                name="kudos_on_thread_or_post",
+            ),
+            models.UniqueConstraint(
+                fields=["giver", "thread"],
+                condition=models.Q(thread__isnull=False),
+                name="kudos_once_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["giver", "post"],
+                condition=models.Q(post__isnull=False),
+                name="kudos_once_per_post",
+            ),
+        ]
+        indexes = [models.Index(fields=["receiver", "-created_at"], name="kudos_receiver")]
+
+    def __str__(self) -> str:
+        return f"kudos {self.pk} from {self.giver_id}"
+
+
+class Revision(models.Model):
+    """The state of a question or answer before and after one edit."""
+
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="revisions"
+    )
+    editor = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    title_before = models.CharField(max_length=150, blank=True)
+    title_after = models.CharField(max_length=150, blank=True)
+    body_before = models.TextField(blank=True)
+    body_after = models.TextField(blank=True)
+    tags_before = models.CharField(max_length=300, blank=True)
+    tags_after = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(thread__isnull=False, post__isnull=True)
+                    | models.Q(thread__isnull=True, post__isnull=False)
+                ),
+                name="revision_of_thread_or_post",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"revision {self.pk} by {self.editor_id}"
+
+
+class Subscription(models.Model):
+    """A member following a thread."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="subscriptions")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "thread"], name="subscription_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} follows {self.thread_id}"
+
+
+class Mention(models.Model):
+    """An @username in a question or an answer, recorded once per member and place."""
+
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="mentions")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="mentions")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="mentions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "thread"],
+                condition=models.Q(post__isnull=True),
+                name="mention_once_per_question",
+            ),
+            models.UniqueConstraint(
+                fields=["member", "post"],
+                condition=models.Q(post__isnull=False),
+                name="mention_once_per_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"@{self.member_id} in {self.thread_id}"
+
+
+def attachment_upload_to(instance: Attachment, filename: str) -> str:
+    return f"attachments/{timezone.now():%Y/%m}/{filename}"
+
+
+class Attachment(models.Model):
+    """An image a member uploaded to show in a question or answer."""
+
+    uploader = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="attachments")
+    image = models.ImageField(
+        upload_to=attachment_upload_to, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.image.name or f"attachment {self.pk}"

@@ -1,22 +1,108 @@
+"""HTML pages. Each view turns a request into one service or selector call and a response.
+
+HTMX requests (the `HX-Request` header) get the fragment they swap in; without JavaScript the
+same URLs answer with a redirect or a full page, so every page works without scripts.
+"""
+
 from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import selectors, services
-from community.forms import ProfileForm
-from community.models import Member
+from community import permissions, selectors, services
+from community.errors import Conflict, RateLimited
+from community.forms import AnswerForm, ProfileForm, ThreadForm
+from community.models import Member, Post, Tag, Thread
+from community.services.content import render as render_markdown
+
+THREADS_PER_PAGE = 20
+ANSWERS_PER_PAGE = 30
+SEARCH_PER_PAGE = 20
+BOARD_FILTERS = {"all": None, "unanswered": "unanswered", "solved": "solved", "open": "open"}
+BOARD_SORTS = {"activity": "-last_activity_at", "newest": "-created_at", "kudos": "-kudos_count"}
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+
+
+def public_when_anonymous(view: View) -> View:
+    """Let shared caches keep anonymous pages for a minute; members' pages stay private.
+
+    Anonymous pages carry no CSRF token (the language switcher is exempt), so nothing in
+    them is personal.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200 and not request.user.is_authenticated:
+            patch_cache_control(response, public=True, max_age=60)
+        else:
+            patch_cache_control(response, private=True)
+        patch_vary_headers(response, ("Cookie", "Accept-Language"))
+        return response
+
+    return wrapped  # type: ignore[return-value]
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _paginate(request: HttpRequest, items: Any, per_page: int) -> Page:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _limited(response: HttpResponse, error: RateLimited) -> HttpResponse:
+    response.status_code = 429
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+def _member(request: HttpRequest) -> Member:
+    return request.user  # type: ignore[return-value]
 
 
 @require_GET
+@public_when_anonymous
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "community/home.html")
+    return render(
+        request,
+        "community/home.html",
+        {
+            "boards": selectors.board_list(),
+            "recent": selectors.thread_list()[:10],
+            "unanswered": selectors.thread_list(status="unanswered")[:5],
+        },
+    )
 
 
 @never_cache
@@ -32,17 +118,476 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @require_GET
+@public_when_anonymous
+def board_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "community/board_list.html", {"boards": selectors.board_list()})
+
+
+def _thread_list_page(
+    request: HttpRequest, template: str, context: dict[str, Any], **filters: Any
+) -> HttpResponse:
+    current_filter = request.GET.get("filter", "all")
+    current_sort = request.GET.get("sort", "activity")
+    if current_filter not in BOARD_FILTERS:
+        current_filter = "all"
+    if current_sort not in BOARD_SORTS:
+        current_sort = "activity"
+    threads = selectors.thread_list(
+        status=filters.pop("status", BOARD_FILTERS[current_filter]),
+        ordering=BOARD_SORTS[current_sort],
+        **filters,
+    )
+    context |= {
+        "page": _paginate(request, threads, THREADS_PER_PAGE),
+        "current_filter": current_filter,
+        "current_sort": current_sort,
+        "filters": [("all", _("All")), ("unanswered", _("Unanswered")), ("solved", _("Solved"))],
+        "sorts": [("activity", _("Activity")), ("newest", _("Newest")), ("kudos", _("Most kudos"))],
+    }
+    return render(request, template, context)
+
+
+@require_GET
+@public_when_anonymous
+def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    board = selectors.board_get(slug=slug)
+    return _thread_list_page(request, "community/board_detail.html", {"board": board}, board=board)
+
+
+@require_GET
+@public_when_anonymous
+def unanswered(request: HttpRequest) -> HttpResponse:
+    return _thread_list_page(request, "community/unanswered.html", {}, status="unanswered")
+
+
+@require_GET
+@public_when_anonymous
+def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    tag = selectors.tag_get(slug=slug)
+    return _thread_list_page(request, "community/tag_detail.html", {"tag": tag}, tag=tag)
+
+
+@require_GET
+@public_when_anonymous
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()[:200]
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    results = []
+    if query:
+        results = selectors.search(
+            query=query, limit=SEARCH_PER_PAGE + 1, offset=(page_number - 1) * SEARCH_PER_PAGE
+        )
+    return render(
+        request,
+        "community/search.html",
+        {
+            "query": query,
+            "results": results[:SEARCH_PER_PAGE],
+            "page_number": page_number,
+            "has_next": len(results) > SEARCH_PER_PAGE,
+        },
+    )
+
+
+def _board_choices() -> list[tuple[str, str]]:
+    return [(b.slug, b.name) for b in selectors.board_list()]
+
+
+def _tag_choices() -> list[tuple[str, str]]:
+    return [(t.slug, t.name) for t in Tag.objects.all()]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_ask(request: HttpRequest) -> HttpResponse:
+    status = 200
+    retry_after = None
+    form = ThreadForm(
+        request.POST or None,
+        boards=_board_choices(),
+        tags=_tag_choices(),
+        initial={"board": request.GET.get("board", ""), "title": request.GET.get("title", "")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread = services.thread_create(
+                author=_member(request),
+                board=selectors.board_get_for_input(slug=form.cleaned_data["board"]),
+                title=form.cleaned_data["title"],
+                body=form.cleaned_data["body"],
+                tags=form.cleaned_data["tags"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+            status = 400
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            status, retry_after = 429, error.retry_after
+        else:
+            messages.success(request, _("Your question is posted. We'll let you know of answers."))
+            return redirect(thread)
+    elif request.method == "POST":
+        status = 400
+    response = render(request, "community/thread_ask.html", {"form": form}, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+@require_GET
+def thread_similar(request: HttpRequest) -> HttpResponse:
+    similar = selectors.thread_similar(title=request.GET.get("title", "")[:150])
+    return render(request, "community/_similar.html", {"similar": similar})
+
+
+@login_required
+@require_POST
+def markdown_preview(request: HttpRequest) -> HttpResponse:
+    rendered = render_markdown(request.POST.get("body", "")[:20000])
+    return render(request, "community/_preview.html", {"html": rendered.html})
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest) -> JsonResponse:
+    upload = request.FILES.get("image")
+    if upload is None:
+        return JsonResponse({"detail": _("Choose an image to upload.")}, status=400)
+    try:
+        attachment = services.attachment_create(uploader=_member(request), upload=upload)
+    except ValidationError as error:
+        return JsonResponse({"detail": " ".join(error.messages)}, status=400)
+    alt = (upload.name or "image").rsplit(".", 1)[0][:80] or "image"
+    url = attachment.image.url
+    return JsonResponse({"url": url, "markdown": f"![{alt}]({url})"}, status=201)
+
+
+@require_GET
+def thread_redirect(request: HttpRequest, pk: int) -> HttpResponseBase:
+    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    return redirect(thread, permanent=True)
+
+
+def _viewer_key(request: HttpRequest) -> str:
+    if request.user.is_authenticated:
+        return f"m{request.user.pk}"
+    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.META.get('HTTP_USER_AGENT', '')}"
+    return "a" + hashlib.sha256(raw.encode()).hexdigest()[:24]
+
+
+def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[str, Any]:
+    viewer = request.user
+    page = _paginate(request, selectors.thread_answers(thread=thread), ANSWERS_PER_PAGE)
+    posts = list(page.object_list)
+    return {
+        "thread": thread,
+        "page": page,
+        "posts": posts,
+        "given": selectors.viewer_kudos(viewer=viewer, thread=thread, posts=posts),
+        "follows": selectors.viewer_follows(viewer=viewer, thread=thread),
+        "can_edit": permissions.can_edit_thread(viewer, thread),
+        "can_delete": permissions.can_delete_thread(viewer, thread),
+        "can_accept": permissions.can_accept_solution(viewer, thread),
+        "can_lock": permissions.can_lock_thread(viewer),
+        "answer_form": extra.pop("answer_form", None) or AnswerForm(),
+        **extra,
+    }
+
+
+@require_GET
+@public_when_anonymous
+def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponseBase:
+    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    canonical = thread.get_absolute_url()
+    if request.path != canonical:
+        query = request.GET.urlencode()
+        return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
+    services.thread_view_record(thread=thread, viewer_key=_viewer_key(request))
+    return render(request, "community/thread_detail.html", _thread_context(request, thread))
+
+
+@login_required
+@require_POST
+def post_create(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    form = AnswerForm(request.POST)
+    status, error_limit = 400, None
+    if form.is_valid():
+        try:
+            post = services.post_create(
+                author=_member(request), thread=thread, body=form.cleaned_data["body"]
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except Conflict as error:
+            form.add_error(None, error.message)
+            status = 409
+        except RateLimited as error:
+            form.add_error(None, error.message)
+            status, error_limit = 429, error
+        else:
+            if _htmx(request):
+                post = selectors.thread_answers(thread=thread).get(pk=post.pk)
+                return render(
+                    request,
+                    "community/_answer_created.html",
+                    {"thread": thread, "post": post, "answer_form": AnswerForm(), "given": {}},
+                )
+            return redirect(post)
+    if _htmx(request):
+        response = render(
+            request, "community/_answer_form.html", {"thread": thread, "answer_form": form}
+        )
+        response.status_code = status
+    else:
+        response = render(
+            request,
+            "community/thread_detail.html",
+            _thread_context(request, thread, answer_form=form),
+            status=status,
+        )
+    return _limited(response, error_limit) if error_limit else response
+
+
+def _kudos_toggle(
+    request: HttpRequest, *, thread: Thread | None, post: Post | None
+) -> HttpResponse:
+    member = _member(request)
+    target: Thread | Post = thread or post  # type: ignore[assignment]
+    if request.POST.get("action") == "withdraw":
+        services.kudos_withdraw(giver=member, thread=thread, post=post)
+        given = False
+    else:
+        services.kudos_give(giver=member, thread=thread, post=post)
+        given = True
+    target.refresh_from_db(fields=["kudos_count"])
+    if _htmx(request):
+        return render(
+            request,
+            "community/_kudos_button.html",
+            {"target": target, "kind": "thread" if thread else "post", "given": given},
+        )
+    return redirect(target)
+
+
+@login_required
+@require_POST
+def thread_kudos(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    return _kudos_toggle(request, thread=thread, post=None)
+
+
+@login_required
+@require_POST
+def post_kudos(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get_for_viewer(post_id=pk, viewer=request.user)
+    return _kudos_toggle(request, thread=None, post=post)
+
+
+@login_required
+@require_POST
+def solution(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.solution_withdraw(thread=thread, actor=_member(request))
+            messages.success(request, _("The solution mark is withdrawn; the question is open."))
+        else:
+            try:
+                post_id = int(request.POST.get("post", ""))
+            except ValueError:
+                raise ValidationError(_("Choose the answer that solved it.")) from None
+            post = selectors.post_get_for_viewer(post_id=post_id, viewer=request.user)
+            services.solution_accept(thread=thread, post=post, actor=_member(request))
+            messages.success(request, _("Marked as the solution. Thank you for closing the loop!"))
+    except (ValidationError, Conflict) as error:
+        text = error.message if isinstance(error, Conflict) else " ".join(error.messages)
+        messages.error(request, text)
+    return redirect(thread)
+
+
+@login_required
+@require_POST
+def thread_follow(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    member = _member(request)
+    if request.POST.get("action") == "unfollow":
+        services.subscription_delete(member=member, thread=thread)
+        follows = False
+    else:
+        services.subscription_create(member=member, thread=thread)
+        follows = True
+    if _htmx(request):
+        return render(
+            request, "community/_follow_button.html", {"thread": thread, "follows": follows}
+        )
+    return redirect(thread)
+
+
+@login_required
+@require_POST
+def thread_lock(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    locked = request.POST.get("action") != "unlock"
+    services.thread_lock(thread=thread, actor=_member(request), locked=locked)
+    messages.success(request, _("The thread is locked.") if locked else _("The thread is open."))
+    return redirect(thread)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    member = _member(request)
+    can_edit = permissions.can_edit_thread(member, thread)
+    can_retag = permissions.can_retag_thread(member, thread)
+    if not (can_edit or can_retag):
+        raise PermissionDenied(_("You can't edit this question."))
+    form = ThreadForm(
+        request.POST or None,
+        boards=[(thread.board.slug, thread.board.name)],
+        tags=_tag_choices(),
+        initial={
+            "board": thread.board.slug,
+            "title": thread.title,
+            "body": thread.body,
+            "tags": [t.slug for t in thread.tags.all()],
+        },
+    )
+    form.fields["board"].disabled = True
+    if not can_edit:
+        form.fields["title"].disabled = True
+        form.fields["body"].disabled = True
+    if not can_retag:
+        form.fields["tags"].disabled = True
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.thread_update(
+                    thread=thread,
+                    editor=member,
+                    title=form.cleaned_data["title"] if can_edit else None,
+                    body=form.cleaned_data["body"] if can_edit else None,
+                    tags=form.cleaned_data["tags"] if can_retag else None,
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect(thread)
+    return render(
+        request, "community/thread_edit.html", {"form": form, "thread": thread}, status=status
+    )
+
+
+@login_required
+@require_POST
+def thread_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    board = thread.board
+    services.thread_delete(thread=thread, actor=_member(request))
+    messages.success(request, _("The question is deleted."))
+    return redirect(board)
+
+
+@require_GET
+def thread_revisions(request: HttpRequest, pk: int) -> HttpResponse:
+    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    revisions = _paginate(request, selectors.thread_revisions(thread=thread), 20)
+    return render(request, "community/thread_revisions.html", {"thread": thread, "page": revisions})
+
+
+@require_GET
+def post_detail(request: HttpRequest, pk: int) -> HttpResponseRedirect:
+    """An answer's address: its thread, on the page that shows it."""
+    post = selectors.post_get_for_viewer(post_id=pk, viewer=request.user)
+    ids = list(selectors.thread_answers(thread=post.thread).values_list("pk", flat=True))
+    page = ids.index(post.pk) // ANSWERS_PER_PAGE + 1
+    url = post.thread.get_absolute_url()
+    return redirect(f"{url}?page={page}#post-{post.pk}" if page > 1 else f"{url}#post-{post.pk}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get_for_viewer(post_id=pk, viewer=request.user)
+    if not permissions.can_edit_post(request.user, post):
+        raise PermissionDenied(_("You can't edit this answer."))
+    form = AnswerForm(request.POST or None, initial={"body": post.body})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.post_update(
+                    post=post, editor=_member(request), body=form.cleaned_data["body"]
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Your changes are saved."))
+                return redirect(post)
+    return render(request, "community/post_edit.html", {"form": form, "post": post}, status=status)
+
+
+@login_required
+@require_POST
+def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    post = selectors.post_get_for_viewer(post_id=pk, viewer=request.user)
+    thread = post.thread
+    services.post_delete(post=post, actor=_member(request))
+    messages.success(request, _("The answer is deleted."))
+    return redirect(thread)
+
+
+MEMBER_TABS = ("questions", "answers", "solutions")
+
+
+@require_GET
+@public_when_anonymous
 def member_detail(request: HttpRequest, username: str) -> HttpResponse:
     member = selectors.member_get_by_username(username=username)
     if member.username != username:
-        return redirect(member, permanent=True)
-    return render(request, "community/member_detail.html", {"member": member})
+        return redirect(
+            reverse("member-detail", kwargs={"username": member.username}), permanent=True
+        )
+    tab = request.GET.get("tab", "questions")
+    if tab not in MEMBER_TABS:
+        tab = "questions"
+    if tab == "answers":
+        items: Any = (
+            Post.objects.filter(author=member).select_related("thread").order_by("-created_at")
+        )
+    elif tab == "solutions":
+        items = selectors.thread_list(ordering="-created_at").filter(solution__author=member)
+    else:
+        items = selectors.thread_list(author=member, ordering="-created_at")
+    return render(
+        request,
+        "community/member_detail.html",
+        {
+            "member": member,
+            "stats": selectors.member_stats(member=member),
+            "tab": tab,
+            "tabs": [
+                ("questions", _("Questions")),
+                ("answers", _("Answers")),
+                ("solutions", _("Solutions")),
+            ],
+            "page": _paginate(request, items, THREADS_PER_PAGE),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    member: Member = request.user  # type: ignore[assignment]
+    member = _member(request)
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():

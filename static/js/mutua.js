@@ -1,6 +1,19 @@
 // Small progressive enhancements; every page works without them.
 (function () {
   "use strict";
+
+  // Let HTMX swap the pages' clear error responses (form errors 400, a locked thread 409,
+  // rate limits 429) into place instead of ignoring them.
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!window.htmx) return;
+    window.htmx.config.responseHandling = [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "(400|409|429)", swap: true, error: false },
+      { code: "[45]..", swap: false, error: true },
+    ];
+  });
+
   // Close an open account menu when the user clicks elsewhere or presses Escape.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {
@@ -13,5 +26,35 @@
       menu.removeAttribute("open");
       menu.querySelector("summary").focus();
     });
+  });
+
+  // Forms with data-confirm ask before they submit (deleting, for instance).
+  document.addEventListener("submit", function (event) {
+    var message = event.target.getAttribute && event.target.getAttribute("data-confirm");
+    if (message && !window.confirm(message)) event.preventDefault();
+  }, true);
+
+  // Image upload into a Markdown textarea: upload, then insert ![name](url) at the cursor.
+  document.addEventListener("change", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-upload-to]") || !input.files.length) return;
+    var textarea = document.getElementById(input.getAttribute("data-insert-into"));
+    var body = new FormData();
+    body.append("image", input.files[0]);
+    var token = document.querySelector("input[name=csrfmiddlewaretoken]");
+    fetch(input.getAttribute("data-upload-to"), {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: token ? { "X-CSRFToken": token.value } : {},
+    })
+      .then(function (response) { return response.json().then(function (data) { return [response.ok, data]; }); })
+      .then(function (result) {
+        if (!result[0]) { window.alert(result[1].detail); return; }
+        var at = textarea.selectionStart || textarea.value.length;
+        textarea.value = textarea.value.slice(0, at) + "\n" + result[1].markdown + "\n" + textarea.value.slice(at);
+        textarea.dispatchEvent(new Event("input", { bubbles: true }));
+      })
+      .finally(function () { input.value = ""; });
   });
 })();

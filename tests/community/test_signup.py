@@ -336,3 +336,20 @@ def test_a_bad_avatar_with_an_otherwise_good_sign_up_still_creates_nothing(
     assert Member.objects.filter(username="newbie").exists()
     assert len(mailoutbox) == 1
 
+
+def test_a_username_with_look_alike_letters_from_another_script_is_refused(
+    client: Client, asker: Member
+) -> None:
+    # "аsker" starts with a Cyrillic а: it would pass for @asker in a thread.
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "username": "\u0430sker",
+            "email": "lookalike@example.com",
+            "password1": "a-long-unusual-passphrase",
+            "password2": "a-long-unusual-passphrase",
+        },
+    )
+    assert response.status_code == 200
+    assert "username" in response.context["form"].errors
+    assert not Member.objects.filter(email="lookalike@example.com").exists()

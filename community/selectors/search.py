@@ -1,0 +1,234 @@
+"""Finding questions and answers: full-text search and "similar questions" for the ask form.
+
+On PostgreSQL the search reads the stored, GIN-indexed tsvector columns that migration 0004
+adds (title weighted over body) and ranks with ts_rank; on SQLite it falls back to matching
+every word, which still finds things on a laptop. Either way solved threads rank higher, and
+snippets mark the hits with <mark> around text that is HTML-escaped first.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
+from django.db import connection
+from django.db.models import Case, FloatField, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
+
+from community.models import Post, Thread
+
+SEARCH_CONFIG = "english"
+SOLVED_BOOST = 1.5
+MAX_WORDS = 8
+SNIPPET_CHARS = 180
+# Private-use characters stand in for <mark> while the text is escaped.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_WORD = re.compile(r"\w+", re.UNICODE)
+_STOPWORD_TEXT = """
+a an and are as at be but by can do does for from has have how i if in is it its my no not of
+on or so that the their there this to was what when where which who why will with you your
+il lo la le gli un una di da con su per tra fra che non come cosa
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    type: str  # "thread" or "post"
+    id: int
+    thread_id: int
+    title: str
+    snippet: str  # safe HTML: escaped text with <mark> around hits
+    status: str
+    url: str
+    score: float
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS][:MAX_WORDS]
+
+
+def _on_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _marked(text: str) -> str:
+    return html.escape(text).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+
+
+def _python_snippet(text: str, words: list[str]) -> str:
+    """A window of `text` around the first hit, escaped, with every hit marked."""
+    lowered = text.lower()
+    first = min((i for i in (lowered.find(w) for w in words) if i >= 0), default=0)
+    start = max(0, first - SNIPPET_CHARS // 3)
+    window = text[start : start + SNIPPET_CHARS]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + SNIPPET_CHARS < len(text) else ""
+    escaped = html.escape(window)
+    if words:
+        pattern = re.compile("|".join(re.escape(html.escape(w)) for w in words), re.IGNORECASE)
+        escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+    return f"{prefix}{escaped}{suffix}"
+
+
+def _solved_boost(solved: Q) -> Case:
+    return Case(
+        When(solved, then=Value(SOLVED_BOOST)), default=Value(1.0), output_field=FloatField()
+    )
+
+
+def search(*, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
+    """Questions and answers matching `query`, best first."""
+    words = _words(query)
+    if not words:
+        return []
+    fetch = offset + limit
+    hits = _search_postgres(query, fetch) if _on_postgres() else _search_fallback(words, fetch)
+    hits.sort(key=lambda h: (-h.score, -h.id))
+    return hits[offset:fetch]
+
+
+def _headline(tsquery: SearchQuery) -> SearchHeadline:
+    return SearchHeadline(
+        "body_text",
+        tsquery,
+        config=SEARCH_CONFIG,
+        start_sel=_OPEN,
+        stop_sel=_CLOSE,
+        max_words=35,
+        min_words=15,
+    )
+
+
+def _search_postgres(query: str, fetch: int) -> list[SearchHit]:
+    tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+    thread_vector = RawSQL("community_thread.search_vector", [], output_field=SearchVectorField())
+    threads: QuerySet[Thread] = (
+        Thread.objects.annotate(vector=thread_vector)
+        .filter(vector=tsquery)
+        .annotate(
+            score=SearchRank(thread_vector, tsquery) * _solved_boost(Q(solution__isnull=False)),
+            snippet=_headline(tsquery),
+        )
+        .order_by("-score", "-pk")[:fetch]
+    )
+    post_vector = RawSQL("community_post.search_vector", [], output_field=SearchVectorField())
+    posts: QuerySet[Post] = (
+        Post.objects.select_related("thread")
+        .annotate(vector=post_vector)
+        .filter(vector=tsquery)
+        .annotate(
+            score=SearchRank(post_vector, tsquery) * _solved_boost(Q(solution_of__isnull=False)),
+            snippet=_headline(tsquery),
+        )
+        .order_by("-score", "-pk")[:fetch]
+    )
+    hits = [
+        _thread_hit(t, _marked(getattr(t, "snippet", "")), getattr(t, "score", 0.0))
+        for t in threads
+    ]
+    hits += [
+        _post_hit(p, _marked(getattr(p, "snippet", "")), getattr(p, "score", 0.0)) for p in posts
+    ]
+    return hits
+
+
+def _search_fallback(words: list[str], fetch: int) -> list[SearchHit]:
+    thread_filter = Q()
+    post_filter = Q()
+    for word in words:
+        thread_filter &= Q(title__icontains=word) | Q(body_text__icontains=word)
+        post_filter &= Q(body_text__icontains=word)
+    hits = []
+    for thread in Thread.objects.filter(thread_filter).order_by("-last_activity_at")[:200]:
+        title = thread.title.lower()
+        score = sum(2.0 if w in title else 1.0 for w in words) / (2 * len(words))
+        score *= SOLVED_BOOST if thread.solution_id else 1.0
+        hits.append(_thread_hit(thread, _python_snippet(thread.body_text, words), score))
+    solution_ids = set(Thread.objects.exclude(solution=None).values_list("solution_id", flat=True))
+    for post in Post.objects.filter(post_filter).select_related("thread").order_by("-pk")[:200]:
+        score = 0.4 * (SOLVED_BOOST if post.pk in solution_ids else 1.0)
+        hits.append(_post_hit(post, _python_snippet(post.body_text, words), score))
+    hits.sort(key=lambda h: (-h.score, -h.id))
+    return hits[:fetch]
+
+
+def _thread_hit(thread: Thread, snippet: str, score: float) -> SearchHit:
+    return SearchHit(
+        type="thread",
+        id=thread.pk,
+        thread_id=thread.pk,
+        title=thread.title,
+        snippet=snippet,
+        status=thread.status,
+        url=thread.get_absolute_url(),
+        score=round(float(score), 4),
+    )
+
+
+def _post_hit(post: Post, snippet: str, score: float) -> SearchHit:
+    return SearchHit(
+        type="post",
+        id=post.pk,
+        thread_id=post.thread_id,
+        title=post.thread.title,
+        snippet=snippet,
+        status=post.thread.status,
+        url=post.get_absolute_url(),
+        score=round(float(score), 4),
+    )
+
+
+@dataclass(frozen=True)
+class SimilarThread:
+    id: int
+    title: str
+    status: str
+    url: str
+    score: float
+
+
+def thread_similar(*, title: str, limit: int = 5) -> list[SimilarThread]:
+    """Questions whose titles share words with `title`, best first, for the ask form."""
+    words = [w for w in _words(title) if len(w) >= 3]
+    if not words:
+        return []
+    if _on_postgres():
+        tsquery = SearchQuery(words[0], config=SEARCH_CONFIG)
+        for word in words[1:]:
+            tsquery = tsquery | SearchQuery(word, config=SEARCH_CONFIG)
+        vector = RawSQL("community_thread.search_vector", [], output_field=SearchVectorField())
+        rows = list(
+            Thread.objects.annotate(vector=vector)
+            .filter(vector=tsquery)
+            .annotate(score=SearchRank(vector, tsquery) * _solved_boost(Q(solution__isnull=False)))
+            .order_by("-score", "-pk")[:limit]
+        )
+        scored: list[tuple[Thread, float]] = [(t, float(t.score)) for t in rows]
+    else:
+        title_filter = Q()
+        for word in words:
+            title_filter |= Q(title__icontains=word)
+        scored = []
+        for thread in Thread.objects.filter(title_filter).order_by("-last_activity_at")[:200]:
+            lowered = thread.title.lower()
+            score = sum(1 for w in words if w in lowered) / len(words)
+            scored.append((thread, score * (SOLVED_BOOST if thread.solution_id else 1.0)))
+        scored.sort(key=lambda pair: (-pair[1], -pair[0].pk))
+        scored = scored[:limit]
+    return [
+        SimilarThread(
+            id=t.pk, title=t.title, status=t.status, url=t.get_absolute_url(), score=round(s, 4)
+        )
+        for t, s in scored
+    ]
+
+
+__all__ = ["SearchHit", "SimilarThread", "search", "thread_similar"]

@@ -1,0 +1,152 @@
+"""Reads of boards, threads and answers, shaped for pages and the API."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from community.models import Board, Kudos, Member, Post, Revision, Subscription, Tag, Thread
+from community.permissions import Viewer
+
+THREAD_ORDERINGS = {
+    "-last_activity_at": ("-last_activity_at", "-pk"),
+    "-created_at": ("-created_at", "-pk"),
+    "-kudos_count": ("-kudos_count", "-last_activity_at", "-pk"),
+}
+THREAD_STATUSES = ("open", "solved", "unanswered", "locked")
+
+_authors = Prefetch("author__groups")
+
+
+def board_list() -> QuerySet[Board]:
+    return Board.objects.all()
+
+
+def board_get(*, slug: str) -> Board:
+    board = Board.objects.filter(slug=slug).first()
+    if board is None:
+        raise Http404(_("No such board."))
+    return board
+
+
+def board_get_for_input(*, slug: str) -> Board:
+    """The board a member chose in a form or API call; a clear 400 if it doesn't exist."""
+    board = Board.objects.filter(slug=slug).first()
+    if board is None:
+        raise ValidationError({"board": _("There is no board called “%(slug)s”.") % {"slug": slug}})
+    return board
+
+
+def tag_get(*, slug: str) -> Tag:
+    tag = Tag.objects.filter(slug=slug).first()
+    if tag is None:
+        raise Http404(_("No such tag."))
+    return tag
+
+
+def thread_list(
+    *,
+    board: Board | None = None,
+    status: str | None = None,
+    tag: Tag | None = None,
+    author: Member | None = None,
+    ordering: str = "-last_activity_at",
+) -> QuerySet[Thread]:
+    """Threads for a list page or the API: a fixed number of queries whatever the page size."""
+    qs = Thread.objects.select_related("board", "author").prefetch_related("tags", _authors)
+    if board is not None:
+        qs = qs.filter(board=board)
+    if tag is not None:
+        qs = qs.filter(tags=tag)
+    if author is not None:
+        qs = qs.filter(author=author)
+    if status == "open":
+        qs = qs.filter(solution__isnull=True, is_locked=False)
+    elif status == "solved":
+        qs = qs.filter(solution__isnull=False)
+    elif status == "unanswered":
+        qs = qs.filter(answer_count=0, is_locked=False)
+    elif status == "locked":
+        qs = qs.filter(is_locked=True)
+    return qs.order_by(*THREAD_ORDERINGS.get(ordering, THREAD_ORDERINGS["-last_activity_at"]))
+
+
+def thread_get_for_viewer(*, thread_id: int, viewer: Viewer) -> Thread:
+    """The thread if the viewer may see it, else 404. Every thread is public today;
+    moderation (hidden threads) narrows this in one place."""
+    thread = (
+        Thread.objects.select_related("board", "author", "solution")
+        .prefetch_related("tags", _authors)
+        .filter(pk=thread_id)
+        .first()
+    )
+    if thread is None:
+        raise Http404(_("No such thread."))
+    return thread
+
+
+def post_get_for_viewer(*, post_id: int, viewer: Viewer) -> Post:
+    post = Post.objects.select_related("thread", "author").filter(pk=post_id).first()
+    if post is None:
+        raise Http404(_("No such answer."))
+    thread_get_for_viewer(thread_id=post.thread_id, viewer=viewer)
+    return post
+
+
+def thread_answers(*, thread: Thread) -> QuerySet[Post]:
+    """The answers, the solution first, then oldest first."""
+    return (
+        Post.objects.filter(thread=thread)
+        .select_related("author")
+        .prefetch_related(_authors)
+        .annotate(
+            solution_first=Case(
+                When(pk=thread.solution_id or 0, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("solution_first", "created_at", "pk")
+    )
+
+
+def viewer_kudos(*, viewer: Viewer, thread: Thread, posts: list[Post]) -> dict[str, set[int]]:
+    """What the viewer has given kudos to on this page: {"threads": {...}, "posts": {...}}."""
+    if not viewer.is_authenticated:
+        return {"threads": set(), "posts": set()}
+    rows = Kudos.objects.filter(giver_id=viewer.pk).filter(
+        thread_id=thread.pk
+    ) | Kudos.objects.filter(giver_id=viewer.pk, post_id__in=[p.pk for p in posts])
+    given: dict[str, set[int]] = {"threads": set(), "posts": set()}
+    for thread_id, post_id in rows.values_list("thread_id", "post_id"):
+        if thread_id:
+            given["threads"].add(thread_id)
+        if post_id:
+            given["posts"].add(post_id)
+    return given
+
+
+def viewer_follows(*, viewer: Viewer, thread: Thread) -> bool:
+    return bool(
+        viewer.is_authenticated
+        and Subscription.objects.filter(member_id=viewer.pk, thread=thread).exists()
+    )
+
+
+def thread_revisions(*, thread: Thread) -> QuerySet[Revision]:
+    """The question's and its answers' edits, newest first."""
+    return (
+        Revision.objects.filter(thread=thread) | Revision.objects.filter(post__thread=thread)
+    ).select_related("editor")
+
+
+def member_stats(*, member: Member) -> dict[str, int]:
+    """Counts for a profile: questions, answers, solutions, kudos received."""
+    return {
+        "questions": Thread.objects.filter(author=member).count(),
+        "answers": Post.objects.filter(author=member).count(),
+        "solutions": Thread.objects.filter(solution__author=member).count(),
+        "kudos_received": Kudos.objects.filter(receiver=member).count(),
+    }

@@ -1,0 +1,41 @@
+"""Every write of the community app, one module per noun; callers use `services.<name>`.
+
+See ../shared/ARCHITECTURE.md, "Where code goes".
+"""
+
+from community.services.attachments import attachment_create
+from community.services.kudos import kudos_give, kudos_withdraw
+from community.services.members import member_profile_update, sessions_clear_expired
+from community.services.posts import post_create, post_delete, post_update
+from community.services.solutions import solution_accept, solution_withdraw
+from community.services.threads import (
+    subscription_create,
+    subscription_delete,
+    thread_create,
+    thread_delete,
+    thread_lock,
+    thread_mark_escalated,
+    thread_update,
+    thread_view_record,
+)
+
+__all__ = [
+    "attachment_create",
+    "kudos_give",
+    "kudos_withdraw",
+    "member_profile_update",
+    "post_create",
+    "post_delete",
+    "post_update",
+    "sessions_clear_expired",
+    "solution_accept",
+    "solution_withdraw",
+    "subscription_create",
+    "subscription_delete",
+    "thread_create",
+    "thread_delete",
+    "thread_lock",
+    "thread_mark_escalated",
+    "thread_update",
+    "thread_view_record",
+]

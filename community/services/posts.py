@@ -1,0 +1,111 @@
+"""Writing answers: post, edit, delete."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community import events, permissions
+from community.errors import Conflict
+from community.models import Board, Member, Post, Revision, Subscription, Thread
+from community.services.content import ANSWER_MIN, clean_body, mentions_record, render
+from community.services.limits import posting_limits_check
+
+
+def post_create(*, author: Member, thread: Thread, body: str) -> Post:
+    """Answer a question. The answerer follows the thread."""
+    if thread.is_locked:
+        raise Conflict(_("This thread is locked: it takes no new answers."))
+    body = clean_body(body, minimum=ANSWER_MIN)
+    posting_limits_check(member=author, kind="post", body=body)
+    rendered = render(body)
+    now = timezone.now()
+    with transaction.atomic():
+        # The row lock orders concurrent answers and re-checks the lock under it.
+        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        if locked.is_locked:
+            raise Conflict(_("This thread is locked: it takes no new answers."))
+        post = Post.objects.create(
+            thread=locked,
+            author=author,
+            body=body,
+            body_html=rendered.html,
+            body_text=rendered.text,
+            created_at=now,
+        )
+        updates = {"answer_count": F("answer_count") + 1, "last_activity_at": now}
+        if author.pk != locked.author_id:
+            # Time to first answer counts the community's answers, not the asker's follow-ups.
+            updates["first_answer_at"] = Coalesce(F("first_answer_at"), now)
+        Thread.objects.filter(pk=locked.pk).update(**updates)
+        Board.objects.filter(pk=locked.board_id).update(
+            answer_count=F("answer_count") + 1, last_activity_at=now
+        )
+        Subscription.objects.get_or_create(member=author, thread=locked)
+        mentions_record(rendered=rendered, thread=locked, post=post, actor=author)
+        events.post_created.send(
+            sender=Post, post_id=post.pk, thread_id=locked.pk, actor_id=author.pk
+        )
+    thread.refresh_from_db(fields=["answer_count", "last_activity_at", "first_answer_at"])
+    return post
+
+
+def post_update(*, post: Post, editor: Member, body: str) -> Post:
+    """Edit an answer, keeping a revision. Nothing changed: no revision."""
+    if not permissions.can_edit_post(editor, post):
+        raise PermissionDenied(_("You can't edit this answer."))
+    body = clean_body(body, minimum=ANSWER_MIN)
+    if body == post.body:
+        return post
+    rendered = render(body)
+    with transaction.atomic():
+        revision = Revision.objects.create(
+            post=post, editor=editor, body_before=post.body, body_after=body
+        )
+        post.body = body
+        post.body_html = rendered.html
+        post.body_text = rendered.text
+        post.edited_at = revision.created_at
+        post.save(update_fields=["body", "body_html", "body_text", "edited_at"])
+        mentions_record(rendered=rendered, thread=post.thread, post=post, actor=editor)
+        events.post_updated.send(
+            sender=Post,
+            post_id=post.pk,
+            thread_id=post.thread_id,
+            actor_id=editor.pk,
+            revision_id=revision.pk,
+        )
+    return post
+
+
+def post_delete(*, post: Post, actor: Member) -> None:
+    """Delete an answer: its author or a moderator. A deleted solution un-solves the thread."""
+    if not permissions.can_delete_post(actor, post):
+        raise PermissionDenied(_("You can't delete this answer."))
+    with transaction.atomic():
+        thread = Thread.objects.select_for_update().get(pk=post.thread_id)
+        was_solution = thread.solution_id == post.pk
+        if was_solution:
+            thread.solution = None
+            thread.solved_at = None
+            thread.save(update_fields=["solution", "solved_at"])
+            events.solution_withdrawn.send(
+                sender=Thread, thread_id=thread.pk, post_id=post.pk, actor_id=actor.pk
+            )
+        Thread.objects.filter(pk=thread.pk).update(answer_count=F("answer_count") - 1)
+        Board.objects.filter(pk=thread.board_id).update(
+            answer_count=F("answer_count") - 1,
+            solved_count=F("solved_count") - (1 if was_solution else 0),
+        )
+        events.post_deleted.send(
+            sender=Post,
+            post_id=post.pk,
+            thread_id=thread.pk,
+            author_id=post.author_id,
+            actor_id=actor.pk,
+        )
+        post.delete()
