@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 
-from community.models import AGENTS_GROUP, MODERATORS_GROUP, Member
+from community import services
+from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Member, Post, Tag, Thread
 
 DEMO_PASSWORD = "mutua-demo"  # noqa: S105 - published on purpose: demo logins only
 
@@ -25,6 +28,10 @@ class DemoMember:
 
 DEMO_MEMBERS = [
     DemoMember("chiara", "Chiara Rossi", "customer", "New here, usually on the Gold plan."),
+    DemoMember("priya", "Priya Shah", "customer", "Commuter, heavy data user."),
+    DemoMember("tom", "Tom Baker", "customer", "Leeds. Mostly here when something breaks."),
+    DemoMember("luca", "Luca Ferrari", "helper", "Network nerd. Ask me about coverage."),
+    DemoMember("sofia", "Sofia Costa", "helper", "Billing questions are my thing."),
     DemoMember("hannah", "Hannah Okafor", "helper", "Phones, eSIMs and roaming. Happy to help!"),
     DemoMember("agnes", "Agnes Moreau", "agent", "Support agent.", group=AGENTS_GROUP),
     DemoMember(
@@ -45,6 +52,8 @@ def demo_member_ensure(spec: DemoMember) -> Member:
                 "email": f"{spec.username}@demo.mutua.localhost",
                 "is_staff": spec.superuser or spec.group is not None,
                 "is_superuser": spec.superuser,
+                # Established members, not brand-new ones held to first-day posting limits.
+                "date_joined": timezone.now() - timedelta(days=200),
             },
         )
         if created:
@@ -58,3 +67,185 @@ def demo_member_ensure(spec: DemoMember) -> Member:
         if spec.group:
             member.groups.add(Group.objects.get(name=spec.group))
     return member
+
+
+DEMO_BOARDS = [
+    ("billing", "Billing & Top-ups", "Bills, payments, top-ups, refunds and plans.", 1),
+    ("network", "Network & Coverage", "Signal, data speeds, outages and Wi-Fi calling.", 2),
+    ("phones", "Phones & Devices", "Setting up and fixing your phone, tablet or watch.", 3),
+    ("sim-esim", "SIM & eSIM", "Ordering, activating and swapping SIMs and eSIMs.", 4),
+    ("roaming", "Roaming & Travel", "Using your phone abroad.", 5),
+]
+DEMO_TAGS = [
+    ("esim", "eSIM"),
+    ("iphone", "iPhone"),
+    ("android", "Android"),
+    ("top-up", "Top-up"),
+    ("refund", "Refund"),
+    ("5g", "5G"),
+    ("wifi-calling", "Wi-Fi calling"),
+    ("eu-roaming", "EU roaming"),
+]
+
+
+@dataclass(frozen=True)
+class DemoAnswer:
+    author: str
+    body: str
+    kudos_from: tuple[str, ...] = ()
+    solution: bool = False
+
+
+@dataclass(frozen=True)
+class DemoThread:
+    board: str
+    author: str
+    title: str
+    body: str
+    tags: tuple[str, ...]
+    hours_ago: int
+    answers: tuple[DemoAnswer, ...] = ()
+    kudos_from: tuple[str, ...] = ()
+
+
+DEMO_THREADS = [
+    DemoThread(
+        "sim-esim",
+        "chiara",
+        "My eSIM won't activate on a new iPhone",
+        "I scanned the QR code from my activation email but the phone says *No Service*. "
+        "I've restarted it twice. What am I missing?",
+        ("esim", "iphone"),
+        50,
+        (
+            DemoAnswer(
+                "hannah",
+                "Check **Settings → Mobile Data → Mobile Data Network** and make sure the APN is "
+                "set. Then toggle Airplane mode on and off. If it still says No Service, the "
+                "eSIM profile may not be fully downloaded: remove it and scan the code again "
+                "on Wi-Fi.",
+                ("chiara", "priya", "tom"),
+                solution=True,
+            ),
+            DemoAnswer(
+                "luca", "Also make sure your iPhone isn't carrier-locked to another network."
+            ),
+        ),
+        ("priya",),
+    ),
+    DemoThread(
+        "billing",
+        "priya",
+        "Charged twice for the same top-up",
+        "I topped up £10 yesterday and my bank shows two payments of £10. The app shows one "
+        "top-up. How do I get the second one back?",
+        ("top-up", "refund"),
+        30,
+        (
+            DemoAnswer(
+                "sofia",
+                "The second payment is usually a *pending authorisation* that drops off within "
+                "3-5 working days. If it's still there after 5 days, press **Ask an agent** on "
+                "this thread so staff can check the payment.",
+                ("priya",),
+                solution=True,
+            ),
+        ),
+    ),
+    DemoThread(
+        "network",
+        "tom",
+        "No 5G in central Leeds since Monday",
+        "My phone used to show 5G around the station and now it's 4G only. Is there work going on?",
+        ("5g",),
+        6,
+        (
+            DemoAnswer(
+                "luca",
+                "Same here near the station. Check the status page; some masts are being "
+                "upgraded this week.",
+                ("tom",),
+            ),
+        ),
+    ),
+    DemoThread(
+        "phones",
+        "chiara",
+        "How do I turn on Wi-Fi calling on Android?",
+        "My flat has terrible signal indoors. I've heard Wi-Fi calling fixes that. Where is the "
+        "setting on a Pixel?",
+        ("android", "wifi-calling"),
+        20,
+        (
+            DemoAnswer(
+                "hannah",
+                "On a Pixel: **Settings → Network & internet → SIMs → Wi-Fi calling**. Turn it on "
+                "and make sure your emergency address is filled in.",
+                ("chiara",),
+                solution=True,
+            ),
+        ),
+    ),
+    DemoThread(
+        "roaming",
+        "priya",
+        "Does my plan include roaming in Spain?",
+        "Going to Barcelona for a week. Will my data work there at no extra cost?",
+        ("eu-roaming",),
+        3,
+    ),
+    DemoThread(
+        "billing",
+        "tom",
+        "Can I change my plan in the middle of the month?",
+        "I'm using much more data than I expected. Can I move to a bigger plan now, or do I "
+        "have to wait for my renewal date?",
+        (),
+        1,
+    ),
+]
+
+
+def demo_content_ensure() -> None:
+    """Boards, tags, and a handful of real-looking questions with answers, kudos and solutions."""
+    for slug, name, description, position in DEMO_BOARDS:
+        Board.objects.get_or_create(
+            slug=slug, defaults={"name": name, "description": description, "position": position}
+        )
+    for slug, name in DEMO_TAGS:
+        Tag.objects.get_or_create(slug=slug, defaults={"name": name})
+    for spec in DEMO_THREADS:
+        if not Thread.objects.filter(title=spec.title).exists():
+            demo_thread_create(spec)
+
+
+def demo_thread_create(spec: DemoThread) -> Thread:
+    members = {m.username: m for m in Member.objects.all()}
+    asked_at = timezone.now() - timedelta(hours=spec.hours_ago)
+    thread = services.thread_create(
+        author=members[spec.author],
+        board=Board.objects.get(slug=spec.board),
+        title=spec.title,
+        body=spec.body,
+        tags=spec.tags,
+        check_limits=False,
+    )
+    for giver in spec.kudos_from:
+        services.kudos_give(giver=members[giver], thread=thread)
+    last = asked_at
+    for position, answer in enumerate(spec.answers, start=1):
+        post = services.post_create(
+            author=members[answer.author], thread=thread, body=answer.body, check_limits=False
+        )
+        last = asked_at + timedelta(minutes=25 * position)
+        Post.objects.filter(pk=post.pk).update(created_at=last)
+        for giver in answer.kudos_from:
+            services.kudos_give(giver=members[giver], post=post)
+        if answer.solution:
+            services.solution_accept(thread=thread, post=post, actor=members[spec.author])
+    # Spread the demo over the past days, as a real community's questions would be.
+    first_answer = asked_at + timedelta(minutes=25) if spec.answers else None
+    Thread.objects.filter(pk=thread.pk).update(
+        created_at=asked_at, last_activity_at=last, first_answer_at=first_answer
+    )
+    return thread

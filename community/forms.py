@@ -63,7 +63,15 @@ class MemberSignupForm(SignupForm):
         )
 
 
-class ProfileForm(forms.Form):
+class PlainLabelForm(forms.Form):
+    """Labels without Django's trailing colon, as the rest of the site writes them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class ProfileForm(PlainLabelForm):
     display_name = forms.CharField(label=_("Display name"), max_length=50, required=False)
     bio = forms.CharField(
         label=_("About you"),
@@ -84,7 +92,7 @@ BODY_HELP = _(
 )
 
 
-class ThreadForm(forms.Form):
+class ThreadForm(PlainLabelForm):
     """Ask a question or edit one; the services validate lengths, limits and tags."""
 
     board = forms.ChoiceField(label=_("Board"))
@@ -120,7 +128,7 @@ class ThreadForm(forms.Form):
         tags_field.choices = tags
 
 
-class AnswerForm(forms.Form):
+class AnswerForm(PlainLabelForm):
     body = forms.CharField(
         label=_("Your answer"),
         max_length=20000,

@@ -305,7 +305,8 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponseBase:
     if request.path != canonical:
         query = request.GET.urlencode()
         return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
-    services.thread_view_record(thread=thread, viewer_key=_viewer_key(request))
+    if services.thread_view_record(thread=thread, viewer_key=_viewer_key(request)):
+        thread.view_count += 1
     return render(request, "community/thread_detail.html", _thread_context(request, thread))
 
 

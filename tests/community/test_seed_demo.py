@@ -18,10 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community import tasks
-from community.demo import DEMO_MEMBERS, DEMO_PASSWORD
-from community.models import AGENTS_GROUP, MODERATORS_GROUP, Member
+from community.demo import DEMO_BOARDS, DEMO_MEMBERS, DEMO_PASSWORD, DEMO_TAGS, DEMO_THREADS
+from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Kudos, Member, Post, Tag, Thread
 
-DEMO_USERNAMES = {"chiara", "hannah", "agnes", "marco", "admin"}
+DEMO_USERNAMES = {"chiara", "priya", "tom", "luca", "sofia", "hannah", "agnes", "marco", "admin"}
 
 
 @pytest.fixture(autouse=True)
@@ -38,17 +38,47 @@ def seed(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def test_the_demo_specs_are_the_five_documented_members() -> None:
+def test_the_demo_specs_are_the_documented_members() -> None:
     assert {spec.username for spec in DEMO_MEMBERS} == DEMO_USERNAMES
 
 
-def test_seeding_twice_leaves_exactly_the_five_demo_members(db: None) -> None:
+def test_seeding_twice_leaves_exactly_the_demo_members_and_content(db: None) -> None:
     seed("--no-progress")
+    counts = [
+        Board.objects.count(),
+        Tag.objects.count(),
+        Thread.objects.count(),
+        Post.objects.count(),
+        Kudos.objects.count(),
+    ]
     seed("--no-progress")
 
     assert set(Member.objects.values_list("username", flat=True)) == DEMO_USERNAMES
-    assert Member.objects.count() == 5
-    assert EmailAddress.objects.count() == 5
+    assert Member.objects.count() == len(DEMO_USERNAMES)
+    assert EmailAddress.objects.count() == len(DEMO_USERNAMES)
+    assert [
+        Board.objects.count(),
+        Tag.objects.count(),
+        Thread.objects.count(),
+        Post.objects.count(),
+        Kudos.objects.count(),
+    ] == counts
+    assert counts == [len(DEMO_BOARDS), len(DEMO_TAGS), len(DEMO_THREADS), 5, 7]
+
+
+def test_the_demo_content_is_consistent_with_its_counters(db: None) -> None:
+    seed("--no-progress")
+
+    for board in Board.objects.all():
+        threads = Thread.objects.filter(board=board)
+        assert board.thread_count == threads.count()
+        assert board.solved_count == threads.exclude(solution=None).count()
+        assert board.answer_count == Post.objects.filter(thread__board=board).count()
+    for thread in Thread.objects.all():
+        assert thread.answer_count == thread.posts.count()
+        assert thread.kudos_count == thread.kudos.count()
+    assert Thread.objects.filter(answer_count=0).exists()  # the unanswered view has something
+    assert Thread.objects.exclude(solution=None).exists()
 
 
 def test_every_demo_member_has_a_verified_primary_email_and_the_demo_password(db: None) -> None:
@@ -80,7 +110,7 @@ def test_the_demo_staff_have_their_roles(db: None) -> None:
     assert members["admin"].is_superuser and members["admin"].is_staff
     assert members["admin"].role_label == "Admin"
 
-    for customer in ("chiara", "hannah"):
+    for customer in ("chiara", "priya", "tom", "luca", "sofia", "hannah"):
         assert not members[customer].is_staff
         assert not members[customer].is_superuser
         assert not members[customer].groups.exists()
@@ -132,7 +162,7 @@ def test_a_demo_member_who_changed_their_password_keeps_it_on_a_second_run(db: N
 def test_seeding_leaves_other_members_alone(asker: Member) -> None:
     seed("--no-progress")
 
-    assert Member.objects.count() == 6
+    assert Member.objects.count() == len(DEMO_USERNAMES) + 1
     asker.refresh_from_db()
     assert asker.display_name == "Anna Asker"
 

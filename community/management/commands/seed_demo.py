@@ -22,6 +22,7 @@ class Command(BaseCommand):
             (f"member {spec.username}", partial(demo.demo_member_ensure, spec))
             for spec in demo.DEMO_MEMBERS
         ]
+        steps.append(("boards and questions", demo.demo_content_ensure))
         with tqdm(
             total=len(steps),
             desc=_("Loading the demo community"),
