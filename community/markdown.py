@@ -135,8 +135,15 @@ def render_markdown(
     known_usernames: Mapping[str, str] = _NO_USERNAMES,
     member_url: Callable[[str], str] | None = None,
     upload_prefix: str = DEFAULT_UPLOAD_PREFIX,
+    allow_links: bool = True,
+    allow_images: bool = True,
 ) -> Rendered:
     """Render member Markdown to sanitized HTML, the mentions it makes and its plain text.
+
+    Without ``allow_links`` links are shown as text (their address in brackets), and without
+    ``allow_images`` images as their alt text: members who haven't earned those privileges
+    can still quote an address, but spammers get no clickable link out of it. Mentions stay
+    links either way.
 
     ``known_usernames`` maps lower-cased username -> canonical username for the members that
     exist; only those mentions become links (to ``member_url(canonical)``). Images are kept only
@@ -146,6 +153,9 @@ def render_markdown(
         "known_usernames": known_usernames,
         "member_url": member_url or default_member_url,
         "upload_prefix": upload_prefix,
+        "allow_links": allow_links,
+        "allow_images": allow_images,
+        "open_links": [],
     }
     tokens = _MD.parse(source, env)
     mentions: dict[str, None] = {}  # an ordered set
@@ -274,9 +284,31 @@ def _render_image(
     """
     token = tokens[idx]
     src = str(token.attrGet("src") or "")
-    if _is_our_upload(src, env.get("upload_prefix", DEFAULT_UPLOAD_PREFIX)):
+    allowed = env.get("allow_images", True)
+    if allowed and _is_our_upload(src, env.get("upload_prefix", DEFAULT_UPLOAD_PREFIX)):
         return self.image(tokens, idx, options, env)
     return html.escape(self.renderInlineAsText(token.children, options, env))
+
+
+def _render_link_open(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    if env.get("allow_links", True):
+        return self.renderToken(tokens, idx, options, env)
+    token = tokens[idx]
+    env["open_links"].append((str(token.attrGet("href") or ""), token.markup))
+    return ""
+
+
+def _render_link_close(
+    self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    if env.get("allow_links", True):
+        return self.renderToken(tokens, idx, options, env)
+    href, markup = env["open_links"].pop()
+    if markup in {"linkify", "autolink"}:
+        return ""  # the text already is the address
+    return f" ({html.escape(href)})"
 
 
 def _build_markdown() -> MarkdownIt:
@@ -287,6 +319,8 @@ def _build_markdown() -> MarkdownIt:
     md.core.ruler.push("demote_headings", _demote_headings_rule)
     md.add_render_rule("mention", _render_mention)
     md.add_render_rule("image", _render_image)
+    md.add_render_rule("link_open", _render_link_open)
+    md.add_render_rule("link_close", _render_link_close)
     return md
 
 

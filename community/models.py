@@ -47,6 +47,10 @@ class Member(AbstractUser):
     bio = models.TextField(_("bio"), max_length=500, blank=True)
     avatar_small = models.ImageField(_("small avatar"), upload_to=avatar_upload_to, blank=True)
     avatar_large = models.ImageField(_("large avatar"), upload_to=avatar_upload_to, blank=True)
+    # The rank earned in the community, shown next to the name everywhere. Gamification
+    # owns ranks and keeps these in step (community.services.member_rank_set).
+    rank_name = models.CharField(_("rank"), max_length=40, blank=True, editable=False)
+    rank_level = models.PositiveSmallIntegerField(_("rank level"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("member")
@@ -136,6 +140,12 @@ class Tag(models.Model):
         return reverse("tag-detail", kwargs={"slug": self.slug})
 
 
+# The actions under /threads/<id>/ that a title's slug must never collide with.
+RESERVED_THREAD_SLUGS = frozenset(
+    {"edit", "delete", "answer", "kudos", "solution", "follow", "lock", "revisions"}
+)
+
+
 class ThreadStatus(models.TextChoices):
     OPEN = "open", _("Open")
     SOLVED = "solved", _("Solved")
@@ -182,6 +192,9 @@ class Thread(models.Model):
             ("accept_any_solution", _("Can accept solutions in other members' questions")),
             ("lock_thread", _("Can lock and unlock threads")),
             ("delete_any_content", _("Can delete other members' questions and answers")),
+            ("post_links", _("Can post links")),
+            ("post_images", _("Can post images")),
+            ("flag_content", _("Can flag questions and answers for moderators")),
         ]
 
     def __str__(self) -> str:
@@ -189,6 +202,8 @@ class Thread(models.Model):
 
     def get_absolute_url(self) -> str:
         slug = slugify(self.title)[:80].strip("-") or "thread"
+        if slug in RESERVED_THREAD_SLUGS:  # "/threads/1/edit/" is the edit page, not a title
+            slug = f"{slug}-thread"
         return reverse("thread-detail", kwargs={"pk": self.pk, "slug": slug})
 
     @property

@@ -13,7 +13,6 @@ urlpatterns = [
     path("preview/", views.markdown_preview, name="markdown-preview"),
     path("attachments/", views.attachment_upload, name="attachment-upload"),
     path("threads/<int:pk>/", views.thread_redirect, name="thread-short"),
-    path("threads/<int:pk>/<slug:slug>/", views.thread_detail, name="thread-detail"),
     path("threads/<int:pk>/edit/", views.thread_edit, name="thread-edit"),
     path("threads/<int:pk>/delete/", views.thread_delete, name="thread-delete"),
     path("threads/<int:pk>/answer/", views.post_create, name="post-create"),
@@ -22,6 +21,8 @@ urlpatterns = [
     path("threads/<int:pk>/follow/", views.thread_follow, name="thread-follow"),
     path("threads/<int:pk>/lock/", views.thread_lock, name="thread-lock"),
     path("threads/<int:pk>/revisions/", views.thread_revisions, name="thread-revisions"),
+    # Last of the threads/<pk>/ routes: its slug would swallow "edit", "answer", "kudos"...
+    path("threads/<int:pk>/<slug:slug>/", views.thread_detail, name="thread-detail"),
     path("posts/<int:pk>/", views.post_detail, name="post-detail"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post-edit"),
     path("posts/<int:pk>/delete/", views.post_delete, name="post-delete"),

@@ -39,23 +39,40 @@ from community.services.content import render as render_markdown
 THREADS_PER_PAGE = 20
 ANSWERS_PER_PAGE = 30
 SEARCH_PER_PAGE = 20
+# Deeper than this nobody reads, and an unbounded ?page= once overflowed PostgreSQL's LIMIT
+# (bigint) into a 500.
+SEARCH_MAX_PAGES = 50
 BOARD_FILTERS = {"all": None, "unanswered": "unanswered", "solved": "solved", "open": "open"}
 BOARD_SORTS = {"activity": "-last_activity_at", "newest": "-created_at", "kudos": "-kudos_count"}
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
+def _personal(request: HttpRequest) -> bool:
+    """Whether the response just rendered holds something meant for this visitor only."""
+    storage = getattr(request, "_messages", None)
+    shown_messages = bool(getattr(storage, "used", False))
+    # get_token() sets this when a template rendered {% csrf_token %}.
+    return shown_messages or bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+
+
 def public_when_anonymous(view: View) -> View:
     """Let shared caches keep anonymous pages for a minute; members' pages stay private.
 
     Anonymous pages carry no CSRF token (the language switcher is exempt), so nothing in
-    them is personal.
+    them is personal, unless this render showed a flash message ("You have signed out.")
+    or asked for a CSRF token: that page is for this visitor only, and a shared cache
+    would show it to everyone for a minute.
     """
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not request.user.is_authenticated:
+        if (
+            response.status_code == 200
+            and not request.user.is_authenticated
+            and not _personal(request)
+        ):
             patch_cache_control(response, public=True, max_age=60)
         else:
             patch_cache_control(response, private=True)
@@ -172,7 +189,7 @@ def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     try:
-        page_number = max(1, int(request.GET.get("page", "1")))
+        page_number = min(max(1, int(request.GET.get("page", "1"))), SEARCH_MAX_PAGES)
     except ValueError:
         page_number = 1
     results = []
@@ -187,7 +204,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "query": query,
             "results": results[:SEARCH_PER_PAGE],
             "page_number": page_number,
-            "has_next": len(results) > SEARCH_PER_PAGE,
+            "has_next": len(results) > SEARCH_PER_PAGE and page_number < SEARCH_MAX_PAGES,
         },
     )
 
@@ -246,13 +263,15 @@ def thread_similar(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def markdown_preview(request: HttpRequest) -> HttpResponse:
-    rendered = render_markdown(request.POST.get("body", "")[:20000])
+    rendered = render_markdown(request.POST.get("body", "")[:20000], author=request.user)
     return render(request, "community/_preview.html", {"html": rendered.html})
 
 
-@login_required
 @require_POST
 def attachment_upload(request: HttpRequest) -> JsonResponse:
+    # Called by fetch() from the editors: answer in JSON, not with a login redirect.
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": _("Sign in to upload images.")}, status=401)
     upload = request.FILES.get("image")
     if upload is None:
         return JsonResponse({"detail": _("Choose an image to upload.")}, status=400)
@@ -265,10 +284,16 @@ def attachment_upload(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"url": url, "markdown": f"![{alt}]({url})"}, status=201)
 
 
+def _with_query(request: HttpRequest, url: str) -> str:
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
+
+
 @require_GET
 def thread_redirect(request: HttpRequest, pk: int) -> HttpResponseBase:
+    # Keep ?page=: a short link to page 3 must still land on page 3.
     thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
-    return redirect(thread, permanent=True)
+    return redirect(_with_query(request, thread.get_absolute_url()), permanent=True)
 
 
 def _viewer_key(request: HttpRequest) -> str:
@@ -303,8 +328,7 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponseBase:
     thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
     canonical = thread.get_absolute_url()
     if request.path != canonical:
-        query = request.GET.urlencode()
-        return redirect(f"{canonical}?{query}" if query else canonical, permanent=True)
+        return redirect(_with_query(request, canonical), permanent=True)
     if services.thread_view_record(thread=thread, viewer_key=_viewer_key(request)):
         thread.view_count += 1
     return render(request, "community/thread_detail.html", _thread_context(request, thread))
@@ -335,7 +359,13 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
                 return render(
                     request,
                     "community/_answer_created.html",
-                    {"thread": thread, "post": post, "answer_form": AnswerForm(), "given": {}},
+                    {
+                        "thread": thread,
+                        "post": post,
+                        "answer_form": AnswerForm(),
+                        "given": {},
+                        "can_accept": permissions.can_accept_solution(request.user, thread),
+                    },
                 )
             return redirect(post)
     if _htmx(request):

@@ -11,6 +11,33 @@ from community import views as community_views
 
 api_v1 = [
     path("auth/token/", community_api.TokenCreateView.as_view(), name="api-token"),
+    # Community (API.md, "Community").
+    path("boards/", community_api.BoardListView.as_view(), name="api-board-list"),
+    path("threads/", community_api.ThreadListView.as_view(), name="api-thread-list"),
+    path("threads/similar/", community_api.ThreadSimilarView.as_view(), name="api-thread-similar"),
+    path("threads/<int:pk>/", community_api.ThreadDetailView.as_view(), name="api-thread-detail"),
+    path(
+        "threads/<int:pk>/posts/",
+        community_api.ThreadPostListView.as_view(),
+        name="api-thread-posts",
+    ),
+    path(
+        "threads/<int:pk>/kudos/", community_api.ThreadKudosView.as_view(), name="api-thread-kudos"
+    ),
+    path(
+        "threads/<int:pk>/solution/",
+        community_api.ThreadSolutionView.as_view(),
+        name="api-thread-solution",
+    ),
+    path(
+        "threads/<int:pk>/subscription/",
+        community_api.ThreadSubscriptionView.as_view(),
+        name="api-thread-subscription",
+    ),
+    path("threads/<int:pk>/lock/", community_api.ThreadLockView.as_view(), name="api-thread-lock"),
+    path("posts/<int:pk>/", community_api.PostDetailView.as_view(), name="api-post-detail"),
+    path("posts/<int:pk>/kudos/", community_api.PostKudosView.as_view(), name="api-post-kudos"),
+    path("search/", community_api.SearchView.as_view(), name="api-search"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

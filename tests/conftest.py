@@ -9,10 +9,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Member
 from config.celery import app as celery_app
@@ -25,6 +27,14 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tasks run in-process; the cross-process broker has its own test (tests/config).
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    # A request in Italian leaves Italian active in the test thread; the next test must not
+    # inherit it.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from community.models import Member
 
@@ -15,5 +16,5 @@ def member_get_by_username(*, username: str) -> Member:
         .first()
     )
     if member is None:
-        raise Http404("No such member.")
+        raise Http404(_("No such member."))
     return member

@@ -19,8 +19,9 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, FloatField, Q, QuerySet, Value, When
+from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Replace
 
 from community.models import Post, Thread
 
@@ -30,6 +31,9 @@ MAX_WORDS = 8
 SNIPPET_CHARS = 180
 # Private-use characters stand in for <mark> while the text is escaped.
 _OPEN, _CLOSE = "\ue000", "\ue001"
+# ...and for "<" and ">" while PostgreSQL cuts the headline: its parser takes "<script>" for
+# a tag and drops it, so the snippet would not show what the member wrote.
+_LT, _GT = "\ue002", "\ue003"
 _WORD = re.compile(r"\w+", re.UNICODE)
 _STOPWORD_TEXT = """
 a an and are as at be but by can do does for from has have how i if in is it its my no not of
@@ -60,7 +64,8 @@ def _on_postgres() -> bool:
 
 
 def _marked(text: str) -> str:
-    return html.escape(text).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    escaped = html.escape(text).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
+    return escaped.replace(_LT, "&lt;").replace(_GT, "&gt;")
 
 
 def _python_snippet(text: str, words: list[str]) -> str:
@@ -71,11 +76,13 @@ def _python_snippet(text: str, words: list[str]) -> str:
     window = text[start : start + SNIPPET_CHARS]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + SNIPPET_CHARS < len(text) else ""
-    escaped = html.escape(window)
+    # Mark the hits in the raw text, then escape: marking the escaped text would find "amp"
+    # inside "&amp;" and break the entity.
+    window = "".join(c for c in window if c not in (_OPEN, _CLOSE, _LT, _GT))
     if words:
-        pattern = re.compile("|".join(re.escape(html.escape(w)) for w in words), re.IGNORECASE)
-        escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
-    return f"{prefix}{escaped}{suffix}"
+        pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+        window = pattern.sub(lambda m: f"{_OPEN}{m.group(0)}{_CLOSE}", window)
+    return f"{prefix}{_marked(window)}{suffix}"
 
 
 def _solved_boost(solved: Q) -> Case:
@@ -96,8 +103,9 @@ def search(*, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
 
 
 def _headline(tsquery: SearchQuery) -> SearchHeadline:
+    text = Replace(Replace(F("body_text"), Value("<"), Value(_LT)), Value(">"), Value(_GT))
     return SearchHeadline(
-        "body_text",
+        text,
         tsquery,
         config=SEARCH_CONFIG,
         start_sel=_OPEN,
@@ -208,7 +216,12 @@ def thread_similar(*, title: str, limit: int = 5) -> list[SimilarThread]:
         rows = list(
             Thread.objects.annotate(vector=vector)
             .filter(vector=tsquery)
-            .annotate(score=SearchRank(vector, tsquery) * _solved_boost(Q(solution__isnull=False)))
+            # Titles only (weight A), like the fallback: a word in the body alone scores 0.
+            .annotate(
+                score=SearchRank(vector, tsquery, weights=[0.0, 0.0, 0.0, 1.0])
+                * _solved_boost(Q(solution__isnull=False))
+            )
+            .filter(score__gt=0)
             .order_by("-score", "-pk")[:limit]
         )
         scored: list[tuple[Thread, float]] = [(t, float(t.score)) for t in rows]

@@ -99,7 +99,7 @@ def thread_answers(*, thread: Thread) -> QuerySet[Post]:
     """The answers, the solution first, then oldest first."""
     return (
         Post.objects.filter(thread=thread)
-        .select_related("author")
+        .select_related("author", "thread")
         .prefetch_related(_authors)
         .annotate(
             solution_first=Case(

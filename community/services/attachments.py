@@ -16,6 +16,9 @@ def attachment_create(*, uploader: Member, upload: UploadedFile) -> Attachment:
     """
     with image_open_verified(upload) as image:
         name, content = fitted_copy(image, max_side=ATTACHMENT_MAX_SIDE)
+    # Django's ImageField reads width/height from the content it saves; a ContentFile with
+    # no name counts as no file, leaves them NULL and the insert fails.
+    content.name = name
     with transaction.atomic():
         attachment = Attachment(uploader=uploader)
         attachment.image.save(name, content, save=False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
@@ -18,8 +19,11 @@ QUESTION_MIN, ANSWER_MIN, BODY_MAX = 20, 10, 20000
 MAX_TAGS = 5
 
 
-def render(body: str) -> Rendered:
-    """Markdown to safe HTML, with @mentions of members who exist linked (one query)."""
+def render(body: str, *, author: Member | AnonymousUser) -> Rendered:
+    """Markdown to safe HTML, with @mentions of members who exist linked (one query).
+
+    Links and images stay inert unless the author's rank (or staff role) grants them.
+    """
     candidates = mentioned_usernames(body)
     known: dict[str, str] = {}
     if candidates:
@@ -34,6 +38,8 @@ def render(body: str) -> Rendered:
         known_usernames=known,
         member_url=lambda username: f"/members/{username}/",
         upload_prefix=f"{settings.MEDIA_URL}attachments/",
+        allow_links=author.has_perm("community.post_links"),
+        allow_images=author.has_perm("community.post_images"),
     )
 
 

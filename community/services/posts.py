@@ -26,7 +26,7 @@ def post_create(*, author: Member, thread: Thread, body: str, check_limits: bool
     body = clean_body(body, minimum=ANSWER_MIN)
     if check_limits:
         posting_limits_check(member=author, kind="post", body=body)
-    rendered = render(body)
+    rendered = render(body, author=author)
     now = timezone.now()
     with transaction.atomic():
         # The row lock orders concurrent answers and re-checks the lock under it.
@@ -65,7 +65,7 @@ def post_update(*, post: Post, editor: Member, body: str) -> Post:
     body = clean_body(body, minimum=ANSWER_MIN)
     if body == post.body:
         return post
-    rendered = render(body)
+    rendered = render(body, author=editor)
     with transaction.atomic():
         revision = Revision.objects.create(
             post=post, editor=editor, body_before=post.body, body_after=body
@@ -92,6 +92,10 @@ def post_delete(*, post: Post, actor: Member) -> None:
         raise PermissionDenied(_("You can't delete this answer."))
     with transaction.atomic():
         thread = Thread.objects.select_for_update().get(pk=post.thread_id)
+        # Under the thread lock, so of two deletes of one answer (a double click) only the
+        # first counts it off the thread and the board.
+        if not Post.objects.filter(pk=post.pk).exists():
+            return
         was_solution = thread.solution_id == post.pk
         if was_solution:
             thread.solution = None

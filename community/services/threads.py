@@ -44,7 +44,7 @@ def thread_create(
     tag_objects = resolve_tags(tags)
     if check_limits:
         posting_limits_check(member=author, kind="thread", body=body)
-    rendered = render(body)
+    rendered = render(body, author=author)
     now = timezone.now()
     with transaction.atomic():
         thread = Thread.objects.create(
@@ -96,7 +96,7 @@ def thread_update(
     new_tags = sorted(t.slug for t in new_tag_objects) if new_tag_objects is not None else old_tags
     if new_title == thread.title and new_body == thread.body and new_tags == old_tags:
         return thread
-    rendered = render(new_body)
+    rendered = render(new_body, author=editor)
     with transaction.atomic():
         revision = Revision.objects.create(
             thread=thread,
@@ -129,14 +129,16 @@ def thread_update(
 
 def thread_delete(*, thread: Thread, actor: Member) -> None:
     """Delete a question: its author while it has no answers, or a moderator."""
-    if not permissions.can_delete_thread(actor, thread):
-        if actor.pk == thread.author_id:
-            raise PermissionDenied(
-                _("This question has answers, so it can't be deleted. Edit it instead.")
-            )
-        raise PermissionDenied(_("You can't delete this question."))
     with transaction.atomic():
+        # Decide on the locked row, not on the caller's copy: an answer posted since the
+        # asker loaded the page must stop the asker from deleting it with the question.
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        if not permissions.can_delete_thread(actor, locked):
+            if actor.pk == locked.author_id:
+                raise PermissionDenied(
+                    _("This question has answers, so it can't be deleted. Edit it instead.")
+                )
+            raise PermissionDenied(_("You can't delete this question."))
         tag_ids = list(locked.tags.values_list("pk", flat=True))
         Board.objects.filter(pk=locked.board_id).update(
             thread_count=F("thread_count") - 1,

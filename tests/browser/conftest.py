@@ -1,9 +1,10 @@
 """Real-browser tests: Playwright drives Debian's Chromium against the real product.
 
-The product runs as a separate process, as a member would meet it: `manage.py migrate`, then
-daphne serving `config.asgi:application`, with its own database, its own var folder and a
-file-based mail outbox the tests read the confirmation links from. Tests therefore never touch
-the Django ORM in-process; they assert database facts through the pages.
+The product runs as a separate process, as a member would meet it: `manage.py migrate` and
+`manage.py seed_demo` (the demo community, so journeys start from members, boards and questions
+that already exist), then daphne serving `config.asgi:application`, with its own database, its
+own var folder and a file-based mail outbox the tests read the confirmation links from. Tests
+therefore never touch the Django ORM in-process; they assert database facts through the pages.
 
 Why the browser fixtures are package-scoped rather than session-scoped: Playwright's sync API
 keeps an asyncio loop marked as running in the test thread for as long as it lives. Django then
@@ -23,7 +24,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,9 +207,29 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log_path: Pa
         time.sleep(0.2)
 
 
+def _manage(env: dict[str, str], log_path: Path, *args: str) -> None:
+    """Run one `manage.py` command for the server's database; fail the session if it fails."""
+    with log_path.open("wb") as out:
+        finished = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            timeout=300,
+            check=False,
+        )
+    if finished.returncode != 0:
+        pytest.fail(
+            f"manage.py {args[0]} failed with code {finished.returncode}:\n{_tail(log_path)}",
+            pytrace=False,
+        )
+
+
 @pytest.fixture(scope="session")
 def mutua_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MutuaServer]:
-    """The real product on a free local port: migrated, serving, and writing mail to files.
+    """The real product on a free local port: migrated, seeded with the demo community,
+    serving, and writing mail to files.
 
     Under pytest-xdist every worker starts its own (its own port, folder and database).
     """
@@ -216,22 +237,10 @@ def mutua_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MutuaServ
     log_path = root / "server.log"
     with _throwaway_database(os.environ.get("DATABASE_URL")) as database_url:
         env = _server_environment(root, database_url)
-        migrate_log = root / "migrate.log"
-        with migrate_log.open("wb") as out:
-            migrated = subprocess.run(
-                [sys.executable, "manage.py", "migrate", "--no-input"],
-                cwd=REPO_ROOT,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                timeout=300,
-                check=False,
-            )
-        if migrated.returncode != 0:
-            pytest.fail(
-                f"manage.py migrate failed with code {migrated.returncode}:\n{_tail(migrate_log)}",
-                pytrace=False,
-            )
+        _manage(env, root / "migrate.log", "migrate", "--no-input")
+        # The demo community (its members, all with DEMO_PASSWORD, and verified addresses):
+        # journeys log in as chiara or hannah instead of signing up and confirming first.
+        _manage(env, root / "seed_demo.log", "seed_demo", "--no-progress")
 
         # We bind the port ourselves and hand daphne the listening socket: picking a "free"
         # port and letting daphne bind it later races with anything else starting on this
@@ -310,25 +319,45 @@ def viewport() -> ViewportSize:
 
 
 @pytest.fixture
-def page(
+def new_page(
     browser: Browser, viewport: ViewportSize, live_server_url: str, request: pytest.FixtureRequest
-) -> Iterator[Page]:
-    """A page in a fresh context (no cookies), whose relative URLs go to the live server."""
+) -> Iterator[Callable[[], Page]]:
+    """Opens a page in a fresh context (no cookies) each call; relative URLs go to the server.
+
+    One context per person: a journey where one member asks and another answers needs two
+    sessions side by side, as two people on two devices would have.
+    """
     phone = viewport["width"] < PHONE_MAX_WIDTH
-    context = browser.new_context(
-        base_url=live_server_url,
-        viewport=viewport,
-        is_mobile=phone,
-        has_touch=phone,
-        # Fixed, so the pages are in English whatever the machine's locale.
-        locale="en-GB",
-    )
-    context.set_default_timeout(ACTION_TIMEOUT_MS)
-    page = context.new_page()
-    yield page
-    if request.node.stash.get(failed_key, False):
-        _save_screenshot(page, request.node.nodeid)
-    context.close()
+    pages: list[Page] = []
+
+    def open_page() -> Page:
+        context = browser.new_context(
+            base_url=live_server_url,
+            viewport=viewport,
+            is_mobile=phone,
+            has_touch=phone,
+            # Fixed, so the pages are in English whatever the machine's locale.
+            locale="en-GB",
+        )
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        page = context.new_page()
+        pages.append(page)
+        return page
+
+    yield open_page
+    failed = request.node.stash.get(failed_key, False)
+    for number, page in enumerate(pages, start=1):
+        if failed:
+            # Every person's screen: the failure may show on the other member's page.
+            suffix = f"-{number}" if len(pages) > 1 else ""
+            _save_screenshot(page, f"{request.node.nodeid}{suffix}")
+        page.context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[[], Page]) -> Page:
+    """A page in a fresh context (no cookies), whose relative URLs go to the live server."""
+    return new_page()
 
 
 def _save_screenshot(page: Page, nodeid: str) -> None:

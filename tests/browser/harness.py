@@ -1,4 +1,4 @@
-"""Helpers for the browser tests: viewports, the mail outbox, layout checks."""
+"""Helpers for the browser tests: viewports, the mail outbox, demo logins, layout checks."""
 
 from __future__ import annotations
 
@@ -9,12 +9,17 @@ import time
 from email.message import EmailMessage
 from pathlib import Path
 
-from playwright.sync_api import Page, ViewportSize
+from playwright.sync_api import Page, ViewportSize, expect
 
 DESKTOP: ViewportSize = {"width": 1280, "height": 800}
 PHONE: ViewportSize = {"width": 375, "height": 812}
 # Below this width the context also emulates a touch phone (meta viewport honoured, touch).
 PHONE_MAX_WIDTH = 600
+
+# Every member `manage.py seed_demo` creates (chiara, priya, tom, luca, sofia, hannah, agnes,
+# marco, admin) has this password and a verified address. Kept here rather than imported from
+# community.demo: the tests talk to the product only through its pages.
+DEMO_PASSWORD = "mutua-demo"
 
 
 # Django's file-based backend appends each message to one file per connection, followed by
@@ -86,6 +91,19 @@ def message_text(message: EmailMessage) -> str:
 
 def message_urls(message: EmailMessage) -> list[str]:
     return [url.rstrip(".,;:)") for url in URL_PATTERN.findall(message_text(message))]
+
+
+def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the login page, as the member would, and wait until it took."""
+    page.goto("/accounts/login/")
+    form = page.get_by_role("main").locator("form", has=page.locator("[name=login]"))
+    form.locator("[name=login]").fill(username)
+    form.locator("[name=password]").fill(password)
+    form.get_by_role("button", name="Sign In").click()
+    # The header's account menu replaces "Sign in" only for a signed-in member; waiting for it
+    # keeps the next step from racing the redirect.
+    account_menu = page.get_by_role("banner").locator("details.menu")
+    expect(account_menu).to_contain_text(f"@{username}")
 
 
 def assert_fits_the_viewport(page: Page) -> None:

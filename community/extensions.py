@@ -1,0 +1,37 @@
+"""Places where other apps add to community pages without the community importing them.
+
+The dependency points one way (ARCHITECTURE.md): gamification and support import the
+community, never the reverse. When they need a place on a community page, they register
+here in their AppConfig.ready(), and the community page renders what they return.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from community.models import Member
+from community.permissions import Viewer
+
+
+@dataclass(frozen=True)
+class Section:
+    template: str
+    context: dict[str, Any]
+
+
+ProfileSection = Callable[[Member, Viewer], Section | None]
+
+profile_sections: list[ProfileSection] = []
+
+
+def register_profile_section(provider: ProfileSection) -> ProfileSection:
+    """Add a section to member profiles; the provider returns None to show nothing."""
+    if provider not in profile_sections:
+        profile_sections.append(provider)
+    return provider
+
+
+def profile_sections_for(member: Member, viewer: Viewer) -> list[Section]:
+    return [s for provider in profile_sections if (s := provider(member, viewer)) is not None]

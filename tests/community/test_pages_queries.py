@@ -1,0 +1,220 @@
+"""Query budgets: a page costs the same number of SQL queries whatever the amount of content.
+
+Each page is measured at a small and a large size and the counts must be equal, so an N+1
+(a template reaching for thread.tags, an author's groups or a kudos per row) fails here;
+a ceiling on top catches a constant that quietly grows.
+
+Measured when written, the same on SQLite and PostgreSQL: the thread page costs 7 queries
+for a visitor (one of them counts the view) and 13-14 for a member (session, member, the
+kudos they gave, following, permissions, rank privileges); the home page 7, a board 5, a
+profile 8-10, each plus 2 for a member.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from types import SimpleNamespace
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from community import services
+from community.models import Board, Member, Post, Thread
+from tests.community.page_factories import (
+    answers_make,
+    board_make,
+    logged_in,
+    members_make,
+    question_make,
+    tag_make,
+)
+
+pytestmark = pytest.mark.django_db
+
+MaxQueries = Callable[[int], AbstractContextManager[object]]
+
+# Ceilings: what the pages cost when this was written, plus a little room. A member costs
+# a few more: the session, the member, and permission checks (which may query once each).
+THREAD_PAGE_MAX = {"anonymous": 9, "member": 16}
+MEMBER_EXTRA = 3
+VIEWERS = ["anonymous", "helper", "moderator", "asker"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # The first visit of a viewer counts a view (one UPDATE); Redis would otherwise remember
+    # visits from an earlier run and make the counts depend on it.
+    cache.clear()
+
+
+def viewer_client(request: pytest.FixtureRequest, viewer: str) -> Client:
+    if viewer == "anonymous":
+        return Client()
+    return logged_in(request.getfixturevalue(viewer))
+
+
+def queries_for(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(context.captured_queries)
+
+
+# --- The thread page -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def threads(asker: Member, helper: Member, agent: Member, moderator: Member) -> SimpleNamespace:
+    """The asker's question with 10 answers and another with 200, by many authors (staff
+    among them, for the role badges), a third of them with kudos from the helper, who also
+    answers and thanks the question; the big one has an accepted solution."""
+    board = board_make()
+    for slug in ("esim", "roaming", "billing"):
+        tag_make(slug, slug.title())
+    crowd = [*members_make(30), agent, moderator]
+    small = question_make(author=asker, board=board, tags=["esim", "roaming"])
+    big = question_make(author=asker, board=board, tags=["esim", "roaming", "billing"])
+    answers_make(thread=small, authors=crowd[:10], count=10, kudos_from=helper)
+    posts = answers_make(thread=big, authors=[*crowd, helper], count=200, kudos_from=helper)
+    services.solution_accept(thread=big, post=posts[150], actor=asker)
+    for thread in (small, big):
+        services.kudos_give(giver=helper, thread=thread)
+    big.refresh_from_db()
+    return SimpleNamespace(small=small, big=big)
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_thread_page_costs_the_same_queries_for_10_or_200_answers(
+    request: pytest.FixtureRequest,
+    django_assert_max_num_queries: MaxQueries,
+    threads: SimpleNamespace,
+    viewer: str,
+) -> None:
+    client = viewer_client(request, viewer)
+    ceiling = THREAD_PAGE_MAX["anonymous" if viewer == "anonymous" else "member"]
+    assert Post.objects.filter(thread=threads.big).count() == 200
+
+    with django_assert_max_num_queries(ceiling):
+        small = queries_for(client, threads.small.get_absolute_url())
+    with django_assert_max_num_queries(ceiling):
+        big = queries_for(client, threads.big.get_absolute_url())
+
+    assert small == big
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "helper"])
+def test_every_page_of_a_long_thread_costs_the_same(
+    request: pytest.FixtureRequest, threads: SimpleNamespace, viewer: str
+) -> None:
+    client = viewer_client(request, viewer)
+    url = threads.big.get_absolute_url()
+    client.get(url)  # the first visit also counts the view
+
+    counts = {queries_for(client, f"{url}?page={page}") for page in (1, 2, 5, 7)}
+
+    assert len(counts) == 1
+
+
+# --- List pages ----------------------------------------------------------------------------
+
+
+def threads_make(
+    *, board: Board, count: int, authors: list[Member], helper: Member, moderator: Member
+) -> list[Thread]:
+    """Questions by different authors with one to three tags; some answered, some solved,
+    some with kudos, so every kind of row is on the page."""
+    tags = ["esim", "roaming", "billing"]
+    made = []
+    for i in range(count):
+        author = authors[i % len(authors)]
+        thread = question_make(author=author, board=board, tags=tags[: 1 + i % 3])
+        if i % 2 == 0:
+            post = answers_make(thread=thread, authors=[helper], count=1)[0]
+            if i % 4 == 0:
+                services.solution_accept(thread=thread, post=post, actor=moderator)
+        if i % 3 == 0:
+            services.kudos_give(giver=helper, thread=thread)
+        made.append(thread)
+    return made
+
+
+@pytest.fixture
+def lists(helper: Member, agent: Member, moderator: Member) -> Callable[[int], SimpleNamespace]:
+    """Grows one board to the number of questions asked for, by ever new authors."""
+    board = board_make()
+    for slug in ("esim", "roaming", "billing"):
+        tag_make(slug, slug.title())
+    board_make("billing", "Billing")  # a second board for the board cards
+    made: list[Thread] = []
+
+    def grow(total: int) -> SimpleNamespace:
+        more = total - len(made)
+        authors = [*members_make(more - 2), agent, moderator]
+        made.extend(
+            threads_make(
+                board=board, count=more, authors=authors, helper=helper, moderator=moderator
+            )
+        )
+        assert Thread.objects.count() == total
+        return SimpleNamespace(board=board, threads=made)
+
+    return grow
+
+
+# Each list page and its ceiling for an anonymous visitor.
+LIST_PAGES = {
+    "/": 8,  # boards, recent and waiting questions with their tags and authors' groups
+    "/boards/": 2,
+    "/boards/network/": 6,
+    "/boards/network/?filter=solved&sort=kudos": 6,
+    "/boards/network/?filter=unanswered&sort=newest": 6,
+    "/unanswered/": 5,
+    "/tags/esim/": 6,
+    "/members/helper/?tab=answers": 9,  # the member, their groups and four counts first
+    "/members/helper/?tab=solutions": 11,
+    "/members/moderator/?tab=questions": 11,
+}
+
+
+@pytest.mark.parametrize("viewer", ["anonymous", "helper", "moderator"])
+def test_list_pages_cost_the_same_queries_for_5_or_60_questions(
+    request: pytest.FixtureRequest,
+    django_assert_max_num_queries: MaxQueries,
+    lists: Callable[[int], SimpleNamespace],
+    viewer: str,
+) -> None:
+    client = viewer_client(request, viewer)
+    extra = 0 if viewer == "anonymous" else MEMBER_EXTRA
+
+    lists(5)
+    small = {}
+    for url, ceiling in LIST_PAGES.items():
+        with django_assert_max_num_queries(ceiling + extra):
+            small[url] = queries_for(client, url)
+    lists(60)
+    big = {}
+    for url, ceiling in LIST_PAGES.items():
+        with django_assert_max_num_queries(ceiling + extra):
+            big[url] = queries_for(client, url)
+
+    assert small == big
+
+
+def test_the_home_and_board_pages_show_many_authors_and_tags_at_the_large_size(
+    client: Client, lists: Callable[[int], SimpleNamespace]
+) -> None:
+    """The budget above is only worth something if the big pages really are full."""
+    lists(60)
+
+    home = client.get("/").content.decode()
+    board = client.get("/boards/network/").content.decode()
+
+    assert home.count('class="thread-row') == 15  # ten recent, five waiting
+    assert board.count('class="thread-row') == 20
+    assert board.count('class="tag"') >= 30
+    assert len(set(re.findall(r"asked by ([^<]+)</span>", board))) >= 18
