@@ -108,6 +108,8 @@ CHANNEL_LAYERS = env.channel_layers_config(REDIS_URL)
 AUTH_USER_MODEL = "community.Member"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
+    # Ranks unlock privileges as permissions (gamification/privileges.py).
+    "gamification.backends.RankPrivilegeBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -184,6 +186,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Services' ValidationError, PermissionDenied, Conflict and RateLimited become 400, 403,
+    # 409 and 429 (API.md, Conventions).
+    "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth_token": "10/min"},
     "PAGE_SIZE": 20,
 }
@@ -212,6 +217,8 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "clear-expired-sessions": {"task": "community.sessions_clear_expired", "schedule": 3600.0},
+    "correct-serial-voting": {"task": "gamification.serial_voting_correct", "schedule": 86400.0},
+    "close-payback-periods": {"task": "gamification.payback_close_ended", "schedule": 3600.0},
 }
 
 LOGGING = {

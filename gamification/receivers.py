@@ -1,0 +1,70 @@
+"""What gamification does when the community announces something.
+
+Each receiver runs inside the community's transaction (the ledger commits with the action)
+and is idempotent. Badge evaluation, which reads a lot, is scheduled after commit.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from community import events as community_events
+from community.models import Post
+from gamification.services import rules
+
+
+def _evaluate_badges_after_commit(*member_ids: int | None) -> None:
+    from gamification.tasks import badges_evaluate
+
+    for member_id in {m for m in member_ids if m}:
+        transaction.on_commit(partial(badges_evaluate.delay, member_id))
+
+
+@receiver(community_events.thread_created, dispatch_uid="gamification.thread_created")
+def thread_created(*, thread_id: int, actor_id: int, **kwargs: Any) -> None:
+    rules.on_thread_created(thread_id=thread_id, actor_id=actor_id)
+    _evaluate_badges_after_commit(actor_id)
+
+
+@receiver(community_events.post_created, dispatch_uid="gamification.post_created")
+def post_created(*, post_id: int, actor_id: int, **kwargs: Any) -> None:
+    rules.on_post_created(post_id=post_id, actor_id=actor_id)
+    _evaluate_badges_after_commit(actor_id)
+
+
+@receiver(community_events.kudos_given, dispatch_uid="gamification.kudos_given")
+def kudos_given(*, kudos_id: int, receiver_id: int, actor_id: int, **kwargs: Any) -> None:
+    rules.on_kudos_given(kudos_id=kudos_id, actor_id=actor_id)
+    _evaluate_badges_after_commit(receiver_id)
+
+
+@receiver(community_events.kudos_withdrawn, dispatch_uid="gamification.kudos_withdrawn")
+def kudos_withdrawn(*, kudos_id: int, receiver_id: int, actor_id: int, **kwargs: Any) -> None:
+    rules.on_kudos_withdrawn(kudos_id=kudos_id, receiver_id=receiver_id, actor_id=actor_id)
+
+
+@receiver(community_events.solution_accepted, dispatch_uid="gamification.solution_accepted")
+def solution_accepted(*, thread_id: int, post_id: int, actor_id: int, **kwargs: Any) -> None:
+    rules.on_solution_accepted(thread_id=thread_id, post_id=post_id, actor_id=actor_id)
+    post = Post.objects.select_related("thread").get(pk=post_id)
+    _evaluate_badges_after_commit(post.author_id, post.thread.author_id)
+
+
+@receiver(community_events.solution_withdrawn, dispatch_uid="gamification.solution_withdrawn")
+def solution_withdrawn(*, post_id: int, actor_id: int, **kwargs: Any) -> None:
+    rules.on_solution_withdrawn(post_id=post_id, actor_id=actor_id)
+
+
+@receiver(community_events.post_deleted, dispatch_uid="gamification.post_deleted")
+def post_deleted(*, post_id: int, actor_id: int, **kwargs: Any) -> None:
+    rules.on_content_removed(post_ids=[post_id], thread_id=None, actor_id=actor_id)
+
+
+@receiver(community_events.thread_deleted, dispatch_uid="gamification.thread_deleted")
+def thread_deleted(*, thread_id: int, actor_id: int, **kwargs: Any) -> None:
+    post_ids = list(Post.objects.filter(thread_id=thread_id).values_list("pk", flat=True))
+    rules.on_content_removed(post_ids=post_ids, thread_id=thread_id, actor_id=actor_id)

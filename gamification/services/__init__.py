@@ -1,0 +1,1 @@
+"""Every write of the gamification app; see ../shared/ARCHITECTURE.md."""
