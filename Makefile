@@ -35,7 +35,7 @@ run: install
 	$(VENV)/bin/honcho start -f Procfile
 
 test: install
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff format --check .

@@ -48,7 +48,7 @@ class RankSerializer(serializers.Serializer[dict[str, Any]]):
 
 
 class MemberSummarySerializer(serializers.ModelSerializer[Member]):
-    """A person wherever one appears. `rank` is null until gamification awards ranks."""
+    """A person wherever one appears."""
 
     display_name = serializers.CharField(
         source="name",
@@ -59,7 +59,7 @@ class MemberSummarySerializer(serializers.ModelSerializer[Member]):
         help_text="Absolute path of the large avatar, or null if the member has none."
     )
     rank = serializers.SerializerMethodField(
-        help_text="The member's rank; null while ranks are not awarded."
+        help_text="The member's rank; null for a member who has earned none yet."
     )
     is_staff = serializers.SerializerMethodField(
         help_text="True for agents, moderators and administrators."
@@ -77,9 +77,10 @@ class MemberSummarySerializer(serializers.ModelSerializer[Member]):
 
     @extend_schema_field(RankSerializer(allow_null=True))
     def get_rank(self, member: Member) -> dict[str, Any] | None:
-        # community may not import gamification (ARCHITECTURE.md): ranks will reach this
-        # field through the member, once gamification stores them.
-        return None
+        # Gamification keeps the rank on the member (community may not import it).
+        if not member.rank_name:
+            return None
+        return {"name": member.rank_name, "level": member.rank_level}
 
     @extend_schema_field(serializers.BooleanField())
     def get_is_staff(self, member: Member) -> bool:

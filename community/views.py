@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import permissions, selectors, services
+from community import extensions, permissions, selectors, services
 from community.errors import Conflict, RateLimited
 from community.forms import AnswerForm, ProfileForm, ThreadForm
 from community.models import Member, Post, Tag, Thread
@@ -604,6 +604,7 @@ def member_detail(request: HttpRequest, username: str) -> HttpResponse:
         {
             "member": member,
             "stats": selectors.member_stats(member=member),
+            "sections": extensions.profile_sections_for(member, request.user),
             "tab": tab,
             "tabs": [
                 ("questions", _("Questions")),

@@ -38,6 +38,8 @@ api_v1 = [
     path("posts/<int:pk>/", community_api.PostDetailView.as_view(), name="api-post-detail"),
     path("posts/<int:pk>/kudos/", community_api.PostKudosView.as_view(), name="api-post-kudos"),
     path("search/", community_api.SearchView.as_view(), name="api-search"),
+    # Gamification (API.md, "Gamification").
+    path("", include("gamification.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -52,6 +54,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("", include("community.urls")),
+    path("", include("gamification.urls")),
 ]
 
 if settings.SERVE_MEDIA:

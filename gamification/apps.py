@@ -7,4 +7,8 @@ class GamificationConfig(AppConfig):
     verbose_name = _("Gamification")
 
     def ready(self) -> None:
+        from community.extensions import register_profile_section
         from gamification import receivers  # noqa: F401 - connects the receivers
+        from gamification.profile import standing_section
+
+        register_profile_section(standing_section)

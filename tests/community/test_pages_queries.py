@@ -175,9 +175,11 @@ LIST_PAGES = {
     "/boards/network/?filter=unanswered&sort=newest": 6,
     "/unanswered/": 5,
     "/tags/esim/": 6,
-    "/members/helper/?tab=answers": 9,  # the member, their groups and four counts first
-    "/members/helper/?tab=solutions": 11,
-    "/members/moderator/?tab=questions": 11,
+    # The member, their groups, four counts, and gamification's section (score, next rank,
+    # badges) first.
+    "/members/helper/?tab=answers": 12,
+    "/members/helper/?tab=solutions": 14,
+    "/members/moderator/?tab=questions": 14,
 }
 
 
