@@ -11,7 +11,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from community import services
-from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Member, Post, Tag, Thread
+from community.models import (
+    AGENTS_GROUP,
+    MODERATORS_GROUP,
+    Board,
+    Kudos,
+    Member,
+    Post,
+    Tag,
+    Thread,
+)
 
 DEMO_PASSWORD = "mutua-demo"  # noqa: S105 - published on purpose: demo logins only
 
@@ -53,7 +62,7 @@ def demo_member_ensure(spec: DemoMember) -> Member:
                 "is_staff": spec.superuser or spec.group is not None,
                 "is_superuser": spec.superuser,
                 # Established members, not brand-new ones held to first-day posting limits.
-                "date_joined": timezone.now() - timedelta(days=200),
+                "date_joined": timezone.now() - timedelta(days=400),
             },
         )
         if created:
@@ -116,7 +125,7 @@ DEMO_THREADS = [
         "I scanned the QR code from my activation email but the phone says *No Service*. "
         "I've restarted it twice. What am I missing?",
         ("esim", "iphone"),
-        50,
+        24 * 200,
         (
             DemoAnswer(
                 "hannah",
@@ -140,7 +149,7 @@ DEMO_THREADS = [
         "I topped up £10 yesterday and my bank shows two payments of £10. The app shows one "
         "top-up. How do I get the second one back?",
         ("top-up", "refund"),
-        30,
+        24 * 190,
         (
             DemoAnswer(
                 "sofia",
@@ -206,6 +215,63 @@ DEMO_THREADS = [
 ]
 
 
+# Older, solved questions: the history that made the helpers helpers. (title, board, tags)
+DEMO_HISTORY = [
+    ("How do I check how much data I have left?", "billing", ("top-up",)),
+    ("Top-up made but my balance didn't change", "billing", ("top-up",)),
+    ("Can I get a refund for an unused add-on?", "billing", ("refund",)),
+    ("Why was I charged for calls to an 0800 number?", "billing", ()),
+    ("Auto top-up keeps failing with my new card", "billing", ("top-up",)),
+    ("Calls drop every time I walk into my kitchen", "network", ("wifi-calling",)),
+    ("Mobile data stops working after midnight", "network", ()),
+    ("5G icon shows but speeds are really slow", "network", ("5g",)),
+    ("No signal at all after a software update", "network", ("android",)),
+    ("Texts arrive hours late on my iPhone", "phones", ("iphone",)),
+    ("Voicemail won't set up on my Android phone", "phones", ("android",)),
+    ("Personal hotspot option disappeared", "phones", ("iphone",)),
+    ("How do I move my eSIM to a new phone?", "sim-esim", ("esim",)),
+    ("New SIM says 'SIM not provisioned'", "sim-esim", ()),
+    ("Keeping my old number when I switch to you", "sim-esim", ()),
+    ("Ordered a replacement SIM, when does it arrive?", "sim-esim", ()),
+    ("Data roaming in France not connecting", "roaming", ("eu-roaming",)),
+    ("Do calls to the UK from Spain cost extra?", "roaming", ("eu-roaming",)),
+    ("My watch eSIM stopped syncing calls", "phones", ("esim",)),
+    ("Charged roaming fees in Switzerland", "roaming", ()),
+    ("Can I pause my plan while I'm abroad for a month?", "billing", ()),
+    ("Wi-Fi calling greyed out in settings", "phones", ("wifi-calling",)),
+]
+DEMO_HISTORY_HELPERS = ["hannah", "hannah", "sofia", "hannah", "luca", "hannah", "sofia", "hannah"]
+DEMO_HISTORY_ASKERS = ["chiara", "priya", "tom"]
+
+
+def demo_history_spec(position: int, title: str, board: str, tags: tuple[str, ...]) -> DemoThread:
+    helper = DEMO_HISTORY_HELPERS[position % len(DEMO_HISTORY_HELPERS)]
+    asker = DEMO_HISTORY_ASKERS[position % len(DEMO_HISTORY_ASKERS)]
+    thankers = tuple(
+        name
+        for name in ("chiara", "priya", "tom", "luca", "sofia", "hannah")
+        if name not in {helper, asker}
+    )[: 2 + position % 3]
+    return DemoThread(
+        board,
+        asker,
+        title,
+        "It started this week and I've tried restarting. Has anyone else seen this, and how "
+        "did you fix it?",
+        tags,
+        24 * (180 + 4 * position),
+        (
+            DemoAnswer(
+                helper,
+                "This usually comes down to the settings after an update. Go through them in "
+                "order, restart once more, and tell us what you see if it's still happening.",
+                (asker, *thankers),
+                solution=True,
+            ),
+        ),
+    )
+
+
 def demo_content_ensure() -> None:
     """Boards, tags, and a handful of real-looking questions with answers, kudos and solutions."""
     for slug, name, description, position in DEMO_BOARDS:
@@ -214,7 +280,8 @@ def demo_content_ensure() -> None:
         )
     for slug, name in DEMO_TAGS:
         Tag.objects.get_or_create(slug=slug, defaults={"name": name})
-    for spec in DEMO_THREADS:
+    history = [demo_history_spec(i, *item) for i, item in enumerate(DEMO_HISTORY)]
+    for spec in [*history, *DEMO_THREADS]:
         if not Thread.objects.filter(title=spec.title).exists():
             demo_thread_create(spec)
 
@@ -231,7 +298,8 @@ def demo_thread_create(spec: DemoThread) -> Thread:
         check_limits=False,
     )
     for giver in spec.kudos_from:
-        services.kudos_give(giver=members[giver], thread=thread)
+        kudos, _created = services.kudos_give(giver=members[giver], thread=thread)
+        Kudos.objects.filter(pk=kudos.pk).update(created_at=asked_at + timedelta(minutes=5))
     last = asked_at
     for position, answer in enumerate(spec.answers, start=1):
         post = services.post_create(
@@ -240,9 +308,11 @@ def demo_thread_create(spec: DemoThread) -> Thread:
         last = asked_at + timedelta(minutes=25 * position)
         Post.objects.filter(pk=post.pk).update(created_at=last)
         for giver in answer.kudos_from:
-            services.kudos_give(giver=members[giver], post=post)
+            kudos, _created = services.kudos_give(giver=members[giver], post=post)
+            Kudos.objects.filter(pk=kudos.pk).update(created_at=last + timedelta(minutes=10))
         if answer.solution:
             services.solution_accept(thread=thread, post=post, actor=members[spec.author])
+            Thread.objects.filter(pk=thread.pk).update(solved_at=last + timedelta(minutes=15))
     # Spread the demo over the past days, as a real community's questions would be.
     first_answer = asked_at + timedelta(minutes=25) if spec.answers else None
     Thread.objects.filter(pk=thread.pk).update(

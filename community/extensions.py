@@ -35,3 +35,14 @@ def register_profile_section(provider: ProfileSection) -> ProfileSection:
 
 def profile_sections_for(member: Member, viewer: Viewer) -> list[Section]:
     return [s for provider in profile_sections if (s := provider(member, viewer)) is not None]
+
+
+DemoStep = tuple[str, Callable[[], object]]
+
+demo_steps: list[DemoStep] = []
+
+
+def register_demo_step(label: str, step: Callable[[], object]) -> None:
+    """Add a step to `manage.py seed_demo`, run after the community's own. Must be idempotent."""
+    if all(existing_label != label for existing_label, _ in demo_steps):
+        demo_steps.append((label, step))

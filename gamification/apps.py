@@ -7,8 +7,10 @@ class GamificationConfig(AppConfig):
     verbose_name = _("Gamification")
 
     def ready(self) -> None:
-        from community.extensions import register_profile_section
-        from gamification import receivers  # noqa: F401 - connects the receivers
+        from community.extensions import register_demo_step, register_profile_section
+        from gamification import demo, receivers  # noqa: F401 - connects the receivers
         from gamification.profile import standing_section
 
         register_profile_section(standing_section)
+        register_demo_step("points history and payback", demo.demo_history_ensure)
+        register_demo_step("badges", demo.demo_badges_ensure)

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
-from community import demo
+from community import demo, extensions
 
 
 class Command(BaseCommand):
@@ -23,6 +23,7 @@ class Command(BaseCommand):
             for spec in demo.DEMO_MEMBERS
         ]
         steps.append(("boards and questions", demo.demo_content_ensure))
+        steps.extend(extensions.demo_steps)  # what other apps add (points, badges, cases...)
         with tqdm(
             total=len(steps),
             desc=_("Loading the demo community"),
