@@ -336,7 +336,9 @@ class ThreadPostListView(GenericAPIView[Post]):
     serializer_class = PostSerializer
 
     def get_queryset(self) -> QuerySet[Post]:
-        return selectors.thread_answers(thread=_thread_for(self.request, self.kwargs["pk"]))
+        return selectors.thread_answers(
+            thread=_thread_for(self.request, self.kwargs["pk"]), viewer=self.request.user
+        )
 
     @extend_schema(
         tags=["community"],
@@ -345,7 +347,7 @@ class ThreadPostListView(GenericAPIView[Post]):
     )
     def get(self, request: Request, pk: int) -> Response:
         thread = _thread_for(request, pk)
-        page = self.paginate_queryset(selectors.thread_answers(thread=thread))
+        page = self.paginate_queryset(selectors.thread_answers(thread=thread, viewer=request.user))
         return self.get_paginated_response(_posts_data(request, thread, page or []))
 
     @extend_schema(

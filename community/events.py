@@ -18,4 +18,6 @@ kudos_withdrawn = Signal()  # kudos_id, thread_id, post_id, receiver_id, actor_i
 solution_accepted = Signal()  # thread_id, post_id, actor_id
 solution_withdrawn = Signal()  # thread_id, post_id, actor_id
 member_mentioned = Signal()  # mention_id, member_id, thread_id, post_id, actor_id
+content_hidden = Signal()  # thread_id, post_id (None for the question), reason, actor_id
+content_restored = Signal()  # thread_id, post_id, actor_id
 thread_viewed = Signal()  # thread_id, view_count (sent after commit: no actor, no write)

@@ -146,6 +146,14 @@ RESERVED_THREAD_SLUGS = frozenset(
 )
 
 
+class HiddenReason(models.TextChoices):
+    """Why a question or answer is held from public view (empty: it is public)."""
+
+    FLAGGED = "flagged", _("Hidden after flags from trusted members")
+    MODERATOR = "moderator", _("Hidden by a moderator")
+    SENSITIVE = "sensitive", _("Held: it looks like it contains personal data")
+
+
 class ThreadStatus(models.TextChoices):
     OPEN = "open", _("Open")
     SOLVED = "solved", _("Solved")
@@ -170,6 +178,9 @@ class Thread(models.Model):
     view_count = models.PositiveIntegerField(default=0, editable=False)
     is_locked = models.BooleanField(_("locked"), default=False)
     is_escalated = models.BooleanField(_("escalated"), default=False)
+    hidden_reason = models.CharField(
+        _("hidden because"), max_length=20, choices=HiddenReason.choices, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_activity_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -195,6 +206,7 @@ class Thread(models.Model):
             ("post_links", _("Can post links")),
             ("post_images", _("Can post images")),
             ("flag_content", _("Can flag questions and answers for moderators")),
+            ("view_hidden_content", _("Can see hidden and held questions and answers")),
         ]
 
     def __str__(self) -> str:
@@ -205,6 +217,10 @@ class Thread(models.Model):
         if slug in RESERVED_THREAD_SLUGS:  # "/threads/1/edit/" is the edit page, not a title
             slug = f"{slug}-thread"
         return reverse("thread-detail", kwargs={"pk": self.pk, "slug": slug})
+
+    @property
+    def is_hidden(self) -> bool:
+        return bool(self.hidden_reason)
 
     @property
     def status(self) -> str:
@@ -224,6 +240,9 @@ class Post(models.Model):
     body_html = models.TextField(editable=False)
     body_text = models.TextField(editable=False)
     kudos_count = models.PositiveIntegerField(default=0, editable=False)
+    hidden_reason = models.CharField(
+        _("hidden because"), max_length=20, choices=HiddenReason.choices, blank=True
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -240,6 +259,10 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("post-detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_hidden(self) -> bool:
+        return bool(self.hidden_reason)
 
 
 class Kudos(models.Model):

@@ -72,3 +72,11 @@ def can_lock_thread(viewer: Viewer) -> bool:
 def can_give_kudos(viewer: Viewer, author_id: int) -> bool:
     member = _member(viewer)
     return member is not None and member.pk != author_id
+
+
+def can_see_hidden(viewer: Viewer, author_id: int) -> bool:
+    """Hidden content stays visible to its author (with a notice) and to staff."""
+    member = _member(viewer)
+    return member is not None and (
+        member.pk == author_id or member.has_perm("community.view_hidden_content")
+    )

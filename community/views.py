@@ -305,7 +305,9 @@ def _viewer_key(request: HttpRequest) -> str:
 
 def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[str, Any]:
     viewer = request.user
-    page = _paginate(request, selectors.thread_answers(thread=thread), ANSWERS_PER_PAGE)
+    page = _paginate(
+        request, selectors.thread_answers(thread=thread, viewer=viewer), ANSWERS_PER_PAGE
+    )
     posts = list(page.object_list)
     return {
         "thread": thread,
@@ -355,7 +357,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
             status, error_limit = 429, error
         else:
             if _htmx(request):
-                post = selectors.thread_answers(thread=thread).get(pk=post.pk)
+                post = selectors.thread_answers(thread=thread, viewer=request.user).get(pk=post.pk)
                 return render(
                     request,
                     "community/_answer_created.html",
@@ -537,7 +539,8 @@ def thread_revisions(request: HttpRequest, pk: int) -> HttpResponse:
 def post_detail(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     """An answer's address: its thread, on the page that shows it."""
     post = selectors.post_get_for_viewer(post_id=pk, viewer=request.user)
-    ids = list(selectors.thread_answers(thread=post.thread).values_list("pk", flat=True))
+    answers = selectors.thread_answers(thread=post.thread, viewer=request.user)
+    ids = list(answers.values_list("pk", flat=True))
     page = ids.index(post.pk) // ANSWERS_PER_PAGE + 1
     url = post.thread.get_absolute_url()
     return redirect(f"{url}?page={page}#post-{post.pk}" if page > 1 else f"{url}#post-{post.pk}")

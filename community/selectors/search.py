@@ -119,7 +119,8 @@ def _search_postgres(query: str, fetch: int) -> list[SearchHit]:
     tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     thread_vector = RawSQL("community_thread.search_vector", [], output_field=SearchVectorField())
     threads: QuerySet[Thread] = (
-        Thread.objects.annotate(vector=thread_vector)
+        Thread.objects.filter(hidden_reason="")
+        .annotate(vector=thread_vector)
         .filter(vector=tsquery)
         .annotate(
             score=SearchRank(thread_vector, tsquery) * _solved_boost(Q(solution__isnull=False)),
@@ -129,7 +130,8 @@ def _search_postgres(query: str, fetch: int) -> list[SearchHit]:
     )
     post_vector = RawSQL("community_post.search_vector", [], output_field=SearchVectorField())
     posts: QuerySet[Post] = (
-        Post.objects.select_related("thread")
+        Post.objects.filter(hidden_reason="", thread__hidden_reason="")
+        .select_related("thread")
         .annotate(vector=post_vector)
         .filter(vector=tsquery)
         .annotate(
@@ -155,13 +157,15 @@ def _search_fallback(words: list[str], fetch: int) -> list[SearchHit]:
         thread_filter &= Q(title__icontains=word) | Q(body_text__icontains=word)
         post_filter &= Q(body_text__icontains=word)
     hits = []
-    for thread in Thread.objects.filter(thread_filter).order_by("-last_activity_at")[:200]:
+    public_threads = Thread.objects.filter(hidden_reason="")
+    public_posts = Post.objects.filter(hidden_reason="", thread__hidden_reason="")
+    for thread in public_threads.filter(thread_filter).order_by("-last_activity_at")[:200]:
         title = thread.title.lower()
         score = sum(2.0 if w in title else 1.0 for w in words) / (2 * len(words))
         score *= SOLVED_BOOST if thread.solution_id else 1.0
         hits.append(_thread_hit(thread, _python_snippet(thread.body_text, words), score))
     solution_ids = set(Thread.objects.exclude(solution=None).values_list("solution_id", flat=True))
-    for post in Post.objects.filter(post_filter).select_related("thread").order_by("-pk")[:200]:
+    for post in public_posts.filter(post_filter).select_related("thread").order_by("-pk")[:200]:
         score = 0.4 * (SOLVED_BOOST if post.pk in solution_ids else 1.0)
         hits.append(_post_hit(post, _python_snippet(post.body_text, words), score))
     hits.sort(key=lambda h: (-h.score, -h.id))
@@ -214,7 +218,8 @@ def thread_similar(*, title: str, limit: int = 5) -> list[SimilarThread]:
             tsquery = tsquery | SearchQuery(word, config=SEARCH_CONFIG)
         vector = RawSQL("community_thread.search_vector", [], output_field=SearchVectorField())
         rows = list(
-            Thread.objects.annotate(vector=vector)
+            Thread.objects.filter(hidden_reason="")
+            .annotate(vector=vector)
             .filter(vector=tsquery)
             # Titles only (weight A), like the fallback: a word in the body alone scores 0.
             .annotate(
@@ -230,7 +235,8 @@ def thread_similar(*, title: str, limit: int = 5) -> list[SimilarThread]:
         for word in words:
             title_filter |= Q(title__icontains=word)
         scored = []
-        for thread in Thread.objects.filter(title_filter).order_by("-last_activity_at")[:200]:
+        public = Thread.objects.filter(hidden_reason="")
+        for thread in public.filter(title_filter).order_by("-last_activity_at")[:200]:
             lowered = thread.title.lower()
             score = sum(1 for w in words if w in lowered) / len(words)
             scored.append((thread, score * (SOLVED_BOOST if thread.solution_id else 1.0)))

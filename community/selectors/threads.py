@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from community.models import Board, Kudos, Member, Post, Revision, Subscription, Tag, Thread
-from community.permissions import Viewer
+from community.permissions import Viewer, can_see_hidden
 
 THREAD_ORDERINGS = {
     "-last_activity_at": ("-last_activity_at", "-pk"),
@@ -55,7 +55,12 @@ def thread_list(
     ordering: str = "-last_activity_at",
 ) -> QuerySet[Thread]:
     """Threads for a list page or the API: a fixed number of queries whatever the page size."""
-    qs = Thread.objects.select_related("board", "author").prefetch_related("tags", _authors)
+    # Lists are public: hidden and held questions never appear in them.
+    qs = (
+        Thread.objects.filter(hidden_reason="")
+        .select_related("board", "author")
+        .prefetch_related("tags", _authors)
+    )
     if board is not None:
         qs = qs.filter(board=board)
     if tag is not None:
@@ -82,24 +87,32 @@ def thread_get_for_viewer(*, thread_id: int, viewer: Viewer) -> Thread:
         .filter(pk=thread_id)
         .first()
     )
-    if thread is None:
+    if thread is None or (thread.is_hidden and not can_see_hidden(viewer, thread.author_id)):
         raise Http404(_("No such thread."))
     return thread
 
 
 def post_get_for_viewer(*, post_id: int, viewer: Viewer) -> Post:
     post = Post.objects.select_related("thread", "author").filter(pk=post_id).first()
-    if post is None:
+    if post is None or (post.is_hidden and not can_see_hidden(viewer, post.author_id)):
         raise Http404(_("No such answer."))
     thread_get_for_viewer(thread_id=post.thread_id, viewer=viewer)
     return post
 
 
-def thread_answers(*, thread: Thread) -> QuerySet[Post]:
-    """The answers, the solution first, then oldest first."""
+def thread_answers(*, thread: Thread, viewer: Viewer | None = None) -> QuerySet[Post]:
+    """The answers the viewer may see, the solution first, then oldest first.
+
+    Hidden answers are left out, except for their author and for staff; without a viewer,
+    what the public sees.
+    """
+    visible = Post.objects.filter(thread=thread)
+    if viewer is None or not viewer.is_authenticated:
+        visible = visible.filter(hidden_reason="")
+    elif not viewer.has_perm("community.view_hidden_content"):
+        visible = visible.filter(Q(hidden_reason="") | Q(author_id=viewer.pk))
     return (
-        Post.objects.filter(thread=thread)
-        .select_related("author", "thread")
+        visible.select_related("author", "thread")
         .prefetch_related(_authors)
         .annotate(
             solution_first=Case(

@@ -19,9 +19,12 @@ from community.services.threads import (
     thread_update,
     thread_view_record,
 )
+from community.services.visibility import content_hide, content_restore
 
 __all__ = [
     "attachment_create",
+    "content_hide",
+    "content_restore",
     "kudos_give",
     "kudos_withdraw",
     "member_profile_update",
