@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from community.models import Member
+from community.models import Member, Thread
 from community.permissions import Viewer
 
 
@@ -46,3 +46,19 @@ def register_demo_step(label: str, step: Callable[[], object]) -> None:
     """Add a step to `manage.py seed_demo`, run after the community's own. Must be idempotent."""
     if all(existing_label != label for existing_label, _ in demo_steps):
         demo_steps.append((label, step))
+
+
+ThreadSection = Callable[[Thread, Viewer], Section | None]
+
+thread_sections: list[ThreadSection] = []
+
+
+def register_thread_section(provider: ThreadSection) -> ThreadSection:
+    """Add a section under the question on its page (support's "Ask an agent", for one)."""
+    if provider not in thread_sections:
+        thread_sections.append(provider)
+    return provider
+
+
+def thread_sections_for(thread: Thread, viewer: Viewer) -> list[Section]:
+    return [s for provider in thread_sections if (s := provider(thread, viewer)) is not None]

@@ -320,6 +320,7 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
         "can_accept": permissions.can_accept_solution(viewer, thread),
         "can_lock": permissions.can_lock_thread(viewer),
         "answer_form": extra.pop("answer_form", None) or AnswerForm(),
+        "sections": extensions.thread_sections_for(thread, viewer),
         **extra,
     }
 

@@ -217,6 +217,7 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "clear-expired-sessions": {"task": "community.sessions_clear_expired", "schedule": 3600.0},
+    "escalate-overdue": {"task": "support.escalate_overdue", "schedule": 60.0},
     "correct-serial-voting": {"task": "gamification.serial_voting_correct", "schedule": 86400.0},
     "close-payback-periods": {"task": "gamification.payback_close_ended", "schedule": 3600.0},
 }

@@ -1,0 +1,10 @@
+"""What the support app announces (inside the writing transaction; ids only)."""
+
+from django.dispatch import Signal
+
+case_opened = Signal()  # case_id, actor_id (None for the scheduler)
+case_updated = Signal()  # case_id, actor_id, changes (list of field names)
+case_message_posted = Signal()  # case_id, message_id, internal, actor_id
+case_sla_breached = Signal()  # case_id
+moderation_action_taken = Signal()  # action_id, member_id, actor_id
+satisfaction_requested = Signal()  # member_id, thread_id, case_id

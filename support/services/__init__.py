@@ -1,0 +1,1 @@
+"""Every write of the support app; see ../shared/ARCHITECTURE.md."""
