@@ -40,6 +40,8 @@ api_v1 = [
     path("search/", community_api.SearchView.as_view(), name="api-search"),
     # Gamification (API.md, "Gamification").
     path("", include("gamification.api_urls")),
+    # Support (API.md, "Support").
+    path("", include("support.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -55,6 +57,7 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("", include("community.urls")),
     path("", include("gamification.urls")),
+    path("", include("support.urls")),
 ]
 
 if settings.SERVE_MEDIA:
