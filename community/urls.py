@@ -24,6 +24,7 @@ urlpatterns = [
     # Last of the threads/<pk>/ routes: its slug would swallow "edit", "answer", "kudos"...
     path("threads/<int:pk>/<slug:slug>/", views.thread_detail, name="thread-detail"),
     path("posts/<int:pk>/", views.post_detail, name="post-detail"),
+    path("posts/<int:pk>/card/", views.post_card, name="post-card"),
     path("posts/<int:pk>/edit/", views.post_edit, name="post-edit"),
     path("posts/<int:pk>/delete/", views.post_delete, name="post-delete"),
     path("posts/<int:pk>/kudos/", views.post_kudos, name="post-kudos"),

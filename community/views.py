@@ -537,6 +537,24 @@ def thread_revisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+def post_card(request: HttpRequest, pk: int) -> HttpResponse:
+    """One answer as it appears on its thread page, for pages that update live."""
+    post = selectors.post_get_for_viewer(post_id=pk, viewer=request.user)
+    thread = post.thread
+    given = selectors.viewer_kudos(viewer=request.user, thread=thread, posts=[post])
+    return render(
+        request,
+        "community/_post.html",
+        {
+            "thread": thread,
+            "post": post,
+            "given": given,
+            "can_accept": permissions.can_accept_solution(request.user, thread),
+        },
+    )
+
+
+@require_GET
 def post_detail(request: HttpRequest, pk: int) -> HttpResponseRedirect:
     """An answer's address: its thread, on the page that shows it."""
     post = selectors.post_get_for_viewer(post_id=pk, viewer=request.user)

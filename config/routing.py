@@ -1,5 +1,5 @@
 """WebSocket routes. Each app that serves a socket adds its patterns here."""
 
-from django.urls import URLPattern
+from notifications.routing import websocket_urlpatterns as notification_patterns
 
-websocket_urlpatterns: list[URLPattern] = []
+websocket_urlpatterns = [*notification_patterns]

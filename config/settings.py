@@ -104,6 +104,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL") or None
 CACHES = env.cache_config(REDIS_URL)
 CHANNEL_LAYERS = env.channel_layers_config(REDIS_URL)
+# Sockets look for new notifications this often when pushes can't cross processes (the
+# in-memory layer of the embedded mode); with Redis every process hears every push.
+NOTIFICATIONS_POLL_SECONDS = float(
+    os.environ.get("NOTIFICATIONS_POLL_SECONDS", "0" if REDIS_URL else "3")
+)
 
 AUTH_USER_MODEL = "community.Member"
 AUTHENTICATION_BACKENDS = [
@@ -202,6 +207,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Thread and case statuses both have "open" (and so would flags'): name each enum after
+    # its model's choices instead of letting drf-spectacular guess and warn.
+    "ENUM_NAME_OVERRIDES": {
+        "ThreadStatusEnum": "community.models.ThreadStatus",
+        "CaseStatusEnum": "support.models.CaseStatus",
+        "CaseReasonEnum": "support.models.CaseReason",
+        "CasePriorityEnum": "support.models.CasePriority",
+        "FlagKindEnum": "support.models.FlagKind",
+        "FlagStatusEnum": "support.models.FlagStatus",
+    },
 }
 
 # Celery: a worker and the beat scheduler are separate processes in every mode.

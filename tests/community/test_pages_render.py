@@ -543,3 +543,25 @@ def test_with_the_italian_cookie_a_thread_page_speaks_italian(
 
     assert "Soluzione accettata" in html
     assert "Accepted solution" not in html
+
+
+def test_an_answer_card_renders_for_live_pages_and_hides_what_the_viewer_may_not_see(
+    client: Client, asker: Member, helper: Member
+) -> None:
+    from community import services
+    from community.models import Board, HiddenReason
+
+    board = Board.objects.create(slug="cards", name="Cards")
+    thread = services.thread_create(
+        author=asker, board=board, title="Card fragment question", body="x" * 30, check_limits=False
+    )
+    post = services.post_create(
+        author=helper, thread=thread, body="A helpful answer here.", check_limits=False
+    )
+
+    response = client.get(f"/posts/{post.pk}/card/")
+    assert response.status_code == 200
+    assert f'id="post-{post.pk}"' in response.content.decode()
+
+    services.content_hide(post=post, reason=HiddenReason.MODERATOR, actor_id=None)
+    assert client.get(f"/posts/{post.pk}/card/").status_code == 404

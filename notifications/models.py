@@ -1,0 +1,138 @@
+"""The inbox: one stored notification per recipient, and each member's delivery preferences.
+
+The database is the source of truth; live pushes and emails are courtesies sent after commit.
+A notification stores what happened (kind, actor, ids, a few names), and its message is
+written when it is read, in the reader's language.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    ANSWER = "answer", _("An answer to your question")
+    REPLY = "reply", _("A reply in a thread you follow")
+    MENTION = "mention", _("A mention")
+    KUDOS = "kudos", _("Kudos received")
+    SOLUTION = "solution", _("Your answer was accepted")
+    BADGE = "badge", _("A badge earned")
+    RANK = "rank", _("A new rank")
+    POINTS_REVERSED = "points_reversed", _("Points reversed")
+    STATEMENT = "statement", _("Payback statement ready")
+    CASE_OPENED = "case_opened", _("Case opened")
+    CASE_ASSIGNED = "case_assigned", _("Case assigned to you")
+    CASE_REPLY = "case_reply", _("A reply on a case")
+    CASE_RESOLVED = "case_resolved", _("Case resolved")
+    CASE_SLA = "case_sla", _("A case missed its SLA")
+    MODERATION = "moderation", _("A moderation action on your content")
+    SATISFACTION = "satisfaction", _("Did this solve your problem?")
+    TRENDING = "trending", _("A trending problem")
+
+
+class Channel(models.TextChoices):
+    SITE = "site", _("On the site")
+    EMAIL = "email", _("By email")
+    BOTH = "both", _("On the site and by email")
+    NONE = "none", _("Not at all")
+
+
+# What members get unless they choose otherwise: the things that need them now come by
+# email too; the rest stays on the site (and in the daily digest when they opt in).
+DEFAULT_CHANNELS = {
+    Kind.ANSWER: Channel.BOTH,
+    Kind.MENTION: Channel.BOTH,
+    Kind.CASE_OPENED: Channel.BOTH,
+    Kind.CASE_ASSIGNED: Channel.BOTH,
+    Kind.CASE_REPLY: Channel.BOTH,
+    Kind.CASE_RESOLVED: Channel.BOTH,
+    Kind.CASE_SLA: Channel.BOTH,
+}
+# Emailed at once; the other kinds go out in the daily digest.
+IMMEDIATE_EMAIL_KINDS = {
+    Kind.ANSWER,
+    Kind.MENTION,
+    Kind.CASE_OPENED,
+    Kind.CASE_ASSIGNED,
+    Kind.CASE_REPLY,
+    Kind.CASE_RESOLVED,
+    Kind.CASE_SLA,
+}
+
+
+def default_channel(kind: str) -> str:
+    return DEFAULT_CHANNELS.get(kind, Channel.SITE)  # type: ignore[call-overload]
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Grouping: kudos on one item collect into one unread notification ("Anna and 3 others").
+    group_key = models.CharField(max_length=80, blank=True)
+    count = models.PositiveIntegerField(default=1)
+    url = models.CharField(max_length=300, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-id"], name="inbox"),
+            models.Index(
+                fields=["recipient", "group_key"],
+                condition=models.Q(read_at__isnull=True),
+                name="inbox_unread_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id}"
+
+    @property
+    def read(self) -> bool:
+        return self.read_at is not None
+
+
+class Preference(models.Model):
+    """A member's channel for one kind of notification (no row: the default)."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "kind"], name="preference_once_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} {self.kind}: {self.channel}"
+
+
+class EmailSettings(models.Model):
+    """A member's email switches: the daily digest, and a global unsubscribe."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="email_settings",
+    )
+    digest = models.BooleanField(_("daily digest of everything else"), default=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"email settings of {self.member_id}"

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from notifications.consumers import NotificationConsumer, ThreadConsumer
+
+websocket_urlpatterns = [
+    path("ws/notifications/", NotificationConsumer.as_asgi()),
+    path("ws/threads/<int:thread_id>/", ThreadConsumer.as_asgi()),
+]
