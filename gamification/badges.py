@@ -12,6 +12,8 @@ from datetime import timedelta
 
 from django.db.models import F, Q, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -21,6 +23,11 @@ from gamification.models import BadgeTier
 # A thread "saved before escalation" was solved by the community, never escalated, within
 # the default SLA for a solution (support's SLA policies default to 48 hours).
 SAVED_BEFORE_ESCALATION_WINDOW = timedelta(hours=48)
+
+
+def _counted(message: str, count: int) -> StrOrPromise:
+    """A translatable message with a number, translated when shown (not at import)."""
+    return lazy(lambda: gettext(message) % {"count": count}, str)()
 
 
 class Badge(ABC):
@@ -68,7 +75,7 @@ class Solutions(Badge):
         self.description = (
             _("An answer accepted as the solution.")
             if count == 1
-            else _("%(count)d answers accepted as the solution.") % {"count": count}
+            else _counted(gettext_noop("%(count)d answers accepted as the solution."), count)
         )
 
     def earned(self, member_id: int) -> bool:
@@ -79,7 +86,7 @@ class KudosReceived(Badge):
     def __init__(self, slug: str, count: int, tier: str, name: StrOrPromise) -> None:
         self.slug, self.count, self.tier, self.name = slug, count, tier, name
         self.glyph = "♥" if count < 1000 else "1k"
-        self.description = _("Received %(count)d kudos.") % {"count": count}
+        self.description = _counted(gettext_noop("Received %(count)d kudos."), count)
 
     def earned(self, member_id: int) -> bool:
         return Kudos.objects.filter(receiver_id=member_id).count() >= self.count
@@ -102,7 +109,9 @@ class HelpingStreak(Badge):
     def __init__(self, slug: str, days: int, tier: str, name: StrOrPromise) -> None:
         self.slug, self.days, self.tier, self.name = slug, days, tier, name
         self.glyph = f"{days}d"
-        self.description = _("Answered others on %(days)d days in a row.") % {"days": days}
+        self.description = _counted(
+            gettext_noop("Answered others on %(count)d days in a row."), days
+        )
 
     def earned(self, member_id: int) -> bool:
         days = sorted(

@@ -302,7 +302,11 @@ class PayoutMethod(models.TextChoices):
 
 
 class Statement(models.Model):
-    """What a member earned in a closed period. Frozen once approved."""
+    """What a member earned in a closed period.
+
+    Points and amount never change after approval (a later fraud finding is a clawback row
+    in the ledger); the payout method stays the member's choice until the period's deadline.
+    """
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="statements"

@@ -27,10 +27,11 @@ def post_create(*, author: Member, thread: Thread, body: str, check_limits: bool
     if check_limits:
         posting_limits_check(member=author, kind="post", body=body)
     rendered = render(body, author=author)
-    now = timezone.now()
     with transaction.atomic():
-        # The row lock orders concurrent answers and re-checks the lock under it.
+        # The row lock orders concurrent answers and re-checks the lock under it; the time is
+        # taken under it too, so answers' times follow the order they were written in.
         locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        now = timezone.now()
         if locked.is_locked:
             raise Conflict(_("This thread is locked: it takes no new answers."))
         post = Post.objects.create(

@@ -174,6 +174,9 @@ def statement_clawback(
     The statement stays as it was; the clawback is a negative ledger row today, shown in the
     member's history and netted against the current period.
     """
+    if not actor.has_perm("gamification.change_statement"):
+        # The same staff permission as approving (an existing message: no new translation).
+        raise PermissionDenied(_("You don't have permission for this."))
     if points <= 0:
         raise ValidationError({"points": _("Claw back a positive number of points.")})
     count = LedgerEntry.objects.filter(

@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import Sum
 
 from community import services as community_services
-from gamification.models import LeaderboardScore, LedgerEntry, MemberScore
+from community.models import Member
+from gamification.models import LeaderboardScore, LedgerEntry, MemberScore, Rank
 from gamification.periods import period_starts
-from gamification.services.ledger import rank_for
 
 Key = tuple[int, str, date, int | None]
 
@@ -39,21 +39,49 @@ def gamification_rebuild(*, fix: bool = True) -> RebuildReport:
             .values_list("member_id", "total")
         )
         scores = {s.member_id: s for s in MemberScore.objects.select_for_update()}
+        member_ids = sorted(set(expected_scores) | set(scores))
+        shown = {
+            pk: (name, level)
+            for pk, name, level in Member.objects.filter(pk__in=member_ids).values_list(
+                "pk", "rank_name", "rank_level"
+            )
+        }
+        ranks = list(Rank.objects.order_by("-min_points"))
+        names = {r.pk: r.name for r in ranks}
         score_diffs = []
-        for member_id in sorted(set(expected_scores) | set(scores)):
+        for member_id in member_ids:
             want = expected_scores.get(member_id, 0)
-            have = scores[member_id].points if member_id in scores else 0
+            score = scores.get(member_id)
+            have = score.points if score else 0
+            if score is None and want == 0:
+                continue  # nothing earned, nothing stored: the ledger's rows all paid 0
+            rank = next((r for r in ranks if r.min_points <= max(want, 0)), None)
+            want_shown = (rank.name, rank.level) if rank else ("", 0)
+            differs = False
             if want != have:
                 score_diffs.append(f"member {member_id}: total {have}, ledger says {want}")
-            if fix:
-                rank = rank_for(want)
+                differs = True
+            # Ranks are derived too: a stale rank (a threshold changed in the admin, a
+            # half-applied fix) is a difference like a wrong total.
+            want_rank_id = rank.pk if rank else None
+            if score is not None and score.rank_id != want_rank_id:
+                have_rank = names.get(score.rank_id, "-") if score.rank_id else "-"
+                score_diffs.append(
+                    f"member {member_id}: rank {have_rank}, ledger says {rank or '-'}"
+                )
+                differs = True
+            if score is not None and shown.get(member_id, want_shown) != want_shown:
+                name, _level = shown[member_id]
+                score_diffs.append(
+                    f"member {member_id}: shown as {name or '-'}, ledger says {rank or '-'}"
+                )
+                differs = True
+            if fix and differs:
                 MemberScore.objects.update_or_create(
                     member_id=member_id, defaults={"points": want, "rank": rank}
                 )
                 community_services.member_rank_set(
-                    member_id=member_id,
-                    name=rank.name if rank else "",
-                    level=rank.level if rank else 0,
+                    member_id=member_id, name=want_shown[0], level=want_shown[1]
                 )
 
         expected: dict[Key, int] = defaultdict(int)

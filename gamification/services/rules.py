@@ -21,7 +21,12 @@ from gamification.models import (
     Reason,
     RuleKey,
 )
-from gamification.services.ledger import active_awards, points_award, points_reverse
+from gamification.services.ledger import (
+    active_awards,
+    points_award,
+    points_reverse,
+    score_lock,
+)
 
 SOLUTION_REASONS = {Reason.SOLUTION_ANSWERER, Reason.SOLUTION_ASKER}
 
@@ -69,8 +74,11 @@ def on_post_created(*, post_id: int, actor_id: int) -> None:
         )
     fast = rule_points(RuleKey.FAST_ANSWER)
     window = timedelta(minutes=GamificationSettings.current().fast_answer_minutes)
+    # Earlier by id, not by created_at: post_create takes its timestamp before the thread's
+    # row lock, so two answers racing can commit in the other order than their timestamps
+    # (and both would look first). Ids are drawn under the lock, in the order of writing.
     is_first = (
-        not Post.objects.filter(thread=thread, created_at__lt=post.created_at)
+        not Post.objects.filter(thread=thread, pk__lt=post.pk)
         .exclude(author_id=thread.author_id)
         .exists()
     )
@@ -107,6 +115,10 @@ def on_kudos_given(*, kudos_id: int, actor_id: int) -> None:
         # Fresh accounts are the cheapest way to farm kudos; they thank, but pay nothing.
         points, note = 0, _("Kudos from an account younger than a day pay no points.")
     else:
+        # Lock the receiver's total before reading today's kudos points: kudos on two
+        # different answers don't queue on one answer's row, and without this both read the
+        # same sum and both pay, past the cap. The lock is the one score_bump takes next.
+        score_lock(member_id=kudos.receiver_id)
         earned_today = kudos_points_today(member_id=kudos.receiver_id)
         allowed = max(0, settings.kudos_daily_cap - earned_today)
         if points > allowed:

@@ -1,0 +1,358 @@
+"""Reads that the gamification pages and API share (../shared/ARCHITECTURE.md, selectors).
+
+Leaderboards read only the stored LeaderboardScore rows, through their index
+(period, start, board_id, -points): never a sum over the ledger at request time, so a page
+costs the same with ten members or a million. Each function's query count is fixed
+whatever the amount of data, and tests/gamification pin it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
+
+from community.models import Board, Member
+from community.permissions import Viewer
+from gamification.badges import REGISTRY, Badge
+from gamification.models import (
+    BadgeAward,
+    BadgeTier,
+    GamificationSettings,
+    LeaderboardScore,
+    LedgerEntry,
+    MemberScore,
+    Period,
+    PointsRule,
+    Rank,
+    Statement,
+)
+from gamification.periods import payback_period_bounds, period_start
+from gamification.privileges import PRIVILEGES
+
+LEADERBOARD_SIZE = 100
+TIER_ORDER = [BadgeTier.GOLD, BadgeTier.SILVER, BadgeTier.BRONZE]
+
+# ---------------------------------------------------------------------------- leaderboards
+
+
+@dataclass(frozen=True)
+class LeaderboardRow:
+    rank: int
+    member: Member
+    points: int
+
+
+@dataclass(frozen=True)
+class ViewerStanding:
+    """The viewer's place: `rank` is None while they have no points in the period."""
+
+    rank: int | None
+    points: int
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    period: str
+    start: date
+    board: Board | None
+    rows: list[LeaderboardRow]
+    me: ViewerStanding | None  # None for anonymous visitors
+
+
+def _scores(period: str, start: date, board: Board | None) -> QuerySet[LeaderboardScore]:
+    """The rows of one board of one period: exactly the leading columns of the index."""
+    match = Q(period=period, start=start)
+    match &= Q(board_id=board.pk) if board is not None else Q(board_id__isnull=True)
+    return LeaderboardScore.objects.filter(match)
+
+
+def dense_ranks(points: list[int]) -> list[int]:
+    """Dense ranks of a list sorted best first: ties share a rank, the next rank follows on.
+
+    [50, 50, 40, 30] ranks 1, 1, 2, 3 (not 1, 1, 3, 4 as in sport).
+    """
+    ranks: list[int] = []
+    for i, value in enumerate(points):
+        if i == 0:
+            ranks.append(1)
+        else:
+            ranks.append(ranks[-1] if value == points[i - 1] else ranks[-1] + 1)
+    return ranks
+
+
+def leaderboard(
+    *,
+    period: str,
+    board: Board | None = None,
+    viewer: Viewer | None = None,
+    today: date | None = None,
+    size: int = LEADERBOARD_SIZE,
+) -> Leaderboard:
+    """The best `size` members of the period running on `today`, with dense ranks, and the
+    viewer's own rank and points wherever they stand.
+
+    Two queries at any size of community (the rows with their members, and the members'
+    groups for their role badges), plus one for a signed-in viewer. Only members with more than
+    zero points appear: a row brought back to zero by reversals is no place on a podium.
+    """
+    if period not in Period.values:
+        raise ValueError(f"unknown period {period!r}")
+    start = period_start(period, today or timezone.localdate())
+    scores = _scores(period, start, board)
+    top = list(
+        scores.filter(points__gt=0)
+        .select_related("member")
+        .prefetch_related(Prefetch("member__groups"))
+        .order_by("-points", "member_id")[:size]
+    )
+    ranks = dense_ranks([row.points for row in top])
+    rows = [
+        LeaderboardRow(rank=rank, member=row.member, points=row.points)
+        for rank, row in zip(ranks, top, strict=True)
+    ]
+    me = None
+    if viewer is not None and viewer.is_authenticated:
+        me = _viewer_standing(scores, viewer.pk)
+    return Leaderboard(period=period, start=start, board=board, rows=rows, me=me)
+
+
+def _viewer_standing(scores: QuerySet[LeaderboardScore], member_id: int) -> ViewerStanding:
+    """One query: the viewer's points, and how many distinct totals beat them (dense rank).
+
+    The count reads the index range above the viewer's points, so a member at place 9,000
+    costs what one at place 3 does, and the viewer needs not be in the top 100.
+    """
+    better = (
+        scores.filter(points__gt=OuterRef("points"))
+        .order_by()
+        .values("period")
+        .annotate(n=Count("points", distinct=True))
+        .values("n")
+    )
+    mine = (
+        scores.filter(member_id=member_id)
+        .annotate(better=Coalesce(Subquery(better, output_field=IntegerField()), 0))
+        .values_list("points", "better")
+        .first()
+    )
+    if mine is None:
+        return ViewerStanding(rank=None, points=0)
+    points, better_count = mine
+    return ViewerStanding(rank=better_count + 1 if points > 0 else None, points=points)
+
+
+# ---------------------------------------------------------------------------- a member
+
+
+@dataclass(frozen=True)
+class HeldBadge:
+    badge: Badge
+    awarded_at: datetime
+
+
+@dataclass(frozen=True)
+class Standing:
+    points: int
+    rank: Rank | None
+    next_rank: Rank | None
+    points_to_next_rank: int
+    progress: int  # percent of the way from this rank to the next
+    badges: list[HeldBadge] = field(default_factory=list)
+
+
+def member_standing(*, member: Member) -> Standing:
+    """Points, rank, the next rank and the badges held: three queries for anyone."""
+    score = MemberScore.objects.filter(member_id=member.pk).values_list("points", "rank_id").first()
+    points, rank_id = score if score else (0, None)
+    ranks = list(Rank.objects.order_by("min_points"))
+    rank = next((r for r in ranks if r.pk == rank_id), None)
+    if rank is None:  # no total yet, or a rank staff deleted: what the points earn
+        rank = next((r for r in reversed(ranks) if r.min_points <= max(points, 0)), None)
+    next_rank = next((r for r in ranks if r.min_points > points), None)
+    progress = 100
+    if next_rank is not None:
+        floor = rank.min_points if rank else 0
+        progress = int(100 * (points - floor) / max(1, next_rank.min_points - floor))
+    awards = BadgeAward.objects.filter(member_id=member.pk).order_by("-awarded_at", "-pk")
+    return Standing(
+        points=points,
+        rank=rank,
+        next_rank=next_rank,
+        points_to_next_rank=max(0, next_rank.min_points - points) if next_rank else 0,
+        progress=max(0, min(100, progress)),
+        badges=[HeldBadge(REGISTRY[a.badge], a.awarded_at) for a in awards if a.badge in REGISTRY],
+    )
+
+
+def member_get_for_history(*, username: str, viewer: Viewer) -> Member:
+    """The member whose points history `viewer` asks for: themselves, or anyone for staff.
+
+    Anyone else gets a 404, not a 403: the page says nothing about who exists (the API,
+    whose callers already see the public profile, answers 403 instead).
+    """
+    member = (
+        Member.objects.filter(username__iexact=username, is_active=True)
+        .prefetch_related("groups")
+        .first()
+    )
+    if member is None or not can_see_history(viewer=viewer, member=member):
+        raise Http404(_("No such member."))
+    return member
+
+
+def can_see_history(*, viewer: Viewer, member: Member) -> bool:
+    return bool(viewer.is_authenticated and (viewer.pk == member.pk or viewer.is_staff))
+
+
+def points_history(*, member: Member) -> QuerySet[LedgerEntry]:
+    """The member's ledger, newest first (the index ledger_member_history)."""
+    return LedgerEntry.objects.filter(member_id=member.pk).order_by("-created_at", "-pk")
+
+
+# ---------------------------------------------------------------------------- badges
+
+
+@dataclass(frozen=True)
+class BadgeSummary:
+    badge: Badge
+    awarded_count: int
+
+    @property
+    def tier_label(self) -> StrOrPromise:
+        return BadgeTier(self.badge.tier).label
+
+
+def badge_list() -> list[BadgeSummary]:
+    """Every badge in the registry, gold first, with how many members hold it: one query."""
+    counts = dict(
+        BadgeAward.objects.order_by()
+        .values("badge")
+        .annotate(n=Count("pk"))
+        .values_list("badge", "n")
+    )
+    order = {tier: i for i, tier in enumerate(TIER_ORDER)}
+    return sorted(
+        (BadgeSummary(badge, counts.get(slug, 0)) for slug, badge in REGISTRY.items()),
+        key=lambda s: order.get(BadgeTier(s.badge.tier), len(order)),
+    )
+
+
+def badges_by_tier() -> list[tuple[str, StrOrPromise, list[BadgeSummary]]]:
+    """The gallery: (tier, tier label, badges), gold first, empty tiers left out."""
+    summaries = badge_list()
+    groups: list[tuple[str, StrOrPromise, list[BadgeSummary]]] = []
+    for tier in TIER_ORDER:
+        members = [s for s in summaries if s.badge.tier == tier]
+        if members:
+            groups.append((tier.value, tier.label, members))
+    return groups
+
+
+def badge_get(*, slug: str) -> Badge:
+    badge = REGISTRY.get(slug)
+    if badge is None:
+        raise Http404(_("No such badge."))
+    return badge
+
+
+def badge_holders(*, slug: str, limit: int = 24) -> tuple[int, list[BadgeAward]]:
+    """How many members hold the badge, and the latest to earn it: two queries."""
+    awards = BadgeAward.objects.filter(badge=slug)
+    recent = list(
+        awards.select_related("member")
+        .prefetch_related("member__groups")
+        .order_by("-awarded_at", "-pk")[:limit]
+    )
+    return awards.count(), recent
+
+
+# ---------------------------------------------------------------------------- ranks and rules
+
+
+@dataclass(frozen=True)
+class RankInfo:
+    rank: Rank
+    privileges: list[tuple[str, StrOrPromise, bool]]  # key, label, new at this rank
+
+
+def rank_list() -> list[RankInfo]:
+    """Every rank, lowest first, with the privileges it grants (in PRIVILEGES' order) and
+    which of them it is the first to grant. One query."""
+    infos = []
+    before: set[str] = set()
+    for rank in Rank.objects.order_by("min_points"):
+        held = set(rank.privileges or [])
+        privileges = [
+            (key, label, key not in before)
+            for key, (label, _perm) in PRIVILEGES.items()
+            if key in held
+        ]
+        infos.append(RankInfo(rank=rank, privileges=privileges))
+        before |= held
+    return infos
+
+
+def points_rules() -> list[PointsRule]:
+    """The rules that pay now, most points first."""
+    return list(PointsRule.objects.filter(enabled=True).order_by("-points", "key"))
+
+
+# ---------------------------------------------------------------------------- payback
+
+
+@dataclass(frozen=True)
+class RunningPeriod:
+    start: date
+    end: date
+    points: int
+    estimated_amount: Decimal
+    currency: str
+    minimum_payout: Decimal
+
+
+def running_period(*, member: Member, today: date | None = None) -> RunningPeriod:
+    """The payback period under way: the member's points so far (from their leaderboard
+    row, not the ledger) and what they would be worth at today's point value."""
+    today = today or timezone.localdate()
+    start, end = payback_period_bounds(today)
+    config = GamificationSettings.current()
+    points = (
+        _scores(Period.PAYBACK, start, None)
+        .filter(member_id=member.pk)
+        .values_list("points", flat=True)
+        .first()
+    ) or 0
+    amount = (Decimal(max(points, 0)) * config.point_value).quantize(Decimal("0.01"))
+    return RunningPeriod(
+        start=start,
+        end=end,
+        points=points,
+        estimated_amount=amount,
+        currency=config.currency,
+        minimum_payout=config.minimum_payout,
+    )
+
+
+def statement_list(*, member: Member) -> QuerySet[Statement]:
+    """The member's payback statements, latest period first."""
+    return (
+        Statement.objects.filter(member_id=member.pk)
+        .select_related("period")
+        .order_by("-period__start", "-pk")
+    )
+
+
+def statement_get_for_member(*, statement_id: int, member: Member) -> Statement:
+    """The member's own statement; anyone else's is a 404, as if it did not exist."""
+    statement = statement_list(member=member).filter(pk=statement_id).first()
+    if statement is None:
+        raise Http404(_("No such statement."))
+    return statement

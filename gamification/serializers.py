@@ -1,0 +1,283 @@
+"""Gamification's JSON shapes for API v1 (../shared/API.md, "Gamification").
+
+The choice fields name their enums in the schema themselves (`component_name`): a plain
+ChoiceField called `status` or `reason` would collide with the community's and support's
+fields of the same name and make drf-spectacular warn.
+
+Help texts document the schema for developers and stay in English.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from community.serializers import NAME_MAX, MemberSummarySerializer
+from gamification.models import (
+    BadgeTier,
+    LedgerEntry,
+    PayoutMethod,
+    Period,
+    Reason,
+    Statement,
+    StatementStatus,
+)
+from gamification.selectors import BadgeSummary, HeldBadge, RankInfo
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=Period.choices), component_name="LeaderboardPeriodEnum"
+)
+class PeriodField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Period.choices, **kwargs)
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=BadgeTier.choices), component_name="BadgeTierEnum"
+)
+class TierField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=BadgeTier.choices, **kwargs)
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=Reason.choices), component_name="LedgerReasonEnum"
+)
+class ReasonField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=Reason.choices, **kwargs)
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=StatementStatus.choices),
+    component_name="StatementStatusEnum",
+)
+class StatementStatusField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=StatementStatus.choices, **kwargs)
+
+
+@extend_schema_field(
+    serializers.ChoiceField(choices=PayoutMethod.choices), component_name="PayoutMethodEnum"
+)
+class PayoutMethodField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=PayoutMethod.choices, **kwargs)
+
+    def to_representation(self, value: Any) -> Any:
+        # The model keeps "" until the member chooses; the API says null.
+        return super().to_representation(value) if value else None
+
+
+# ---------------------------------------------------------------------------- members
+
+
+class NextRankSerializer(serializers.Serializer[Any]):
+    name = serializers.CharField()
+    min_points = serializers.IntegerField()
+
+
+class MemberBadgeSerializer(serializers.Serializer[HeldBadge]):
+    slug = serializers.SlugField(source="badge.slug")
+    name = serializers.CharField(source="badge.name")
+    tier = TierField(source="badge.tier")
+    awarded_at = serializers.DateTimeField()
+    icon_url = serializers.SerializerMethodField()
+
+    def get_icon_url(self, held: HeldBadge) -> str:
+        return reverse("badge-icon", kwargs={"slug": held.badge.slug})
+
+
+class MemberStatsSerializer(serializers.Serializer[dict[str, int]]):
+    questions = serializers.IntegerField()
+    answers = serializers.IntegerField()
+    solutions = serializers.IntegerField()
+    kudos_received = serializers.IntegerField()
+
+
+class MemberProfileSerializer(MemberSummarySerializer):
+    """The member summary, their standing and their activity. The view puts `standing`
+    (gamification.selectors.Standing) and `stats` in the context."""
+
+    points = serializers.SerializerMethodField(help_text="All-time points, net of reversals.")
+    next_rank = serializers.SerializerMethodField(
+        help_text="The next rank to reach; null at the highest rank."
+    )
+    points_to_next_rank = serializers.SerializerMethodField(
+        help_text="Points still needed for the next rank; 0 at the highest rank."
+    )
+    badges = serializers.SerializerMethodField(help_text="Badges held, latest first.")
+    stats = serializers.SerializerMethodField()
+
+    class Meta(MemberSummarySerializer.Meta):
+        fields = [
+            *MemberSummarySerializer.Meta.fields,
+            "points",
+            "next_rank",
+            "points_to_next_rank",
+            "badges",
+            "stats",
+        ]
+        read_only_fields = fields
+
+    def get_points(self, member: Any) -> int:
+        return int(self.context["standing"].points)
+
+    @extend_schema_field(NextRankSerializer(allow_null=True))
+    def get_next_rank(self, member: Any) -> dict[str, Any] | None:
+        rank = self.context["standing"].next_rank
+        return {"name": rank.name, "min_points": rank.min_points} if rank else None
+
+    def get_points_to_next_rank(self, member: Any) -> int:
+        return int(self.context["standing"].points_to_next_rank)
+
+    @extend_schema_field(MemberBadgeSerializer(many=True))
+    def get_badges(self, member: Any) -> list[dict[str, Any]]:
+        return list(MemberBadgeSerializer(self.context["standing"].badges, many=True).data)
+
+    @extend_schema_field(MemberStatsSerializer())
+    def get_stats(self, member: Any) -> dict[str, int]:
+        return dict(MemberStatsSerializer(self.context["stats"]).data)
+
+
+class LedgerEntrySerializer(serializers.ModelSerializer[LedgerEntry]):
+    reason = ReasonField(read_only=True)
+    reason_label = serializers.CharField(
+        source="get_reason_display", read_only=True, help_text="The reason, in words."
+    )
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "points", "reason", "reason_label", "note", "source_url", "created_at"]
+        read_only_fields = fields
+        extra_kwargs = {
+            "points": {"help_text": "Signed: a reversal or clawback is negative."},
+            "source_url": {"help_text": "Absolute path of what earned it; may be empty."},
+        }
+
+
+# ---------------------------------------------------------------------------- leaderboard
+
+
+class LeaderboardQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    period = PeriodField(required=False, help_text="week (the default), month, all, or payback.")
+    board = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=NAME_MAX,
+        help_text="A board's slug: points earned on that board only.",
+    )
+
+
+class LeaderboardRowSerializer(serializers.Serializer[Any]):
+    rank = serializers.IntegerField(help_text="Dense rank: ties share it, the next follows on.")
+    member = MemberSummarySerializer()
+    points = serializers.IntegerField()
+
+
+class ViewerStandingSerializer(serializers.Serializer[Any]):
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="Null while the viewer has no points in the period."
+    )
+    points = serializers.IntegerField()
+
+
+class LeaderboardSerializer(serializers.Serializer[Any]):
+    period = PeriodField()
+    start = serializers.DateField(help_text="First day of the period.")
+    board = serializers.CharField(allow_null=True, help_text="The board's slug, or null.")
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    results = LeaderboardRowSerializer(many=True, help_text="The top 100, fifty a page.")
+    me = ViewerStandingSerializer(
+        allow_null=True,
+        help_text="The viewer's place, even outside the top 100; null when not signed in.",
+    )
+
+
+# ---------------------------------------------------------------------------- badges, ranks
+
+
+class BadgeSerializer(serializers.Serializer[BadgeSummary]):
+    slug = serializers.SlugField(source="badge.slug")
+    name = serializers.CharField(source="badge.name")
+    description = serializers.CharField(source="badge.description")
+    tier = TierField(source="badge.tier")
+    awarded_count = serializers.IntegerField(help_text="How many members hold it.")
+    icon_url = serializers.SerializerMethodField(help_text="Absolute path of the SVG icon.")
+    url = serializers.SerializerMethodField()
+
+    def get_icon_url(self, summary: BadgeSummary) -> str:
+        return reverse("badge-icon", kwargs={"slug": summary.badge.slug})
+
+    def get_url(self, summary: BadgeSummary) -> str:
+        return reverse("badge-detail", kwargs={"slug": summary.badge.slug})
+
+
+class RankInfoSerializer(serializers.Serializer[RankInfo]):
+    name = serializers.CharField(source="rank.name")
+    level = serializers.IntegerField(source="rank.level")
+    min_points = serializers.IntegerField(source="rank.min_points")
+    privileges = serializers.SerializerMethodField(
+        help_text="What the rank lets members do, by key (post_links, retag, ...)."
+    )
+    privilege_labels = serializers.SerializerMethodField(help_text="The same privileges, in words.")
+    url = serializers.SerializerMethodField()
+
+    def get_privileges(self, info: RankInfo) -> list[str]:
+        return [key for key, _label, _new in info.privileges]
+
+    def get_privilege_labels(self, info: RankInfo) -> list[str]:
+        return [str(label) for _key, label, _new in info.privileges]
+
+    def get_url(self, info: RankInfo) -> str:
+        return f"{reverse('rank-list')}#rank-{info.rank.level}"
+
+
+# ---------------------------------------------------------------------------- payback
+
+
+class PeriodBoundsSerializer(serializers.Serializer[Any]):
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class StatementSerializer(serializers.ModelSerializer[Statement]):
+    period = PeriodBoundsSerializer(read_only=True)
+    status = StatementStatusField(read_only=True)
+    payout_method = PayoutMethodField(
+        read_only=True, allow_null=True, help_text="Null until the member chooses."
+    )
+    method_deadline = serializers.DateField(
+        source="period.method_deadline",
+        read_only=True,
+        allow_null=True,
+        help_text="The last day to choose a payout method.",
+    )
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "period",
+            "points",
+            "amount",
+            "currency",
+            "status",
+            "payout_method",
+            "method_deadline",
+            "url",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, statement: Statement) -> str:
+        return f"{reverse('rewards')}#statement-{statement.pk}"
+
+
+class StatementUpdateSerializer(serializers.Serializer[dict[str, str]]):
+    payout_method = PayoutMethodField(help_text="account_credit, cash or charity.")
