@@ -6,12 +6,13 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import services as community_services
-from community.models import AGENTS_GROUP, Member, Thread
+from community.errors import Conflict
+from community.models import AGENTS_GROUP, Member, Post, Thread
 from support import events
 from support.models import (
     ACTIVE_CASE_STATUSES,
@@ -47,20 +48,26 @@ def is_agent(member: Member) -> bool:
     return member.is_active and member.is_agent
 
 
-def team_for(thread: Thread | None) -> list[Member]:
-    """The agents who take a board's cases: its SLA policy's team, or every agent."""
-    if thread is not None:
-        policy = SLAPolicy.objects.filter(board_id=thread.board_id).first()
-        if policy is not None:
-            team = list(policy.agents.filter(is_active=True))
-            if team:
-                return team
-    return list(
+def _agents() -> QuerySet[Member]:
+    return (
         Member.objects.filter(is_active=True)
         .filter(Q(groups__name=AGENTS_GROUP) | Q(is_superuser=True))
         .distinct()
         .order_by("pk")
     )
+
+
+def team_for(thread: Thread | None) -> list[Member]:
+    """The agents who take a board's cases: its SLA policy's team, or every agent."""
+    if thread is not None:
+        policy = SLAPolicy.objects.filter(board_id=thread.board_id).first()
+        if policy is not None:
+            # Only members who are still agents: someone who left the agents group stays
+            # in a policy's team until an admin edits it, and must not be handed cases.
+            team = list(_agents().filter(pk__in=policy.agents.values("pk")))
+            if team:
+                return team
+    return list(_agents())
 
 
 def route(thread: Thread | None) -> Member | None:
@@ -181,12 +188,19 @@ def case_update(
                 actor=actor,
                 data={"from": locked.status, "to": status},
             )
+            was_active = locked.is_active
             locked.status = status
-            locked.resolved_at = now if status in {CaseStatus.RESOLVED, CaseStatus.CLOSED} else None
+            if status in ACTIVE_CASE_STATUSES:
+                locked.resolved_at = None
+            elif was_active or locked.resolved_at is None:
+                # Resolved then closed keeps the moment it was resolved.
+                locked.resolved_at = now
             changes.append("status")
-            if locked.thread_id:
+            if locked.thread_id and was_active != locked.is_active:
+                # Only on a move between active and inactive: closing an old resolved case
+                # must not clear the flag a newer active case about the thread set.
                 community_services.thread_mark_escalated(
-                    thread_id=locked.thread_id, escalated=status in ACTIVE_CASE_STATUSES
+                    thread_id=locked.thread_id, escalated=locked.is_active
                 )
         new_assignee_id = None if unassign else (assignee.pk if assignee else locked.assignee_id)
         if new_assignee_id != locked.assignee_id:
@@ -231,7 +245,10 @@ def case_message_post(
     """A message in the case's private conversation; `internal` notes are for agents only.
 
     An agent's first public message is the case's first response (the SLA clock stops); a
-    customer's reply to a case waiting on them reopens it.
+    customer's reply to a case waiting on them (or resolved) reopens it. A closed case takes
+    no more messages from the customer (Conflict): nobody would read them. Neither does a
+    resolved one once a newer case about the same thread is active: the conversation goes on
+    there.
     """
     body = body.strip()
     if not body:
@@ -246,6 +263,13 @@ def case_message_post(
     now = timezone.now()
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
+        reopen = not agent and locked.status in {CaseStatus.WAITING, CaseStatus.RESOLVED}
+        if not agent and locked.status == CaseStatus.CLOSED:
+            raise Conflict(
+                _("This case is closed. Ask for an agent again on your question if you need help.")
+            )
+        if reopen and _another_active_case(locked):
+            raise Conflict(_("A newer case about this question is open: please write there."))
         message = CaseMessage.objects.create(
             case=locked, author=author, body=body, internal=internal, created_at=now
         )
@@ -258,13 +282,12 @@ def case_message_post(
             created_at=now,
         )
         fields = []
-        if agent and not internal and locked.first_response_at is None:
-            locked.first_response_at = now
-            fields.append("first_response_at")
-        if agent and not internal and locked.status == CaseStatus.NEW:
-            locked.status = CaseStatus.OPEN
-            fields.append("status")
-        if not agent and locked.status in {CaseStatus.WAITING, CaseStatus.RESOLVED}:
+        if agent and not internal:
+            fields += _first_response(locked, actor=author, now=now)
+        if reopen:
+            if locked.thread_id and not locked.is_active:
+                community_services.thread_mark_escalated(thread_id=locked.thread_id, escalated=True)
+            _status_event(locked, actor=author, to=CaseStatus.OPEN, now=now)
             locked.status = CaseStatus.OPEN
             locked.resolved_at = None
             fields += ["status", "resolved_at"]
@@ -278,3 +301,76 @@ def case_message_post(
             actor_id=author.pk,
         )
     return message
+
+
+def _status_event(case: Case, *, actor: Member, to: str, now: datetime) -> None:
+    """A status change that follows from something else (a reply, a first answer)."""
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.STATUS,
+        actor=actor,
+        data={"from": case.status, "to": to, "automatic": True},
+        created_at=now,
+    )
+
+
+def _first_response(case: Case, *, actor: Member, now: datetime) -> list[str]:
+    """An agent answered the customer: the SLA clock stops and a new case is open.
+
+    Call with the case row locked; returns the fields it changed, for the caller's save().
+    """
+    fields = []
+    if case.first_response_at is None:
+        case.first_response_at = now
+        fields.append("first_response_at")
+    if case.status == CaseStatus.NEW:
+        _status_event(case, actor=actor, to=CaseStatus.OPEN, now=now)
+        case.status = CaseStatus.OPEN
+        fields.append("status")
+    return fields
+
+
+def case_staff_answer(*, case: Case, agent: Member, body: str, mark_solution: bool = False) -> Post:
+    """An agent answers the case's question in public, on the thread, as staff.
+
+    The answer is the community's `post_create` written by the agent (staff skip the
+    posting limits); with `mark_solution` the agent also accepts it (agents may accept
+    solutions anywhere). The case's timeline records it, and it counts as the first response:
+    the customer hears from staff on the thread they asked on. All of it or none of it.
+    """
+    if not is_agent(agent):
+        raise PermissionDenied(_("Only agents can answer for the staff."))
+    thread_id = case.thread_id
+    if thread_id is None:
+        raise ValidationError(_("This case is not about a question on the community."))
+    now = timezone.now()
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        thread = Thread.objects.get(pk=thread_id)
+        post = community_services.post_create(author=agent, thread=thread, body=body)
+        if mark_solution:
+            community_services.solution_accept(thread=thread, post=post, actor=agent)
+        CaseEvent.objects.create(
+            case=locked,
+            kind=CaseEvent.Kind.STAFF_ANSWER,
+            actor=agent,
+            data={"post": post.pk, "solution": mark_solution},
+            created_at=now,
+        )
+        fields = _first_response(locked, actor=agent, now=now)
+        if fields:
+            locked.save(update_fields=[*fields, "updated_at"])
+        events.case_updated.send(
+            sender=Case, case_id=locked.pk, actor_id=agent.pk, changes=["staff_answer"]
+        )
+    return post
+
+
+def agent_availability_set(*, agent: Member, available: bool) -> AgentStatus:
+    """An agent is available for new cases, or away (routing skips them)."""
+    if not is_agent(agent):
+        raise PermissionDenied(_("Only agents have an availability."))
+    status, _created = AgentStatus.objects.update_or_create(
+        agent=agent, defaults={"available": available}
+    )
+    return status
