@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -181,6 +183,9 @@ EMAIL_USE_TLS = env.env_bool("EMAIL_USE_TLS", default=PRODUCTION)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Mutua <community@mutua.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where members reach the site: the start of every link in notification emails (which a
+# worker writes without a request to take the host from). No trailing slash.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 REST_FRAMEWORK = {
     # Token first: an anonymous API client gets 401 with a WWW-Authenticate header.
@@ -233,8 +238,11 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "clear-expired-sessions": {"task": "community.sessions_clear_expired", "schedule": 3600.0},
     "escalate-overdue": {"task": "support.escalate_overdue", "schedule": 60.0},
+    "trending-alert": {"task": "support.trending_alert", "schedule": 300.0},
     "correct-serial-voting": {"task": "gamification.serial_voting_correct", "schedule": 86400.0},
     "close-payback-periods": {"task": "gamification.payback_close_ended", "schedule": 3600.0},
+    # Once a day, at seven in the morning of the community's time zone.
+    "notifications-digest": {"task": "notifications.digest", "schedule": crontab(hour=7, minute=0)},
 }
 
 LOGGING = {

@@ -1,3 +1,18 @@
-from django.urls import URLPattern
+"""Satisfaction's API routes (API.md, "Support": POST /threads/{id}/feedback/)."""
 
-urlpatterns: list[URLPattern] = []
+from django.urls import path
+
+from support import satisfaction_api
+
+urlpatterns = [
+    path(
+        "threads/<int:pk>/feedback/",
+        satisfaction_api.ThreadFeedbackView.as_view(),
+        name="api-thread-feedback",
+    ),
+    path(
+        "cases/<int:pk>/feedback/",
+        satisfaction_api.CaseFeedbackView.as_view(),
+        name="api-case-feedback",
+    ),
+]

@@ -8,3 +8,4 @@ case_message_posted = Signal()  # case_id, message_id, internal, actor_id
 case_sla_breached = Signal()  # case_id
 moderation_action_taken = Signal()  # action_id, member_id, actor_id
 satisfaction_requested = Signal()  # member_id, thread_id, case_id
+trending_problem_detected = Signal()  # board_id|None, tag_id|None, ratio (None: no baseline)

@@ -1,0 +1,119 @@
+"""The dashboard's query budget, at two data sizes, so an N+1 fails the build.
+
+The page and the CSV are read with a small and a large community under the same
+django_assert_max_num_queries budget, and the two counts must be equal.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from community import services
+from community.models import Member, Tag, Thread
+from support.dashboard import dashboard_metrics
+from support.models import CaseEvent, CaseReason, CaseStatus
+from support.services.cases import case_open, case_update
+from support.services.satisfaction import satisfaction_record
+from tests.community.content_factories import board_create, post_create, thread_create
+from tests.factories import MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+AssertMaxQueries = Callable[..., AbstractContextManager[Any]]
+# The dashboard's own: thread rows, SLA breaches, satisfaction summary, staff ratings, top
+# helpers (counts, members, scores), trending boards and trending tags.
+METRICS_QUERIES = 9
+# Plus the request's session, member and groups (the role check), and the bell's unread
+# count in the page's header.
+PAGE_BUDGET = 3 + METRICS_QUERIES + 1
+# Session, member, groups, the thread rows.
+CSV_BUDGET = 4
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def community(size: int, agent: Member) -> None:
+    """`size` askers and helpers; each question answered, solved, rated, some escalated."""
+    boards = [board_create() for _ in range(2)]
+    tags = [Tag.objects.get_or_create(slug=f"topic-{n}", name=f"Topic {n}")[0] for n in range(2)]
+    now = timezone.now()
+    for n in range(size):
+        asker = MemberFactory.create()
+        helper = MemberFactory.create()
+        thread = thread_create(
+            author=asker, board=boards[n % 2], tags=[tags[n % 2].slug], ago=timedelta(0)
+        )
+        answer = post_create(thread=thread, author=helper, ago=timedelta(0))
+        services.solution_accept(thread=thread, post=answer, actor=asker)
+        satisfaction_record(thread=thread, respondent=asker, score=1 + n % 5)
+        case, _ = case_open(customer=asker, reason=CaseReason.REQUESTED, thread=thread)
+        case_update(case=case, actor=agent, status=CaseStatus.RESOLVED, assignee=agent)
+        satisfaction_record(case=case, respondent=asker, score=5)
+        CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.SLA_BREACHED)
+        asked = now - timedelta(days=n % 6, hours=1)
+        Thread.objects.filter(pk=thread.pk).update(
+            created_at=asked,
+            first_answer_at=asked + timedelta(minutes=n + 1),
+            solved_at=asked + timedelta(hours=n + 1),
+        )
+    # A spike, so the trending table has rows too.
+    for _ in range(3 + size):
+        thread_create(author=agent, board=boards[0], tags=[tags[0].slug], ago=timedelta(0))
+
+
+def test_the_metrics_take_nine_queries_whatever_the_size(
+    agent: Member, django_assert_num_queries: AssertMaxQueries
+) -> None:
+    community(2, agent)
+    with django_assert_num_queries(METRICS_QUERIES):
+        dashboard_metrics(days=30)
+    community(10, agent)
+    with django_assert_num_queries(METRICS_QUERIES):
+        metrics = dashboard_metrics(days=30)
+    # The solved questions of both rounds, and each round's spike of 3 + size questions.
+    assert metrics.questions == (2 + 10) + (3 + 2) + (3 + 10)
+    assert len(metrics.top_helpers) == 10 and metrics.trending
+
+
+def measured(
+    assert_max: AssertMaxQueries, budget: int, client: Client, url: str, **params: str
+) -> int:
+    with assert_max(budget), CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [(reverse("staff-dashboard"), PAGE_BUDGET), (reverse("staff-dashboard-export"), CSV_BUDGET)],
+)
+def test_the_dashboard_costs_the_same_queries_for_two_and_for_twelve_questions(
+    client: Client,
+    agent: Member,
+    django_assert_max_num_queries: AssertMaxQueries,
+    url: str,
+    budget: int,
+) -> None:
+    client.force_login(agent)
+    community(2, agent)
+    small = measured(django_assert_max_num_queries, budget, client, url, days="7")
+    community(10, agent)
+    large = measured(django_assert_max_num_queries, budget, client, url, days="7")
+    assert small == large
