@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -241,8 +240,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "trending-alert": {"task": "support.trending_alert", "schedule": 300.0},
     "correct-serial-voting": {"task": "gamification.serial_voting_correct", "schedule": 86400.0},
     "close-payback-periods": {"task": "gamification.payback_close_ended", "schedule": 3600.0},
-    # Once a day, at seven in the morning of the community's time zone.
-    "notifications-digest": {"task": "notifications.digest", "schedule": crontab(hour=7, minute=0)},
+    # Once a day; each member's digest covers what came since their last one, so the hour
+    # the scheduler started at doesn't matter.
+    "notifications-digest": {"task": "notifications.digest", "schedule": 86400.0},
 }
 
 LOGGING = {

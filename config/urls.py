@@ -42,6 +42,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("gamification.api_urls")),
     # Support (API.md, "Support").
     path("", include("support.api_urls")),
+    # Notifications (API.md, "Notifications").
+    path("", include("notifications.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
@@ -58,6 +60,7 @@ urlpatterns = [
     path("", include("community.urls")),
     path("", include("gamification.urls")),
     path("", include("support.urls")),
+    path("", include("notifications.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,4 +1,11 @@
-"""WebSocket authentication: the session cookie, or `?token=<api token>` for apps."""
+"""WebSocket authentication: the session cookie, or `?token=<api token>` for apps.
+
+And the origin check in front of both. A browser always sends Origin with a WebSocket
+handshake, and the check against ALLOWED_HOSTS is what stops another site's page from
+opening a socket with a member's cookie (cross-site WebSocket hijacking). Apps and scripts
+send no Origin; they authenticate with a token no other site can read, so a handshake
+without Origin passes (Channels' AllowedHostsOriginValidator refuses it).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +15,8 @@ from urllib.parse import parse_qs
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
+from channels.security.websocket import OriginValidator
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 
@@ -35,3 +44,20 @@ class TokenAuthMiddleware(BaseMiddleware):
 
 def SessionOrTokenAuthStack(inner: Any) -> Any:  # noqa: N802 - named like Channels' stacks
     return AuthMiddlewareStack(TokenAuthMiddleware(inner))
+
+
+class BrowserOriginValidator(OriginValidator):
+    """Refuses a handshake whose Origin isn't one of ALLOWED_HOSTS; one without Origin passes."""
+
+    def valid_origin(self, parsed_origin: Any) -> bool:
+        if parsed_origin is None:
+            return True  # not a browser: nothing to hijack
+        return bool(super().valid_origin(parsed_origin))
+
+
+def AllowedHostsOrAppOriginValidator(inner: Any) -> BrowserOriginValidator:  # noqa: N802
+    """Like Channels' AllowedHostsOriginValidator (same hosts), letting apps through."""
+    allowed_hosts = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed_hosts:
+        allowed_hosts = ["localhost", "127.0.0.1", "[::1]"]
+    return BrowserOriginValidator(inner, allowed_hosts)

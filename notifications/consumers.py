@@ -3,9 +3,18 @@
 /ws/notifications/ (the member's own notifications) and /ws/threads/<id>/ (what changes on
 an open thread page). A client that was away reconnects with ?since=<last id> and first
 receives, in order, everything newer: the database is the truth, pushes are a courtesy.
+Then, on every connect, {"type": "unread", "unread_count": n, "last_id": id} tells the
+client its badge count and the cursor to send as ?since= next time.
+A socket is in its groups before the handshake completes, so once the client sees it open,
+no push can slip past it.
 When the channel layer lives in one process (the embedded default), a notification created
 by the Celery worker can't be pushed to this process, so the socket also looks for new rows
 every few seconds (NOTIFICATIONS_POLL_SECONDS; off with Redis).
+
+Redis may go away while sockets are open. Channels' own consumer loop would then die with
+the layer's first error and drop the socket; ours keeps the socket, logs once, retries the
+layer with back-off (re-joining its groups), and the notification socket polls the database
+meanwhile, so members still hear of new notifications, only a few seconds later.
 """
 
 from __future__ import annotations
@@ -13,11 +22,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
+import time
 from typing import Any
 from urllib.parse import parse_qs
 
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
+from channels.utils import await_many_dispatch
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation.trans_real import (
@@ -30,7 +44,13 @@ from notifications.receivers import AGENTS_GROUP
 
 logger = logging.getLogger(__name__)
 UNAUTHENTICATED = 4401
+NOT_FOUND = 4404
 REPLAY_LIMIT = 200
+# How often a notification socket reads the database while the channel layer is down.
+LAYER_DOWN_POLL_SECONDS = 5.0
+# Back-off between attempts to reach the channel layer again: 1 s doubling to this.
+LAYER_RETRY_MAX_SECONDS = 30.0
+LAYER_WARNING_SECONDS = 60.0
 
 
 def _language(scope: dict[str, Any]) -> str:
@@ -47,54 +67,180 @@ def _language(scope: dict[str, Any]) -> str:
     return settings.LANGUAGE_CODE
 
 
-class NotificationConsumer(AsyncJsonWebsocketConsumer):
-    groups_joined: list[str]
+_last_layer_warning = -LAYER_WARNING_SECONDS
 
-    async def connect(self) -> None:
-        self.groups_joined = []
-        self.poller: asyncio.Task[None] | None = None
-        user = self.scope.get("user")
-        await self.accept()
-        if user is None or not user.is_authenticated:
-            await self.close(code=UNAUTHENTICATED)
-            return
-        self.member_id = user.pk
-        self.language = _language(self.scope)
-        groups = [member_group(user.pk)]
-        if await database_sync_to_async(lambda: user.is_agent)():
-            groups.append(AGENTS_GROUP)
-        for group in groups:
+
+def _warn_layer_down(what: str) -> None:
+    """One warning per process and outage window, not one per open socket."""
+    global _last_layer_warning
+    now = time.monotonic()
+    if now - _last_layer_warning >= LAYER_WARNING_SECONDS:
+        _last_layer_warning = now
+        logger.warning("channel layer unreachable (%s); sockets fall back", what, exc_info=True)
+    else:
+        logger.debug("channel layer unreachable (%s)", what)
+
+
+class LayerTolerantConsumer(AsyncJsonWebsocketConsumer):
+    """A JSON socket that outlives its channel layer's outages.
+
+    Subclasses join groups with `join()`; the groups a failed layer couldn't take are joined
+    again once it answers. `layer_lost()` and `layer_back()` let a subclass fill the gap.
+    """
+
+    groups_wanted: list[str]
+    groups_joined: set[str]
+    layer_ok: bool
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        # channels.consumer.AsyncConsumer.__call__, with the layer's receive made tolerant:
+        # theirs ends the whole consumer on the layer's first error.
+        self.scope = scope
+        self.groups_wanted, self.groups_joined, self.layer_ok = [], set(), True
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        self.base_send = send
+        sources = [receive]
+        if self.channel_layer is not None:
+            self.channel_name = await self.channel_layer.new_channel()
+            sources.append(self._layer_receive)
+        with contextlib.suppress(StopConsumer):
+            await await_many_dispatch(sources, self.dispatch)
+
+    async def join(self, group: str) -> None:
+        self.groups_wanted.append(group)
+        await self._join_missing()
+
+    async def _join_missing(self) -> bool:
+        """Join every wanted group not joined yet; False if the layer refused."""
+        for group in self.groups_wanted:
+            if group in self.groups_joined:
+                continue
             try:
                 await self.channel_layer.group_add(group, self.channel_name)
-                self.groups_joined.append(group)
-            except Exception:  # noqa: BLE001 - layer down: replay and polling still deliver
-                logger.warning("could not join %s; this socket relies on replay", group)
-        query = parse_qs(self.scope.get("query_string", b"").decode())
-        try:
-            since = int(query.get("since", [""])[0])
-        except ValueError:
-            since = None
-        self.last_id = await self._latest_id() if since is None else since
-        if since is not None:
-            await self._send_newer()
-        poll = settings.NOTIFICATIONS_POLL_SECONDS
-        if poll:
-            self.poller = asyncio.ensure_future(self._poll(poll))
+            except Exception:  # noqa: BLE001 - any layer failure: the socket carries on
+                await self._mark_layer_down(f"could not join {group}")
+                return False
+            self.groups_joined.add(group)
+        return True
 
-    async def disconnect(self, code: int) -> None:
-        if self.poller:
-            self.poller.cancel()
+    async def _mark_layer_down(self, what: str) -> None:
+        if self.layer_ok:
+            self.layer_ok = False
+            _warn_layer_down(what)
+            await self.layer_lost()
+
+    async def _layer_receive(self) -> dict[str, Any]:
+        delay = 1.0
+        while True:
+            if self.layer_ok:
+                try:
+                    message: dict[str, Any] = await self.channel_layer.receive(self.channel_name)
+                except Exception:  # noqa: BLE001 - as above
+                    await self._mark_layer_down("receive failed")
+                    # A receive that failed may have lost group memberships with the server.
+                    self.groups_joined.clear()
+                else:
+                    return message
+            await asyncio.sleep(delay * random.uniform(0.8, 1.2))  # noqa: S311 - jitter only
+            delay = min(delay * 2, LAYER_RETRY_MAX_SECONDS)
+            if await self._join_missing():
+                self.layer_ok = True
+                delay = 1.0
+                logger.info("channel layer reachable again")
+                await self.layer_back()
+
+    async def layer_lost(self) -> None:
+        """The layer stopped answering: pushes won't arrive until layer_back()."""
+
+    async def layer_back(self) -> None:
+        """The layer answers again and the socket is back in its groups."""
+
+    async def websocket_disconnect(self, message: dict[str, Any]) -> None:
         for group in self.groups_joined:
             with contextlib.suppress(Exception):
                 await self.channel_layer.group_discard(group, self.channel_name)
+        self.groups_joined.clear()
+        await self.disconnect(message.get("code", 1000))
+        raise StopConsumer()
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         """Clients only listen; anything they send is ignored."""
 
+
+class NotificationConsumer(LayerTolerantConsumer):
+    """A member's own notifications, for the bell and the toasts."""
+
+    member_id = 0  # set once the socket is a member's
+    last_id = 0
+    poller: asyncio.Task[None] | None = None
+    fallback_poller: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        # The poller and a push may both look for new rows: one at a time, or both send it.
+        self.sending = asyncio.Lock()
+        user = self.scope.get("user")
+        if user is None or not user.is_authenticated:
+            # Accept, then close with our code: a refused handshake tells the client nothing.
+            await self.accept()
+            await self.close(code=UNAUTHENTICATED)
+            return
+        self.member_id = user.pk
+        self.language = _language(self.scope)
+        # Groups first: once the client sees the socket open, no push can slip past it.
+        await self.join(member_group(user.pk))
+        if await database_sync_to_async(lambda: user.is_agent)():
+            await self.join(AGENTS_GROUP)
+        await self.accept()
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        try:
+            since: int | None = max(0, int(query.get("since", [""])[0]))
+        except ValueError:
+            since = None
+        latest = await self._latest_id()
+        # A cursor from the future (a reset database, another site) would hide what comes next.
+        self.last_id = latest if since is None else min(since, latest)
+        if since is not None:
+            await self._send_newer()
+        # Where the client stands: its badge count, and the cursor for its next ?since=.
+        await self.send_json(
+            {
+                "type": "unread",
+                "unread_count": await self._unread_count(),
+                "last_id": self.last_id,
+            }
+        )
+        poll = settings.NOTIFICATIONS_POLL_SECONDS
+        if poll:
+            if self.fallback_poller:  # the layer failed while joining: one poller is enough
+                self.fallback_poller.cancel()
+                self.fallback_poller = None
+            self.poller = asyncio.ensure_future(self._poll(poll))
+        elif not self.layer_ok:
+            await self.layer_lost()  # it failed before this socket was a member's
+
+    async def disconnect(self, code: int) -> None:
+        for task in (self.poller, self.fallback_poller):
+            if task is not None:
+                task.cancel()
+
+    async def layer_lost(self) -> None:
+        if not self.member_id or self.poller or self.fallback_poller:
+            return  # not a member's socket (yet), or polling already
+        self.fallback_poller = asyncio.ensure_future(self._poll(LAYER_DOWN_POLL_SECONDS))
+
+    async def layer_back(self) -> None:
+        if self.fallback_poller:
+            self.fallback_poller.cancel()
+            self.fallback_poller = None
+            await self._send_newer()  # what arrived between the last poll and now
+
     async def _poll(self, seconds: float) -> None:
         while True:
             await asyncio.sleep(seconds)
-            await self._send_newer()
+            try:
+                await self._send_newer()
+            except Exception:  # noqa: BLE001 - the database blinked: try again next round
+                logger.warning("notification poll failed", exc_info=True)
 
     async def notification_new(self, event: dict[str, Any]) -> None:
         if event["id"] > self.last_id:
@@ -107,16 +253,32 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "queue.changed", "case_id": event["case_id"]})
 
     async def _send_newer(self) -> None:
-        for payload in await self._newer_than(self.last_id):
-            self.last_id = max(self.last_id, payload["notification"]["id"])
-            await self.send_json(payload)
+        async with self.sending:
+            while True:
+                batch = await self._newer_than(self.last_id)
+                for payload in batch:
+                    self.last_id = max(self.last_id, payload["notification"]["id"])
+                    await self.send_json(payload)
+                if len(batch) < REPLAY_LIMIT:
+                    return
 
     @database_sync_to_async
     def _latest_id(self) -> int:
         from notifications.models import Notification
 
-        latest = Notification.objects.filter(recipient_id=self.member_id).order_by("-pk").first()
-        return latest.pk if latest else 0
+        latest = (
+            Notification.objects.filter(recipient_id=self.member_id)
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        return latest or 0
+
+    @database_sync_to_async
+    def _unread_count(self) -> int:
+        from notifications.services import unread_count
+
+        return unread_count(member_id=self.member_id)
 
     @database_sync_to_async
     def _newer_than(self, last_id: int) -> list[dict[str, Any]]:
@@ -151,29 +313,18 @@ class NotificationConsumer(AsyncJsonWebsocketConsumer):
             ]
 
 
-class ThreadConsumer(AsyncJsonWebsocketConsumer):
+class ThreadConsumer(LayerTolerantConsumer):
     """Changes to one thread for everyone who may see it: new answers, kudos, the solution."""
 
     async def connect(self) -> None:
-        self.group: str | None = None
         thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
-        await self.accept()
         if not await self._may_see(thread_id):
-            await self.close(code=4404)
+            await self.accept()
+            await self.close(code=NOT_FOUND)
             return
-        self.group = thread_group(thread_id)
-        try:
-            await self.channel_layer.group_add(self.group, self.channel_name)
-        except Exception:  # noqa: BLE001 - layer down: the page still works, just not live
-            logger.warning("could not join %s", self.group)
-
-    async def disconnect(self, code: int) -> None:
-        if self.group:
-            with contextlib.suppress(Exception):
-                await self.channel_layer.group_discard(self.group, self.channel_name)
-
-    async def receive_json(self, content: Any, **kwargs: Any) -> None:
-        """Clients only listen."""
+        # Joined before the client sees the socket open, so it misses no event after that.
+        await self.join(thread_group(thread_id))
+        await self.accept()
 
     async def thread_event(self, event: dict[str, Any]) -> None:
         await self.send_json(event["event"])

@@ -49,6 +49,7 @@ def _labels(notification: Notification) -> dict[str, Any]:
     from gamification.badges import REGISTRY
     from gamification.models import Reason
     from support.models import ModerationAction
+    from support.selectors_moderation import SYSTEM_REASONS
 
     data = notification.data
     if "badge_slug" in data:
@@ -58,7 +59,11 @@ def _labels(notification: Notification) -> dict[str, Any]:
         return {"reason": Reason(data["reason_code"]).label}
     if "action_code" in data and data["action_code"] in ModerationAction.Kind.values:
         label = str(ModerationAction.Kind(data["action_code"]).label)
-        return {"action": f"{label} ({data['reason']})" if data.get("reason") else label}
+        # The system writes codes ("personal_data", "flags"), a moderator plain words.
+        reason = data.get("reason") or ""
+        system = SYSTEM_REASONS.get(reason)
+        reason = (system() if system else reason).rstrip(".")
+        return {"action": f"{label} ({reason})" if reason else label}
     return {}
 
 

@@ -3,14 +3,29 @@ writes notification rows there, and pushes after commit (notifications.realtime)
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from django.db.models import Q
 from django.dispatch import receiver
+from django.urls import reverse
 
 from community import events as community
-from community.models import Kudos, Mention, Post, Subscription, Thread
+from community.models import AGENTS_GROUP as AGENTS_ROLE
+from community.models import (
+    MODERATORS_GROUP,
+    Board,
+    Kudos,
+    Member,
+    Mention,
+    Post,
+    Revision,
+    Subscription,
+    Tag,
+    Thread,
+)
 from gamification import events as gamification
-from gamification.models import REVERSAL_REASONS, Rank, Statement
+from gamification.models import REVERSAL_REASONS, LedgerEntry, Rank, Statement
 from notifications.models import Kind
 from notifications.realtime import send_event_on_commit, thread_group
 from notifications.services import notify, notify_many
@@ -29,6 +44,42 @@ def _thread_event(thread_id: int, event: dict[str, Any]) -> None:
 # --- community ----------------------------------------------------------------------------
 
 
+def _mentions_notify(
+    *, thread: Thread, post: Post | None, actor_id: int, since: datetime | None = None
+) -> set[int]:
+    """Tell the members mentioned in a question or an answer; the ids of those mentioned.
+
+    Called from the content events, not from `member_mentioned`: the community records
+    mentions (and announces them) *before* it announces the content, and the personal-data
+    check holds content on that later event. Delivering on `member_mentioned` told the
+    members mentioned in a post that was about to be held, and linked them to it. The
+    support app's receivers run first (it comes before this app in INSTALLED_APPS), so by
+    now a held question or answer is hidden and nobody mentioned in it hears of it.
+    `since` (an edit's revision time) limits it to the mentions the edit added.
+    """
+    target: Thread | Post = post if post is not None else thread
+    if target.is_hidden or thread.is_hidden:
+        return set()
+    mentions = Mention.objects.filter(thread=thread, post=post)
+    if since is not None:
+        mentions = mentions.filter(created_at__gte=since)
+    mentioned = set(mentions.values_list("member_id", flat=True))
+    notify_many(
+        recipient_ids=sorted(mentioned),
+        kind=Kind.MENTION,
+        actor_id=actor_id,
+        url=target.get_absolute_url(),
+        data={"title": thread.title},
+    )
+    return mentioned
+
+
+@receiver(community.thread_created, dispatch_uid="notifications.thread_created")
+def thread_created(*, thread_id: int, actor_id: int, **kwargs: Any) -> None:
+    thread = Thread.objects.get(pk=thread_id)
+    _mentions_notify(thread=thread, post=None, actor_id=actor_id)
+
+
 @receiver(community.post_created, dispatch_uid="notifications.post_created")
 def post_created(*, post_id: int, thread_id: int, actor_id: int, **kwargs: Any) -> None:
     post = Post.objects.select_related("thread").get(pk=post_id)
@@ -39,7 +90,7 @@ def post_created(*, post_id: int, thread_id: int, actor_id: int, **kwargs: Any) 
         notify(
             recipient_id=thread.author_id, kind=Kind.ANSWER, actor_id=actor_id, url=url, data=data
         )
-        mentioned = set(Mention.objects.filter(post=post).values_list("member_id", flat=True))
+        mentioned = _mentions_notify(thread=thread, post=post, actor_id=actor_id)
         followers = Subscription.objects.filter(thread=thread).exclude(
             member_id__in={thread.author_id, actor_id, *mentioned}
         )
@@ -56,31 +107,40 @@ def post_created(*, post_id: int, thread_id: int, actor_id: int, **kwargs: Any) 
         )
 
 
+def _revision_time(revision_id: int | None) -> datetime | None:
+    if revision_id is None:
+        return None
+    return Revision.objects.filter(pk=revision_id).values_list("created_at", flat=True).first()
+
+
 @receiver(community.post_updated, dispatch_uid="notifications.post_updated")
-def post_updated(*, post_id: int, thread_id: int, **kwargs: Any) -> None:
+def post_updated(
+    *,
+    post_id: int,
+    thread_id: int,
+    actor_id: int,
+    revision_id: int | None = None,
+    **kwargs: Any,
+) -> None:
+    since = _revision_time(revision_id)
+    if since is not None:
+        post = Post.objects.select_related("thread").get(pk=post_id)
+        _mentions_notify(thread=post.thread, post=post, actor_id=actor_id, since=since)
     _thread_event(thread_id, {"type": "post.updated", "post_id": post_id})
 
 
 @receiver(community.thread_updated, dispatch_uid="notifications.thread_updated")
-def thread_updated(*, thread_id: int, **kwargs: Any) -> None:
+def thread_updated(
+    *, thread_id: int, actor_id: int, revision_id: int | None = None, **kwargs: Any
+) -> None:
+    since = _revision_time(revision_id)
+    if since is not None:
+        thread = Thread.objects.get(pk=thread_id)
+        _mentions_notify(thread=thread, post=None, actor_id=actor_id, since=since)
     _thread_event(thread_id, {"type": "thread.updated", "thread_id": thread_id})
 
 
-@receiver(community.member_mentioned, dispatch_uid="notifications.member_mentioned")
-def member_mentioned(
-    *, member_id: int, thread_id: int, post_id: int | None, actor_id: int, **kwargs: Any
-) -> None:
-    thread = Thread.objects.get(pk=thread_id)
-    target = Post.objects.get(pk=post_id) if post_id else thread
-    if target.is_hidden or thread.is_hidden:
-        return
-    notify(
-        recipient_id=member_id,
-        kind=Kind.MENTION,
-        actor_id=actor_id,
-        url=target.get_absolute_url(),
-        data={"title": thread.title},
-    )
+# `member_mentioned` is deliberately not heard here: see _mentions_notify.
 
 
 def _kudos_changed(thread_id: int | None, post_id: int | None) -> None:
@@ -167,10 +227,15 @@ def points_changed(
 ) -> None:
     if reason not in REVERSAL_REASONS or points >= 0:
         return
+    actor_id = LedgerEntry.objects.values_list("actor_id", flat=True).get(pk=entry_id)
+    if actor_id == member_id:
+        return  # their own doing (a withdrawn acceptance, a deleted answer): no news to them
+    username = Member.objects.values_list("username", flat=True).get(pk=member_id)
     notify(
         recipient_id=member_id,
         kind=Kind.POINTS_REVERSED,
-        url="",
+        # Their points history, where the reversal and what it cancelled are listed.
+        url=reverse("member-points", kwargs={"username": username}),
         data={"points": -points, "reason_code": reason},
         group_key="",
     )
@@ -302,12 +367,49 @@ def moderation_action_taken(
 def satisfaction_requested(
     *, member_id: int, thread_id: int | None = None, case_id: int | None = None, **kwargs: Any
 ) -> None:
-    if thread_id:
+    # A case is rated on the case's page (its thread, if any, comes along for context only):
+    # the thread's page asks about the thread's solution, not about the case.
+    if case_id:
+        case = Case.objects.select_related("thread").get(pk=case_id)
+        url = case.get_absolute_url()
+        title = case.thread.title if case.thread else f"#{case.pk}"
+    elif thread_id:
         thread = Thread.objects.get(pk=thread_id)
         url, title = thread.get_absolute_url(), thread.title
-    elif case_id:
-        case = Case.objects.get(pk=case_id)
-        url, title = case.get_absolute_url(), f"#{case.pk}"
     else:
         return
     notify(recipient_id=member_id, kind=Kind.SATISFACTION, url=url, data={"title": title})
+
+
+def _staff_ids() -> list[int]:
+    """Who watches the staff dashboard: active agents and moderators (and superusers)."""
+    staff = Member.objects.filter(is_active=True).filter(
+        Q(groups__name__in=[AGENTS_ROLE, MODERATORS_GROUP]) | Q(is_superuser=True)
+    )
+    return sorted(set(staff.values_list("pk", flat=True)))
+
+
+@receiver(support.trending_problem_detected, dispatch_uid="notifications.trending")
+def trending_problem_detected(
+    *, board_id: int | None = None, tag_id: int | None = None, **kwargs: Any
+) -> None:
+    """A board or tag is suddenly asked about far more than usual: tell the staff.
+
+    One unread alert per board or tag: a spike announced again the next hour replaces it.
+    """
+    place: Board | Tag | None
+    if board_id:
+        place, key = Board.objects.filter(pk=board_id).first(), f"trending:board:{board_id}"
+    elif tag_id:
+        place, key = Tag.objects.filter(pk=tag_id).first(), f"trending:tag:{tag_id}"
+    else:
+        return
+    if place is None:
+        return
+    notify_many(
+        recipient_ids=_staff_ids(),
+        kind=Kind.TRENDING,
+        url=place.get_absolute_url(),
+        data={"what": place.name},
+        group_key=key,
+    )

@@ -1,18 +1,31 @@
-"""Writing notifications: store, group, push after commit, email after commit."""
+"""Writing notifications: store, group, push after commit, email after commit.
+
+Also the member's delivery choices (preference_set, email_settings_update) and the two
+email workflows the Celery tasks run (notification_email_send, digest_send); the words and
+layout of the emails live in notifications.emails.
+"""
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from community.models import Member
+from notifications import emails
 from notifications.models import (
     IMMEDIATE_EMAIL_KINDS,
     Channel,
     EmailSettings,
+    Kind,
     Notification,
     Preference,
     default_channel,
@@ -130,3 +143,223 @@ def notifications_mark_read(
 def email_settings_for(member_id: int) -> EmailSettings:
     settings_row, _created = EmailSettings.objects.get_or_create(member_id=member_id)
     return settings_row
+
+
+# --- preferences ----------------------------------------------------------------------------
+
+
+def channels_for(*, member_id: int) -> dict[str, str]:
+    """Every kind's channel for the member: their choice, or the default."""
+    chosen = dict(Preference.objects.filter(member_id=member_id).values_list("kind", "channel"))
+    return {kind: chosen.get(kind) or default_channel(kind) for kind in Kind.values}
+
+
+def _check_preference(kind: Any, channel: Any) -> None:
+    if kind not in Kind.values:
+        raise ValidationError(
+            {"kind": [_("“%(kind)s” is not a kind of notification.") % {"kind": kind}]}
+        )
+    if channel not in Channel.values:
+        raise ValidationError(
+            {"channel": [_("“%(channel)s” is not a way to notify.") % {"channel": channel}]}
+        )
+
+
+def preference_set(*, member_id: int, kind: str, channel: str) -> None:
+    """Choose how the member hears about one kind of notification.
+
+    Only choices that differ from the default are stored ("no row: the default"), so a
+    member who never changed a kind follows the default if it changes later.
+    """
+    _check_preference(kind, channel)
+    if channel == default_channel(kind):
+        Preference.objects.filter(member_id=member_id, kind=kind).delete()
+    else:
+        Preference.objects.update_or_create(
+            member_id=member_id, kind=kind, defaults={"channel": channel}
+        )
+
+
+def preferences_update(*, member_id: int, channels: Mapping[str, str]) -> None:
+    """Set several kinds at once: all of them, or none if any choice is invalid."""
+    for kind, channel in channels.items():
+        _check_preference(kind, channel)
+    with transaction.atomic():
+        for kind, channel in channels.items():
+            preference_set(member_id=member_id, kind=kind, channel=channel)
+
+
+def email_settings_update(
+    *, member_id: int, digest: bool | None = None, unsubscribed: bool | None = None
+) -> EmailSettings:
+    """Switch the daily digest, and unsubscribe from (or come back to) all email.
+
+    None leaves a switch as it is. Unsubscribing twice keeps the first time.
+    """
+    for field, value in (("digest", digest), ("unsubscribed", unsubscribed)):
+        if value is not None and not isinstance(value, bool):
+            raise ValidationError({field: [_("Must be true or false.")]})
+    with transaction.atomic():
+        email_settings_for(member_id)
+        row = EmailSettings.objects.select_for_update().get(member_id=member_id)
+        if digest is not None:
+            row.digest = digest
+        if unsubscribed is True and row.unsubscribed_at is None:
+            row.unsubscribed_at = timezone.now()
+        elif unsubscribed is False:
+            row.unsubscribed_at = None
+        row.save(update_fields=["digest", "unsubscribed_at"])
+    return row
+
+
+def verified_address(*, member_id: int) -> str | None:
+    """The member's confirmed primary address, the only one we ever write to."""
+    return (
+        EmailAddress.objects.filter(user_id=member_id, primary=True, verified=True)
+        .values_list("email", flat=True)
+        .first()
+    )
+
+
+# --- email ----------------------------------------------------------------------------------
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Email one notification at once, if the member still wants it. Safe to run twice.
+
+    Sent once: the row is locked and `emailed_at` set in the transaction that sends, so a
+    second run (a retry, a duplicate delivery) finds it set and does nothing. (Only a crash
+    between the mail server taking the email and the commit could send it twice; nothing is
+    ever marked sent that wasn't.) Nothing
+    is sent, and `emailed_at` stays empty, when the row is gone (kudos regrouped it), the
+    member has since chosen "site" or "none" for the kind, unsubscribed from all email, or
+    has no confirmed address. A failing mail server raises, rolls back and lets the task
+    retry.
+    """
+    with transaction.atomic():
+        notification = Notification.objects.select_for_update().filter(pk=notification_id).first()
+        if notification is None or notification.emailed_at is not None:
+            return False
+        member_id = notification.recipient_id
+        channel = channel_for(member_id=member_id, kind=notification.kind)
+        if channel not in {Channel.EMAIL, Channel.BOTH}:
+            return False
+        settings_row = EmailSettings.objects.filter(member_id=member_id).first()
+        if settings_row is not None and settings_row.unsubscribed_at is not None:
+            return False
+        address = verified_address(member_id=member_id)
+        if address is None:
+            return False
+        emails.notification_message(notification=notification, to=address).send()
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+# A first digest looks back a day; a member back after a long pause gets the last week,
+# not months of history; and each run overlaps the last by an hour, because `created_at`
+# is taken before a row commits (a row stamped just before the last run but committed just
+# after it would fall between two runs). `emailed_at` keeps the overlap from repeating.
+DIGEST_FIRST_WINDOW = timedelta(days=1)
+DIGEST_LOOKBACK = timedelta(days=7)
+DIGEST_OVERLAP = timedelta(hours=1)
+# The email lists this many; the rest are counted and linked to the inbox.
+DIGEST_MAX_ITEMS = 50
+
+
+def _digest_since(settings_row: EmailSettings, now: datetime) -> datetime:
+    start = (
+        settings_row.last_digest_at - DIGEST_OVERLAP
+        if settings_row.last_digest_at
+        else now - DIGEST_FIRST_WINDOW
+    )
+    return max(start, now - DIGEST_LOOKBACK)
+
+
+def digest_recipient_ids(*, now: datetime | None = None) -> list[int]:
+    """Members who may be due a daily email: something not yet emailed in the last week, an
+    active account, a confirmed address, not unsubscribed, and either the digest on or some
+    kind they chose to get by email (digest_send decides what, if anything, goes out)."""
+    now = now or timezone.now()
+    waiting = Notification.objects.filter(
+        emailed_at__isnull=True, created_at__gte=now - DIGEST_LOOKBACK
+    ).values("recipient_id")
+    wants_email = Preference.objects.filter(channel__in=[Channel.EMAIL, Channel.BOTH]).values(
+        "member_id"
+    )
+    opted_out = EmailSettings.objects.filter(
+        Q(unsubscribed_at__isnull=False) | (Q(digest=False) & ~Q(member_id__in=wants_email))
+    ).values("member_id")
+    confirmed = EmailAddress.objects.filter(primary=True, verified=True).values("user_id")
+    return list(
+        Member.objects.filter(pk__in=waiting, is_active=True)
+        .filter(pk__in=confirmed)
+        .exclude(pk__in=opted_out)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def digest_send(*, member_id: int, now: datetime | None = None) -> int:
+    """Email the member one daily digest of what they haven't had by email; returns how
+    many notifications it covered (0: nothing sent). Safe to run twice.
+
+    It covers the notifications created since the last digest and never emailed:
+    - of kinds set to "email": all of them (they are not waiting on the site, and the kinds
+      not emailed at once arrive only here);
+    - of kinds set to "both": the unread ones (the kinds not emailed at once come here);
+    - of kinds set to "site", with the digest switched on: the unread ones, a daily reminder
+      of what is waiting (immediate kinds kept on the site included).
+    Kinds now set to "none" are left out. Unsubscribed members and members without a
+    confirmed address get nothing. Each covered row gets `emailed_at`, and the member
+    `last_digest_at`, in the transaction that sends.
+    """
+    now = now or timezone.now()
+    email_settings_for(member_id)
+    with transaction.atomic():
+        # One digest at a time per member: a second run waits here, then finds the rows
+        # already marked emailed.
+        settings_row = EmailSettings.objects.select_for_update().get(member_id=member_id)
+        if settings_row.unsubscribed_at is not None:
+            return 0
+        address = verified_address(member_id=member_id)
+        if address is None:
+            return 0
+        channels = channels_for(member_id=member_id)
+
+        def kinds(*chosen: str) -> list[str]:
+            return [kind for kind, channel in channels.items() if channel in chosen]
+
+        wanted = Q(kind__in=kinds(Channel.EMAIL)) | Q(
+            kind__in=kinds(Channel.BOTH), read_at__isnull=True
+        )
+        if settings_row.digest:
+            wanted |= Q(kind__in=kinds(Channel.SITE), read_at__isnull=True)
+        covered = list(
+            Notification.objects.filter(
+                wanted,
+                recipient_id=member_id,
+                emailed_at__isnull=True,
+                created_at__gt=_digest_since(settings_row, now),
+                created_at__lte=now,
+            )
+            .order_by("-pk")
+            .values_list("pk", flat=True)
+        )
+        if not covered:
+            return 0
+        listed = list(
+            Notification.objects.filter(pk__in=covered[:DIGEST_MAX_ITEMS])
+            .select_related("actor")
+            .order_by("-pk")
+        )
+        emails.digest_message(
+            member=Member.objects.get(pk=member_id),
+            notifications=listed,
+            total=len(covered),
+            to=address,
+        ).send()
+        Notification.objects.filter(pk__in=covered).update(emailed_at=now)
+        settings_row.last_digest_at = now
+        settings_row.save(update_fields=["last_digest_at"])
+    return len(covered)

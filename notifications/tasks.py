@@ -1,0 +1,62 @@
+"""Email tasks. Each takes ids, calls one service in notifications.services and is safe to run
+twice: the services mark what they sent (`emailed_at`, `last_digest_at`) in the transaction
+that sends it.
+
+A mail server that is down or refuses for a moment (OSError covers SMTP errors and refused
+connections) is retried with a growing delay; anything else is a bug and fails loudly.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+
+from notifications import services
+
+logger = logging.getLogger(__name__)
+
+RETRY_DELAY = 60
+
+
+@shared_task(
+    name="notifications.notification_email",
+    bind=True,
+    max_retries=5,
+    acks_late=True,
+    ignore_result=True,
+)
+def notification_email(self: Any, notification_id: int) -> bool:
+    """Email one notification at once (the kinds in IMMEDIATE_EMAIL_KINDS)."""
+    try:
+        return services.notification_email_send(notification_id=notification_id)
+    except OSError as exc:
+        raise self.retry(exc=exc, countdown=RETRY_DELAY * 2**self.request.retries) from exc
+
+
+@shared_task(
+    name="notifications.digest_member",
+    bind=True,
+    max_retries=5,
+    acks_late=True,
+    ignore_result=True,
+)
+def digest_member(self: Any, member_id: int) -> int:
+    """One member's daily digest."""
+    try:
+        return services.digest_send(member_id=member_id)
+    except OSError as exc:
+        raise self.retry(exc=exc, countdown=RETRY_DELAY * 2**self.request.retries) from exc
+
+
+@shared_task(name="notifications.digest", max_retries=0, ignore_result=True)
+def digest() -> int:
+    """Once a day (beat's "notifications-digest"): one task per member who may be due a
+    digest, so a slow or failing address holds up nobody else. Running it twice sends
+    nothing twice: each member's digest covers only rows not yet emailed."""
+    member_ids = services.digest_recipient_ids()
+    for member_id in member_ids:
+        digest_member.delay(member_id)
+    logger.info("queued the daily digest for %d members", len(member_ids))
+    return len(member_ids)
