@@ -62,3 +62,15 @@ def register_thread_section(provider: ThreadSection) -> ThreadSection:
 
 def thread_sections_for(thread: Thread, viewer: Viewer) -> list[Section]:
     return [s for provider in thread_sections if (s := provider(thread, viewer)) is not None]
+
+
+PostingCheck = Callable[[Member], str | None]
+
+posting_checks: list[PostingCheck] = []
+
+
+def register_posting_check(check: PostingCheck) -> PostingCheck:
+    """Add a reason a member may not post right now (support's silences); None means fine."""
+    if check not in posting_checks:
+        posting_checks.append(check)
+    return check

@@ -532,7 +532,9 @@ def thread_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def thread_revisions(request: HttpRequest, pk: int) -> HttpResponse:
     thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
-    revisions = _paginate(request, selectors.thread_revisions(thread=thread), 20)
+    revisions = _paginate(
+        request, selectors.thread_revisions(thread=thread, viewer=request.user), 20
+    )
     return render(request, "community/thread_revisions.html", {"thread": thread, "page": revisions})
 
 

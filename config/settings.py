@@ -238,6 +238,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "clear-expired-sessions": {"task": "community.sessions_clear_expired", "schedule": 3600.0},
     "escalate-overdue": {"task": "support.escalate_overdue", "schedule": 60.0},
     "trending-alert": {"task": "support.trending_alert", "schedule": 300.0},
+    "expire-sanctions": {"task": "support.sanctions_expire", "schedule": 300.0},
     "correct-serial-voting": {"task": "gamification.serial_voting_correct", "schedule": 86400.0},
     "close-payback-periods": {"task": "gamification.payback_close_ended", "schedule": 3600.0},
     # Once a day; each member's digest covers what came since their last one, so the hour

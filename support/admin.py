@@ -17,7 +17,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from community.models import AGENTS_GROUP, Member
-from support.models import AgentStatus, Case, CaseEvent, CaseMessage, SLAPolicy
+from support.models import (
+    AgentStatus,
+    Case,
+    CaseEvent,
+    CaseMessage,
+    Flag,
+    ModerationAction,
+    Sanction,
+    SLAPolicy,
+)
 from support.selectors import viewer_is_agent
 from support.services.cases import case_update
 
@@ -133,3 +142,47 @@ class CaseAdmin(admin.ModelAdmin):
             assignee=form.cleaned_data.get("assignee"),
             unassign=form.cleaned_data.get("assignee") is None,
         )
+
+
+# --------------------------------------------------------------------------- moderation
+# Read-only: flags are reviewed, and sanctions applied and lifted, on the moderation pages
+# (/moderation/), where every decision joins the audit log and the member is told. The log
+# itself is never edited.
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Flag)
+class FlagAdmin(_ReadOnlyAdmin):
+    list_display = ["__str__", "kind", "status", "flagger", "thread", "post_id", "weight"]
+    list_filter = ["status", "kind"]
+    search_fields = ["flagger__username", "thread__title", "note"]
+    list_select_related = ["flagger", "thread"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(_ReadOnlyAdmin):
+    list_display = ["created_at", "kind", "actor", "member", "thread", "post_id", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["actor__username", "member__username", "thread__title", "reason"]
+    list_select_related = ["actor", "member", "thread"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Sanction)
+class SanctionAdmin(_ReadOnlyAdmin):
+    list_display = ["member", "kind", "until", "lifted_at", "by", "reason"]
+    list_filter = ["kind"]
+    search_fields = ["member__username", "reason"]
+    list_select_related = ["member", "by"]
+    date_hierarchy = "created_at"

@@ -148,11 +148,17 @@ def viewer_follows(*, viewer: Viewer, thread: Thread) -> bool:
     )
 
 
-def thread_revisions(*, thread: Thread) -> QuerySet[Revision]:
-    """The question's and its answers' edits, newest first."""
-    return (
-        Revision.objects.filter(thread=thread) | Revision.objects.filter(post__thread=thread)
-    ).select_related("editor")
+def thread_revisions(*, thread: Thread, viewer: Viewer | None = None) -> QuerySet[Revision]:
+    """The question's and its answers' edits the viewer may see, newest first.
+
+    Edits of hidden answers stay out for others: their text may be the very data held back.
+    """
+    answers = Revision.objects.filter(post__thread=thread)
+    if viewer is None or not viewer.is_authenticated:
+        answers = answers.filter(post__hidden_reason="")
+    elif not viewer.has_perm("community.view_hidden_content"):
+        answers = answers.filter(Q(post__hidden_reason="") | Q(post__author_id=viewer.pk))
+    return (Revision.objects.filter(thread=thread) | answers).select_related("editor")
 
 
 def member_stats(*, member: Member) -> dict[str, int]:

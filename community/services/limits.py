@@ -12,12 +12,13 @@ from __future__ import annotations
 import math
 from datetime import datetime, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from community import extensions
 from community.errors import RateLimited
 from community.models import Member, Post, Thread
 
@@ -44,8 +45,13 @@ def _wait_message(seconds: int) -> str:
 def posting_limits_check(*, member: Member, kind: str, body: str) -> None:
     """Raise RateLimited or ValidationError if `member` may not post `body` now.
 
-    `kind` is "thread" for a question or "post" for an answer.
+    `kind` is "thread" for a question or "post" for an answer. Other apps' posting checks
+    (a moderator's silence) apply to everyone.
     """
+    for check in extensions.posting_checks:
+        refusal = check(member)
+        if refusal:
+            raise PermissionDenied(refusal)
     if member.is_staff:
         return
     now = timezone.now()

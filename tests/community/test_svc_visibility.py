@@ -61,3 +61,34 @@ def test_restoring_makes_it_public_again_and_repeats_are_no_ops(thread: Thread) 
     assert services.content_restore(thread=thread, actor_id=None)
     assert not services.content_restore(thread=thread, actor_id=None)
     assert selectors.thread_list().get() == thread
+
+
+def test_edits_of_a_hidden_answer_stay_out_of_the_public_edit_history(
+    thread: Thread, helper: Member, outsider: Member, moderator: Member
+) -> None:
+    post = answer(helper, thread)
+    services.post_update(post=post, editor=helper, body="Call me on 07700 900123 for help.")
+    services.content_hide(post=post, reason=HiddenReason.SENSITIVE, actor_id=None)
+
+    assert not selectors.thread_revisions(thread=thread).exists()
+    assert not selectors.thread_revisions(thread=thread, viewer=outsider).exists()
+    assert selectors.thread_revisions(thread=thread, viewer=helper).count() == 1
+    assert selectors.thread_revisions(thread=thread, viewer=moderator).count() == 1
+
+
+def test_a_registered_posting_check_refuses_posts_with_its_reason(
+    thread: Thread, helper: Member
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from community import extensions
+
+    def silenced(member: Member) -> str | None:
+        return "You are silenced until Friday." if member.pk == helper.pk else None
+
+    extensions.posting_checks.append(silenced)
+    try:
+        with pytest.raises(PermissionDenied, match="silenced until Friday"):
+            services.post_create(author=helper, thread=thread, body="An answer that waits.")
+    finally:
+        extensions.posting_checks.remove(silenced)

@@ -1,0 +1,187 @@
+"""Holding questions and answers that contain personal data, in the transaction that
+writes them: out of public view, visible to the author with the reason, a private case."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.http import Http404
+from django.test import Client
+
+from community import selectors, services
+from community.models import HiddenReason, Member, Post, Thread
+from support.models import Case, CaseReason, ModerationAction
+from support.services import moderation
+from tests.community.page_factories import logged_in
+from tests.community.svc_factories import answer, ask, make_board
+from tests.support.moderation_factories import moderation_announced
+
+PHONE_QUESTION = "My phone was cut off, please call me back on 07700 900123 today, thanks."
+CARD_ANSWER = "I paid with card 4111 1111 1111 1111 and still have no credit."
+
+
+@pytest.fixture
+def thread(asker: Member) -> Thread:
+    return ask(asker, make_board(), title="Top-up did not arrive")
+
+
+def test_a_question_with_a_phone_number_is_held_before_anyone_else_sees_it(
+    asker: Member, outsider: Member, client: Client
+) -> None:
+    with moderation_announced() as announced:
+        held = ask(asker, make_board(), title="Please call me back today", body=PHONE_QUESTION)
+
+    held.refresh_from_db()
+    assert held.hidden_reason == HiddenReason.SENSITIVE
+    assert not selectors.thread_list().filter(pk=held.pk).exists()
+    with pytest.raises(Http404):
+        selectors.thread_get_for_viewer(thread_id=held.pk, viewer=outsider)
+    assert client.get(held.get_absolute_url()).status_code == 404
+    assert logged_in(outsider).get(held.get_absolute_url()).status_code == 404
+
+    action = ModerationAction.objects.get(kind=ModerationAction.Kind.HOLD)
+    assert action.actor is None
+    assert action.member == asker
+    assert action.thread == held
+    assert action.data["found"] == ["phone"]
+    assert "07700" not in str(action.data) + action.reason  # the data itself is never copied
+    assert [call["action_id"] for call in announced.calls] == [action.pk]
+    case = Case.objects.get(reason=CaseReason.SENSITIVE)
+    assert (case.customer, case.thread) == (asker, held)
+    assert action.data["case"] == case.pk
+
+
+def test_the_author_still_sees_the_held_question_with_the_reason(asker: Member) -> None:
+    held = ask(asker, make_board(), title="Please call me back today", body=PHONE_QUESTION)
+
+    page = logged_in(asker).get(held.get_absolute_url())
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert str(HiddenReason.SENSITIVE.label) in html
+    assert "Only you and the staff can see this question." in html
+    assert "it looks like it contains a phone number" in html
+
+
+def test_an_answer_with_a_card_number_is_held_for_others_but_not_its_author(
+    thread: Thread, helper: Member, outsider: Member, asker: Member
+) -> None:
+    post = answer(helper, thread, body=CARD_ANSWER)
+
+    post.refresh_from_db()
+    assert post.hidden_reason == HiddenReason.SENSITIVE
+    assert not selectors.thread_answers(thread=thread, viewer=outsider).exists()
+    assert not selectors.thread_answers(thread=thread, viewer=asker).exists()
+    assert selectors.thread_answers(thread=thread, viewer=helper).get() == post
+    html = logged_in(helper).get(thread.get_absolute_url()).content.decode()
+    assert "Only you and the staff can see this answer." in html
+    assert "4111 1111" not in logged_in(outsider).get(thread.get_absolute_url()).content.decode()
+    # The case is the answerer's own: the asker's question stays with the community.
+    case = Case.objects.get(reason=CaseReason.SENSITIVE)
+    assert (case.customer, case.thread) == (helper, None)
+    thread.refresh_from_db()
+    assert not thread.is_hidden
+    assert not thread.is_escalated
+
+
+def test_the_hold_happens_inside_the_writing_transaction_and_rolls_back_with_it(
+    thread: Thread, helper: Member
+) -> None:
+    with pytest.raises(RuntimeError), transaction.atomic():
+        post = answer(helper, thread, body=CARD_ANSWER)
+        assert Post.objects.get(pk=post.pk).hidden_reason == HiddenReason.SENSITIVE
+        assert ModerationAction.objects.filter(kind=ModerationAction.Kind.HOLD).exists()
+        raise RuntimeError("the write fails later")
+
+    assert not Post.objects.exists()
+    assert not ModerationAction.objects.exists()
+    assert not Case.objects.exists()
+
+
+def test_an_edit_that_adds_an_iban_holds_the_answer(thread: Thread, helper: Member) -> None:
+    post = answer(helper, thread, body="Ask the shop for a refund, it worked for me.")
+    assert not post.is_hidden
+
+    services.post_update(
+        post=post, editor=helper, body="Send it to my account GB82 WEST 1234 5698 7654 32 please."
+    )
+
+    post.refresh_from_db()
+    assert post.hidden_reason == HiddenReason.SENSITIVE
+    assert ModerationAction.objects.get(kind=ModerationAction.Kind.HOLD).data["found"] == ["iban"]
+
+
+def test_an_edited_title_with_an_email_holds_the_question(thread: Thread, asker: Member) -> None:
+    services.thread_update(thread=thread, editor=asker, title="Write to me: anna.asker@gmail.com")
+
+    thread.refresh_from_db()
+    assert thread.hidden_reason == HiddenReason.SENSITIVE
+
+
+def test_a_released_answer_is_not_held_again_for_the_same_number(
+    thread: Thread, helper: Member, moderator: Member
+) -> None:
+    post = answer(helper, thread, body="Our shop's number is 020 7946 0958, ask for Sam.")
+    moderation.content_restore(actor=moderator, post=post, reason="A shop's public number")
+
+    services.post_update(
+        post=post, editor=helper, body="Our shop's number is 020 7946 0958, ask for Sam or Jo."
+    )
+
+    post.refresh_from_db()
+    assert not post.is_hidden
+    assert ModerationAction.objects.filter(kind=ModerationAction.Kind.HOLD).count() == 1
+
+
+def test_an_agent_may_release_a_hold_but_not_hide_anything(
+    thread: Thread, helper: Member, agent: Member
+) -> None:
+    post = answer(helper, thread, body=CARD_ANSWER)
+
+    moderation.content_restore(actor=agent, post=post)
+
+    post.refresh_from_db()
+    assert not post.is_hidden
+    with pytest.raises(moderation.PermissionDenied):
+        moderation.content_hide(actor=agent, post=post)
+
+
+def test_staff_answers_with_the_companys_numbers_are_not_held(
+    thread: Thread, agent: Member
+) -> None:
+    post = answer(agent, thread, body="Call our team on 020 7946 0958 or write to help@mutua.io.")
+
+    post.refresh_from_db()
+    assert not post.is_hidden
+    assert not Case.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "My bill is £12.50 but I was charged £15.00 on 2024-01-15, order 1234-5678.",
+        "After the update to version 17.4.1 the phone restarts every 10 minutes.",
+        "I called 0800 123 4567 on 15/01/2024 at 10:30 and waited 25 minutes.",
+        "My router at 192.168.1.254 shows error 0x80070005; IMEI 356938035643809.",
+    ],
+)
+def test_ordinary_support_questions_are_never_held(asker: Member, body: str) -> None:
+    thread = ask(asker, make_board(), title="Something went wrong", body=body)
+
+    thread.refresh_from_db()
+    assert not thread.is_hidden
+    assert not ModerationAction.objects.exists()
+
+
+def test_an_answer_posted_through_the_api_is_held_and_the_author_gets_it_back(
+    thread: Thread, helper: Member
+) -> None:
+    response = logged_in(helper).post(
+        f"/api/v1/threads/{thread.pk}/posts/",
+        {"body": "Email me at hugo.helper@gmail.com and I'll send you the steps."},
+        content_type="application/json",
+    )
+
+    assert response.status_code == 201
+    assert Post.objects.get(pk=response.json()["id"]).hidden_reason == HiddenReason.SENSITIVE
+    assert Case.objects.filter(customer=helper, reason=CaseReason.SENSITIVE).exists()
