@@ -9,15 +9,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from config.routing import websocket_urlpatterns  # noqa: E402
-from notifications.auth import SessionOrTokenAuthStack  # noqa: E402
+from notifications.auth import (  # noqa: E402
+    AllowedHostsOrAppOriginValidator,
+    SessionOrTokenAuthStack,
+)
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
+        # Browsers from other sites are refused; apps (no Origin, ?token=) are not.
+        "websocket": AllowedHostsOrAppOriginValidator(
             SessionOrTokenAuthStack(URLRouter(websocket_urlpatterns))
         ),
     }

@@ -59,24 +59,46 @@ def database_config(url: str | None, *, default_sqlite_path: Path) -> dict[str, 
     return config
 
 
+# Redis is a courtesy layer (cache, live pushes, the task queue); the database is the truth.
+# Short timeouts keep a dead or hanging Redis from stalling requests: refused connections
+# fail at once, but an unreachable host would otherwise wait for the kernel's TCP timeout.
+REDIS_CONNECT_TIMEOUT = 0.5
+REDIS_CACHE_TIMEOUT = 0.5
+
+
 def cache_config(redis_url: str | None) -> dict[str, Any]:
+    """The default cache; with Redis, one that treats an outage as a miss (config/cache.py)."""
     if redis_url:
         return {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "config.cache.ResilientRedisCache",
                 "LOCATION": redis_url,
                 "KEY_PREFIX": "mutua",
+                "OPTIONS": {
+                    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                    "socket_timeout": REDIS_CACHE_TIMEOUT,
+                },
             }
         }
     return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def channel_layers_config(redis_url: str | None) -> dict[str, Any]:
+    """The channel layer that carries live pushes between processes.
+
+    Only a connect timeout: a socket's receive blocks on Redis for seconds by design
+    (BZPOPMIN), so a short read timeout would break every open socket.
+    """
     if redis_url:
         return {
             "default": {
                 "BACKEND": "channels_redis.core.RedisChannelLayer",
-                "CONFIG": {"hosts": [redis_url], "prefix": "mutua"},
+                "CONFIG": {
+                    "hosts": [
+                        {"address": redis_url, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}
+                    ],
+                    "prefix": "mutua",
+                },
             }
         }
     return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
@@ -89,7 +111,14 @@ def celery_broker_config(redis_url: str | None, *, queue_dir: Path) -> dict[str,
     machine, so `make run` still runs a separate worker and beat scheduler.
     """
     if redis_url:
-        return {"url": redis_url, "transport_options": {}}
+        # A publish (`.delay()`) during an outage must fail fast rather than hang the request
+        # that schedules it: callers catch the error and log it. Refused connections fail in
+        # under a second with Celery's default publish retries (3, 0.2 s apart); these bound
+        # an unreachable or hanging server. BRPOP waits 1 s, well within the read timeout.
+        return {
+            "url": redis_url,
+            "transport_options": {"socket_connect_timeout": 1.0, "socket_timeout": 5.0},
+        }
     for sub in ("queue", "processed", "control"):
         (queue_dir / sub).mkdir(parents=True, exist_ok=True)
     return {

@@ -6,6 +6,7 @@ and is idempotent. Badge evaluation, which reads a lot, is scheduled after commi
 
 from __future__ import annotations
 
+import logging
 from functools import partial
 from typing import Any
 
@@ -16,12 +17,23 @@ from community import events as community_events
 from community.models import Post
 from gamification.services import rules
 
+logger = logging.getLogger(__name__)
+
 
 def _evaluate_badges_after_commit(*member_ids: int | None) -> None:
+    for member_id in {m for m in member_ids if m}:
+        transaction.on_commit(partial(_queue_badges, member_id))
+
+
+def _queue_badges(member_id: int) -> None:
+    """Queue a badge evaluation; a broker outage is logged, never the request's failure
+    (the next action of the member, or badges_backfill, catches up)."""
     from gamification.tasks import badges_evaluate
 
-    for member_id in {m for m in member_ids if m}:
-        transaction.on_commit(partial(badges_evaluate.delay, member_id))
+    try:
+        badges_evaluate.delay(member_id)
+    except Exception:  # noqa: BLE001 - any broker failure
+        logger.warning("could not queue badge evaluation for member %s", member_id, exc_info=True)
 
 
 @receiver(community_events.thread_created, dispatch_uid="gamification.thread_created")

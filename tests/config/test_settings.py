@@ -85,7 +85,7 @@ result = {
     assert result["name"] == "mutua_settings"
     assert result["host"] == "db.invalid"
     assert result["layer"] == "RedisChannelLayer"
-    assert result["cache"] == "RedisCache"
+    assert result["cache"] == "ResilientRedisCache"  # Django's RedisCache, outage-tolerant
     assert result["broker"] == "redis://redis.invalid:6379/7"
     assert result["celery_broker"] == "redis://redis.invalid:6379/7"
     # Redis mode needs no broker folder.

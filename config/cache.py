@@ -1,0 +1,118 @@
+"""A Redis cache that degrades to "always a miss" while Redis is unreachable.
+
+The cache only ever holds what can be recomputed or done without (view de-duplication,
+trending alerts' once-keys, DRF's throttle history), so an outage of Redis must not turn
+into 500s on every page: each operation that fails to reach Redis logs a warning and
+answers as if the key were absent. Consequences, accepted during an outage:
+
+- `get` returns the default and `set` stores nothing, so cached values are recomputed;
+- `add` returns True, as for an absent key: the caller goes ahead. allauth takes a lock
+  with `cache.add` before its login rate limit, and a False there would refuse every
+  sign-in with a 429. The price: a once-per-key action is not de-duplicated meanwhile
+  (a thread view counts each time; a trending alert, if the worker runs at all without
+  its broker, may repeat: "an alert, not a payment", support/trending_tasks.py);
+- rate limits kept in the cache (DRF's throttles, allauth's login attempts) find no
+  history and let every request through until Redis is back. The posting limits live in
+  the database and still hold.
+
+After a failure, Redis is not tried again for `RETRY_AFTER_SECONDS`: a page makes several
+cache calls and should pay for a dead or hanging server once, not once per call. Keep the
+socket timeouts short (config/env.py sets them) for the same reason.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+logger = logging.getLogger(__name__)
+
+UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
+RETRY_AFTER_SECONDS = 5.0
+
+T = TypeVar("T")
+
+
+class ResilientRedisCache(RedisCache):
+    """django.core.cache.backends.redis.RedisCache that treats an unreachable Redis as a miss.
+
+    The async methods (aget, aset, ...) of BaseCache call these through sync_to_async, so
+    they degrade the same way.
+    """
+
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+
+    def _guarded(self, fallback: T, call: Callable[..., T], *args: Any) -> T:
+        if time.monotonic() < self._down_until:
+            return fallback
+        try:
+            return call(*args)
+        except UNREACHABLE as error:
+            with self._lock:
+                first = time.monotonic() >= self._down_until
+                self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
+            if first:
+                # One line per outage window, not one per call.
+                logger.warning(
+                    "cache unreachable (%s: %s) in %s; every call is a miss for %.0f s",
+                    type(error).__name__,
+                    error,
+                    call.__name__,
+                    RETRY_AFTER_SECONDS,
+                )
+            return fallback
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        return self._guarded(default, super().get, key, default, version)
+
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> None:
+        self._guarded(None, super().set, key, value, timeout, version)
+
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
+        return self._guarded(True, super().add, key, value, timeout, version)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        return self._guarded(False, super().touch, key, timeout, version)
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        return self._guarded(False, super().delete, key, version)
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        return self._guarded(False, super().has_key, key, version)
+
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
+        result: int | None = self._guarded(None, super().incr, key, delta, version)
+        if result is None:
+            # What incr does on a missing key, so callers' handling of a miss applies.
+            raise ValueError(f"Key '{key}' not found (the cache is unreachable)")
+        return result
+
+    def get_many(self, keys: Iterable[Any], version: int | None = None) -> dict[Any, Any]:
+        return self._guarded({}, super().get_many, list(keys), version)
+
+    def set_many(
+        self, data: dict[Any, Any], timeout: Any = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> list[Any]:
+        # set_many returns the keys it failed to store: during an outage, all of them.
+        return self._guarded(list(data), super().set_many, data, timeout, version)
+
+    def delete_many(self, keys: Iterable[Any], version: int | None = None) -> None:
+        self._guarded(None, super().delete_many, list(keys), version)
+
+    def clear(self) -> None:
+        self._guarded(None, super().clear)

@@ -1,0 +1,164 @@
+"""/ws/threads/<id>/: everyone who may see a thread hears what changes on it, nobody else.
+
+The events come from real community actions (answers, kudos, solutions) written through
+the services, so they carry what the receivers really send after commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+import pytest_asyncio
+
+from community import services
+from community.models import HiddenReason, Member, Thread
+from tests.community.svc_factories import answer, ask, make_board
+from tests.notifications.live_helpers import (
+    IN_MEMORY_LAYER,
+    close_worker_connections,
+    closed_with,
+    connect,
+    in_thread,
+    member_make,
+    nothing_more,
+    receive_until,
+    session_cookie_for,
+    statements_recorded,
+    token_for,
+    transactional,
+    writes_among,
+)
+
+pytestmark = [pytest.mark.asyncio, transactional]
+
+
+@pytest.fixture(autouse=True)
+def _in_memory_layer(settings: Any) -> None:
+    settings.CHANNEL_LAYERS = IN_MEMORY_LAYER
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def _close_connections() -> AsyncIterator[None]:
+    yield
+    await close_worker_connections()
+
+
+def a_question() -> tuple[Member, Member, Thread]:
+    asker, helper = member_make(), member_make()
+    return asker, helper, ask(asker, make_board())
+
+
+def of_type(kind: str) -> Any:
+    return lambda message: message["type"] == kind
+
+
+async def test_anyone_on_a_public_thread_hears_of_a_new_answer_with_the_count() -> None:
+    asker, helper, thread = await in_thread(a_question)()
+    anonymous = await connect(f"/ws/threads/{thread.pk}/")
+
+    post = await in_thread(answer)(helper, thread)
+
+    event, _before = await receive_until(anonymous, of_type("post.created"))
+    assert event == {"type": "post.created", "post_id": post.pk, "answer_count": 1}
+    await anonymous.disconnect()
+
+
+async def test_kudos_on_an_answer_and_on_the_question_carry_the_new_count() -> None:
+    asker, helper, thread = await in_thread(a_question)()
+    post = await in_thread(answer)(helper, thread)
+    watcher = await connect(f"/ws/threads/{thread.pk}/")
+
+    await in_thread(services.kudos_give)(giver=asker, post=post)
+    on_post, _before = await receive_until(watcher, of_type("kudos.changed"))
+    await in_thread(services.kudos_give)(giver=helper, thread=thread)
+    on_thread, _before = await receive_until(watcher, of_type("kudos.changed"))
+    await in_thread(services.kudos_withdraw)(giver=asker, post=post)
+    withdrawn, _before = await receive_until(watcher, of_type("kudos.changed"))
+
+    assert on_post == {"type": "kudos.changed", "post_id": post.pk, "kudos_count": 1}
+    assert on_thread == {"type": "kudos.changed", "thread_id": thread.pk, "kudos_count": 1}
+    assert withdrawn == {"type": "kudos.changed", "post_id": post.pk, "kudos_count": 0}
+    await watcher.disconnect()
+
+
+async def test_accepting_and_withdrawing_the_solution_are_announced() -> None:
+    asker, helper, thread = await in_thread(a_question)()
+    post = await in_thread(answer)(helper, thread)
+    watcher = await connect(f"/ws/threads/{thread.pk}/")
+
+    await in_thread(services.solution_accept)(thread=thread, post=post, actor=asker)
+    accepted, _before = await receive_until(watcher, of_type("solution.changed"))
+    await in_thread(services.solution_withdraw)(thread=thread, actor=asker)
+    withdrawn, _before = await receive_until(watcher, of_type("solution.changed"))
+
+    assert accepted == {"type": "solution.changed", "thread_id": thread.pk, "post_id": post.pk}
+    assert withdrawn == {"type": "solution.changed", "thread_id": thread.pk, "post_id": None}
+    await watcher.disconnect()
+
+
+async def test_an_edited_answer_is_announced() -> None:
+    asker, helper, thread = await in_thread(a_question)()
+    post = await in_thread(answer)(helper, thread)
+    watcher = await connect(f"/ws/threads/{thread.pk}/")
+
+    await in_thread(services.post_update)(
+        post=post, editor=helper, body="Restart the phone with the cable plugged in, then wait."
+    )
+
+    event, _before = await receive_until(watcher, of_type("post.updated"))
+    assert event == {"type": "post.updated", "post_id": post.pk}
+    await watcher.disconnect()
+
+
+async def test_a_socket_hears_only_its_own_thread() -> None:
+    asker, helper, thread = await in_thread(a_question)()
+    other = await in_thread(lambda: ask(asker, thread.board))()
+    watcher = await connect(f"/ws/threads/{thread.pk}/")
+
+    await in_thread(answer)(helper, other)
+
+    assert await nothing_more(watcher)
+    await watcher.disconnect()
+
+
+async def test_a_hidden_thread_is_closed_with_4404_for_outsiders_but_not_its_author() -> None:
+    def hidden_question() -> tuple[Member, Member, Thread]:
+        asker, outsider, thread = a_question()
+        services.content_hide(thread=thread, reason=HiddenReason.MODERATOR, actor_id=None)
+        return asker, outsider, thread
+
+    asker, outsider, thread = await in_thread(hidden_question)()
+    outsider_token = await in_thread(token_for)(outsider)
+    author_cookie = await in_thread(session_cookie_for)(asker)
+
+    anonymous = await connect(f"/ws/threads/{thread.pk}/")
+    by_outsider = await connect(f"/ws/threads/{thread.pk}/?token={outsider_token}")
+    by_author = await connect(f"/ws/threads/{thread.pk}/", cookie=author_cookie)
+
+    assert await closed_with(anonymous) == 4404
+    assert await closed_with(by_outsider) == 4404
+    assert await nothing_more(by_author)  # open, and quiet
+    await by_author.disconnect()
+
+
+async def test_a_thread_that_does_not_exist_is_closed_with_4404() -> None:
+    communicator = await connect("/ws/threads/987654321/")
+
+    assert await closed_with(communicator) == 4404
+
+
+async def test_following_a_thread_never_writes_to_the_database() -> None:
+    asker, helper, thread = await in_thread(a_question)()
+    cookie = await in_thread(session_cookie_for)(asker)
+
+    with statements_recorded() as statements:
+        anonymous = await connect(f"/ws/threads/{thread.pk}/")
+        member = await connect(f"/ws/threads/{thread.pk}/", cookie=cookie)
+        assert await nothing_more(member)
+        await anonymous.disconnect()
+        await member.disconnect()
+
+    assert any(sql.lstrip().upper().startswith("SELECT") for sql in statements)
+    assert writes_among(statements) == []
