@@ -120,6 +120,8 @@ class MutuaServer:
     url: str
     log_path: Path
     mail_dir: Path
+    # The server's environment: management commands run with it reach the server's database.
+    env: dict[str, str]
 
     def log_tail(self, lines: int = 80) -> str:
         return _tail(self.log_path, lines)
@@ -270,7 +272,7 @@ def mutua_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MutuaServ
         listener.close()
         try:
             _wait_until_healthy(process, url, log_path)
-            yield MutuaServer(url=url, log_path=log_path, mail_dir=root / "mail")
+            yield MutuaServer(url=url, log_path=log_path, mail_dir=root / "mail", env=env)
         finally:
             process.terminate()
             try:
@@ -284,6 +286,30 @@ def mutua_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MutuaServ
 def live_server_url(mutua_server: MutuaServer) -> str:
     """The base URL of the running product, e.g. http://127.0.0.1:41234 (no trailing slash)."""
     return mutua_server.url
+
+
+@pytest.fixture
+def manage(mutua_server: MutuaServer) -> Callable[..., str]:
+    """Runs `manage.py <args>` against the server's database (as its scheduler would) and
+    returns the command's output; a failing command fails the test."""
+
+    def run(*args: str) -> str:
+        finished = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=REPO_ROOT,
+            env=mutua_server.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        output = finished.stdout + finished.stderr
+        assert finished.returncode == 0, (
+            f"manage.py {' '.join(args)} failed with code {finished.returncode}:\n{output}"
+        )
+        return output
+
+    return run
 
 
 # --- The mail outbox ------------------------------------------------------------------------
