@@ -1,9 +1,10 @@
 """Personal data in questions and answers: find it, hold the content, hand it to an agent.
 
-A customer who posts a phone number, an email address, an IBAN or a card number in public
-has made a mistake an agent should help with in private. `content_check` runs inside the
-transaction that wrote the question or answer (support.hooks_moderation connects it to the
-community's events), so the content is never public, not even for a moment:
+A customer who posts a phone number, an email address, an IBAN, a card number or a national
+identity number in public has made a mistake an agent should help with in private.
+`content_check` runs inside the transaction that wrote the question or answer (support's
+moderation receivers connect it to the community's events), so the content is never public,
+not even for a moment:
 
 - the content is held (`community.services.content_hide`, reason SENSITIVE): only its author
   and the staff see it, with the reason in the notice above it;
@@ -13,19 +14,24 @@ community's events), so the content is never public, not even for a moment:
 
 The data itself is never copied anywhere: the log and the case record only its kinds.
 
-What counts, and what is deliberately left alone so ordinary support talk is not held:
+The checks that need the world's numbering plans come from kept libraries: phone numbers from
+`phonenumbers` (Google's libphonenumber metadata), IBANs, the Luhn check and national ids from
+`python-stdnum`. What is left here is the judgement of a support community, so ordinary
+support talk is not held:
 
 - email: name@domain.tld, but not "icon@2x.png" (a file name);
-- IBAN: a known country's length and the ISO 13616 mod-97 check; printed groups of four;
+- IBAN: valid for its country (length, format and mod-97 check), electronic or printed in
+  groups of four;
 - card: 13-19 digits (spaces or dashes between) passing the Luhn check, with the lengths
   the card schemes issue for the first digit (2-6): a 15-digit IMEI passes Luhn too, and
   is not a card. Next to "IMEI", "ICCID", "serial" or "SIM" it is never a card;
-- phone: at least 10 digits, written as a phone number is written: `+` or `00` and a
-  country code, a national number with its leading 0 (UK: 10-11 digits), or 3-3-4 groups
-  (North America; Italian mobiles). Freephone and business numbers (UK 03/08/09, US toll
-  free) are companies', not personal. Dates, times, prices, versions, IP addresses, bare
-  runs of digits (ids) and numbers introduced as an order, invoice, ticket, reference,
-  tracking, serial or IMEI number are not phones.
+- phone: a valid number of the community's regions (`SUPPORT_PHONE_REGIONS`, the UK first) or
+  with its country code, at least 10 digits as written, or written like a UK mobile
+  (07xxx xxxxxx). Freephone, shared-cost, premium and non-geographic numbers are companies',
+  not personal. Dates and numbers introduced as an order, invoice, ticket, reference,
+  tracking, serial or IMEI number are not phones;
+- national id: an Italian codice fiscale (with its check character), a UK National
+  Insurance number (HMRC's format), or an NHS number next to the word "NHS" (mod-11 check).
 """
 
 from __future__ import annotations
@@ -34,23 +40,30 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import phonenumbers
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
+from stdnum import iban as stdnum_iban
+from stdnum import luhn
+from stdnum.gb import nhs
+from stdnum.it import codicefiscale
 
 from community import services as community_services
 from community.models import HiddenReason, Member, Post, Revision, Thread
 from support.models import Case, CaseReason, ModerationAction
 from support.services.moderation import action_record, case_for_content
 
-PHONE, EMAIL, IBAN, CARD = "phone", "email", "iban", "card"
-KIND_ORDER = (CARD, IBAN, PHONE, EMAIL)
+PHONE, EMAIL, IBAN, CARD, NATIONAL_ID = "phone", "email", "iban", "card", "national_id"
+KIND_ORDER = (CARD, IBAN, NATIONAL_ID, PHONE, EMAIL)
 KIND_LABELS = {
     PHONE: gettext_lazy("a phone number"),
     EMAIL: gettext_lazy("an email address"),
     IBAN: gettext_lazy("a bank account number (IBAN)"),
     CARD: gettext_lazy("a payment card number"),
+    NATIONAL_ID: gettext_lazy("a national identity number"),
 }
 # The reason code a HOLD action carries (support.selectors_moderation renders it).
 HOLD_REASON = "personal_data"
@@ -93,70 +106,28 @@ def _emails(text: str) -> Iterable[Finding]:
 
 # --------------------------------------------------------------------------- IBANs
 
-# ISO 13616 lengths, from the SWIFT IBAN registry.
-IBAN_LENGTHS = {
-    "AD": 24, "AE": 23, "AL": 28, "AT": 20, "AZ": 28, "BA": 20, "BE": 16, "BG": 22, "BH": 22,
-    "BR": 29, "BY": 28, "CH": 21, "CR": 22, "CY": 28, "CZ": 24, "DE": 22, "DK": 18, "DO": 28,
-    "EE": 20, "EG": 29, "ES": 24, "FI": 18, "FO": 18, "FR": 27, "GB": 22, "GE": 22, "GI": 23,
-    "GL": 18, "GR": 27, "GT": 28, "HR": 21, "HU": 28, "IE": 22, "IL": 23, "IQ": 23, "IS": 26,
-    "IT": 27, "JO": 30, "KW": 30, "KZ": 20, "LB": 28, "LC": 32, "LI": 21, "LT": 20, "LU": 20,
-    "LV": 21, "LY": 25, "MC": 27, "MD": 24, "ME": 22, "MK": 19, "MR": 27, "MT": 31, "MU": 30,
-    "NL": 18, "NO": 15, "PK": 24, "PL": 28, "PS": 29, "PT": 25, "QA": 29, "RO": 24, "RS": 22,
-    "SA": 24, "SC": 31, "SE": 24, "SI": 19, "SK": 24, "SM": 27, "ST": 25, "SV": 28, "TL": 23,
-    "TN": 24, "TR": 26, "UA": 29, "VA": 22, "VG": 24, "XK": 20,
-}  # fmt: skip
-_IBAN_START = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]{2})(\d{2})")
+# A country code and two check digits, then up to 30 letters and digits: electronic, or
+# printed in groups of four separated by single spaces.
+_IBAN_CANDIDATE = re.compile(
+    r"(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[A-Za-z0-9]{1,30}|(?: [A-Za-z0-9]{1,4}){1,8})"
+)
 
 
 def iban_valid(candidate: str) -> bool:
-    """The ISO 13616 check: the country's length, and mod 97 of the rearranged digits is 1."""
-    iban = candidate.replace(" ", "").upper()
-    if len(iban) != IBAN_LENGTHS.get(iban[:2], -1) or not iban.isalnum() or not iban.isascii():
-        return False
-    rearranged = iban[4:] + iban[:4]
-    return int("".join(str(int(ch, 36)) for ch in rearranged)) % 97 == 1
-
-
-def _iban_at(text: str, start: int, length: int) -> str | None:
-    """The IBAN starting at `start` (its first 4 characters already matched), or None.
-
-    Printed IBANs come in groups of four separated by single spaces; electronic ones have
-    no spaces. Anything else ("no12 apples in the box") is not an IBAN.
-    """
-    chars = list(text[start : start + 4])
-    group, printed = 4, False
-    i = start + 4
-    while len(chars) < length and i < len(text):
-        ch = text[i]
-        if ch == " " and group == 4 and i + 1 < len(text) and text[i + 1].isalnum():
-            group, printed = 0, True
-        elif ch.isascii() and ch.isalnum():
-            if printed and group == 4:
-                return None  # a group longer than four in the printed format
-            chars.append(ch)
-            group += 1
-        else:
-            return None
-        i += 1
-    if len(chars) != length or (i < len(text) and text[i].isalnum()):
-        return None
-    return "".join(chars).upper()
+    """Valid for its country: the registry's length and format, and mod 97 of it is 1."""
+    return bool(stdnum_iban.is_valid(candidate))
 
 
 def _ibans(text: str) -> Iterable[Finding]:
-    for match in _IBAN_START.finditer(text):
-        country = match[1].upper()
-        length = IBAN_LENGTHS.get(country)
-        if length is None:
-            continue
-        iban = _iban_at(text, match.start(), length)
-        if iban is None or not iban_valid(iban):
-            continue
-        bban = iban[4:]
-        # Every bank account number is mostly digits; a run of words is not.
-        if sum(ch.isdigit() for ch in bban) * 2 < len(bban):
-            continue
-        yield Finding(IBAN, iban)
+    for match in _IBAN_CANDIDATE.finditer(text):
+        candidate = match.group()
+        # The longest valid prefix: "GB82 WEST 1234 5698 7654 32 and" ends before "and".
+        groups = candidate.split(" ")
+        for n in range(len(groups), 0, -1):
+            iban = "".join(groups[:n]).upper()
+            if len(iban) >= 15 and iban_valid(iban):
+                yield Finding(IBAN, iban)
+                break
 
 
 # --------------------------------------------------------------------------- cards
@@ -166,13 +137,7 @@ _NOT_A_CARD_CONTEXT = re.compile(r"\b(?:imei|iccid|serial|sim|meid)\b[^\n\d]{0,2
 
 
 def luhn_valid(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch)
-        if i % 2 == 1:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total += n
-    return total % 10 == 0
+    return bool(luhn.is_valid(digits))
 
 
 def _card_lengths(digits: str) -> range | tuple[int, ...]:
@@ -217,18 +182,43 @@ def _cards(text: str) -> Iterable[Finding]:
                 break
 
 
+# --------------------------------------------------------------------------- national ids
+
+# Surname and name letters, birth year, month letter, day, place (digits or the letters that
+# replace them for homonyms), and a check character that codicefiscale.is_valid verifies.
+_OMOCODE_DIGIT = "[0-9LMNPQRSTUV]"
+_CODICE_FISCALE = re.compile(
+    rf"(?<![A-Za-z0-9])[A-Za-z]{{6}}{_OMOCODE_DIGIT}{{2}}[A-Za-z]{_OMOCODE_DIGIT}{{2}}"
+    rf"[A-Za-z]{_OMOCODE_DIGIT}{{3}}[A-Za-z](?![A-Za-z0-9])"
+)
+# HMRC: two prefix letters (not D, F, I, Q, U or V; the second not O; not BG, GB, KN, NK, NT,
+# TN or ZZ), six digits, a suffix A-D; printed with or without spaces.
+_NINO = re.compile(
+    r"(?<![A-Za-z0-9])(?!BG|GB|KN|NK|NT|TN|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]"
+    r" ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])",
+    re.I,
+)
+_NHS = re.compile(r"\bNHS\b[^\n\d]{0,20}(\d{3}[ -]?\d{3}[ -]?\d{4})(?!\d)", re.I)
+
+
+def _national_ids(text: str) -> Iterable[Finding]:
+    for match in _CODICE_FISCALE.finditer(text):
+        if codicefiscale.is_valid(match.group()):
+            yield Finding(NATIONAL_ID, match.group().upper())
+    for match in _NINO.finditer(text):
+        value = match.group().replace(" ", "").upper()
+        # Written in capitals, as printed on the card ("ab123456c" in a sentence rarely is
+        # one), and not introduced as a model, serial or order number.
+        before = text[max(0, match.start() - 40) : match.start()]
+        if match.group()[:2].isupper() and not _ID_CONTEXT.search(before):
+            yield Finding(NATIONAL_ID, value)
+    for match in _NHS.finditer(text):
+        if nhs.is_valid(match[1]):
+            yield Finding(NATIONAL_ID, nhs.compact(match[1]))
+
+
 # --------------------------------------------------------------------------- phones
 
-_PHONE_RUN = re.compile(
-    r"""
-    (?<![\w+/#@=&?%.,-])
-    (?:\+[ ]?)?
-    (?:\(\d{1,5}\)[ .-]?)?
-    \d
-    (?:(?:[ .-]|[ ]?\(\d{1,5}\)[ ]?)?\d)*
-    """,
-    re.VERBOSE,
-)
 # "Order 020 7946 0958" is an order number that happens to look like a phone.
 _ID_CONTEXT = re.compile(
     r"\b(?:order|invoice|ref|reference|ticket|case|tracking|serial|imei|iccid|meid|model|"
@@ -236,57 +226,70 @@ _ID_CONTEXT = re.compile(
     r"(?:\s*(?:number|no\.?|nr\.?|num|#))?[\s:#.-]*$",
     re.I,
 )
-_DATE_LIKE = re.compile(r"^\d{1,4}[.-]\d{1,2}[.-]\d{1,4}(?:\D|$)")
-_NANP = re.compile(r"^(?:1[ .-]?)?(?:\(\d{3}\)[ ]?|\d{3}[ .-])\d{3}[ .-]\d{4}$")
-_PAIRS = re.compile(r"^0[1-9]([ .-])\d\d(?:\1\d\d){3}$")  # French style: 06 12 34 56 78
-# Businesses' numbers: UK non-geographic (03 national rate, 08 freephone and shared cost,
-# 09 premium) and North American toll free.
-_UK_BUSINESS = re.compile(r"^(?:3|8|9)")
-_US_TOLL_FREE = frozenset({"800", "833", "844", "855", "866", "877", "888"})
+_DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}(?:\D|$)")
+# Businesses' numbers: freephone, shared cost, premium rate and the UK's non-geographic 03.
+_BUSINESS_TYPES = frozenset(
+    {
+        PhoneNumberType.TOLL_FREE,
+        PhoneNumberType.SHARED_COST,
+        PhoneNumberType.PREMIUM_RATE,
+        PhoneNumberType.UAN,
+    }
+)
 
 
-def _is_phone(run: str) -> bool:
-    digits = re.sub(r"\D", "", run)
-    groups = [g for g in re.split(r"[ .\-()]+", run.lstrip("+")) if g]
-    if run.startswith("+") or (digits.startswith("00") and not run.startswith("(")):
-        national = digits[2:] if not run.startswith("+") else digits
-        if not 10 <= len(national) <= 15:
-            return False
-        if national.startswith("44"):
-            rest = national[2:].removeprefix("0")
-            return not _UK_BUSINESS.match(rest)
-        return not (national.startswith("1") and national[1:4] in _US_TOLL_FREE)
-    if _DATE_LIKE.match(run):
-        return False
-    if digits.startswith("0") and not digits.startswith("00"):
-        if not 10 <= len(digits) <= 11:
-            return False
-        if _UK_BUSINESS.match(digits[1:]):
-            return False
-        # "0 12 3456 7890" or "01.02.2024.10" are not how numbers are written; pairs are.
-        first_group = groups[0] if groups else digits
-        return bool(_PAIRS.match(run)) or (len(groups) <= 4 and len(first_group) >= 3)
-    if _NANP.match(run):
-        area = digits[-10:-7]
-        return area not in _US_TOLL_FREE
-    return False
+def _phone_regions() -> tuple[str, ...]:
+    return tuple(getattr(settings, "SUPPORT_PHONE_REGIONS", ("GB", "IT", "US", "FR")))
+
+
+def _uk_mobile_shaped(number: phonenumbers.PhoneNumber) -> bool:
+    """07xxx xxxxxx: how a UK mobile is written, whatever the current allocation says."""
+    national = phonenumbers.national_significant_number(number)
+    return number.country_code == 44 and len(national) == 10 and national.startswith("7")
+
+
+def _written_for(region: str, raw: str, number: phonenumbers.PhoneNumber) -> bool:
+    """Whether `raw` is how someone in `region` writes that number.
+
+    Written with its country code, always. Otherwise as the region's national format has
+    it: "333 123 4567" is an Italian mobile, but not a UK number (that would start with 0).
+    """
+    digits = re.sub(r"\D", "", raw)
+    if raw.startswith("+") or digits.startswith("00"):
+        return True
+    national = re.sub(
+        r"\D", "", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    )
+    metadata = phonenumbers.PhoneMetadata.metadata_for_region(region)
+    prefix = (metadata.national_prefix if metadata else None) or ""
+    return digits in {national, prefix + national}
 
 
 def _phones(text: str) -> Iterable[Finding]:
-    for match in _PHONE_RUN.finditer(text):
-        run = match.group().strip()
-        end = match.end()
-        if end < len(text) and (text[end].isalnum() or text[end] in "@/"):
-            continue
-        digits = re.sub(r"\D", "", run)
-        if len(digits) < 10:
-            continue
-        if not run.startswith("+") and _ID_CONTEXT.search(
-            text[max(0, match.start() - 40) : match.start()]
-        ):
-            continue
-        if _is_phone(run):
-            yield Finding(PHONE, digits[-10:])
+    # The community's own region first: a span another region reads differently ("0800 ..."
+    # is a UK freephone, an Italian landline) is decided by the first region it is valid in.
+    decided: set[tuple[int, int]] = set()
+    for region in _phone_regions():
+        for match in PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE):
+            span = (match.start, match.end)
+            if span in decided:
+                continue
+            raw, number = match.raw_string, match.number
+            valid = phonenumbers.is_valid_number(number)
+            if not (valid or _uk_mobile_shaped(number)) or not _written_for(region, raw, number):
+                continue
+            decided.add(span)
+            if sum(ch.isdigit() for ch in raw) < 10 or _DATE_LIKE.match(raw):
+                continue
+            if match.start > 0 and text[match.start - 1].isalnum():
+                continue
+            if phonenumbers.number_type(number) in _BUSINESS_TYPES:
+                continue
+            if not raw.startswith("+") and _ID_CONTEXT.search(
+                text[max(0, match.start - 40) : match.start]
+            ):
+                continue
+            yield Finding(PHONE, phonenumbers.national_significant_number(number)[-10:])
 
 
 # --------------------------------------------------------------------------- all together
@@ -302,10 +305,11 @@ def find_personal_data(text: str) -> list[Finding]:
     # Digits inside a link are its path (an order page, an article id), not anyone's data.
     without_links = _URL.sub(" ", text)
     found += _ibans(without_links)
-    cards = list(_cards(without_links))
-    found += cards
-    card_digits = {c.value for c in cards}
-    found += [p for p in _phones(without_links) if not any(p.value in c for c in card_digits)]
+    numbers = list(_national_ids(without_links)) + list(_cards(without_links))
+    found += numbers
+    # A card or an NHS number is not also a phone number.
+    taken = {n.value for n in numbers}
+    found += [p for p in _phones(without_links) if not any(p.value in n for n in taken)]
     unique = list(dict.fromkeys(found))
     return sorted(unique, key=lambda f: KIND_ORDER.index(f.kind))
 

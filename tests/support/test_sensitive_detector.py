@@ -8,6 +8,7 @@ from support.services.sensitive import (
     CARD,
     EMAIL,
     IBAN,
+    NATIONAL_ID,
     PHONE,
     card_valid,
     find_personal_data,
@@ -59,6 +60,14 @@ TRUE_POSITIVES = [
     ("my card: 4111 1111 1111 1111 123", CARD),
     ("Visa 4222222222222", CARD),
     ("Diners 3056 930902 5904", CARD),
+    # phones a real member would post (the drama ranges above are fiction's)
+    ("call 07911 123456", PHONE),
+    ("ring me 07911123456 tonight", PHONE),
+    # national ids
+    ("il mio codice fiscale è RSSMRA85T10A562S", NATIONAL_ID),
+    ("my NI number is AB 12 34 56 C", NATIONAL_ID),
+    ("NI: AB123456C", NATIONAL_ID),
+    ("NHS number: 943 476 5919", NATIONAL_ID),
 ]
 
 TRUE_NEGATIVES = [
@@ -90,6 +99,10 @@ TRUE_NEGATIVES = [
     "Between 9 and 17, 5 days a week",
     "Ticket #4411 1111 1111 1111 2",  # not a card length
     "my account number is 12345678 and sort code 12-34-56",
+    "codice RSSMRA85T10A562T",  # the check character is wrong
+    "model AB123456C is the one I bought",
+    "ab123456c",
+    "Is 0333 123 4567 your number?",  # UK non-geographic: a company's
 ]
 
 
@@ -111,6 +124,10 @@ def test_several_kinds_are_reported_once_each_in_a_fixed_order() -> None:
     text = "Call 07700 900123 or 07700 900123, mail a@b.com, pay GB82WEST12345698765432"
 
     assert kinds_of(find_personal_data(text)) == [IBAN, PHONE, EMAIL]
+
+
+def test_an_nhs_number_is_not_also_reported_as_a_phone() -> None:
+    assert kinds_of(find_personal_data("NHS number 943 476 5919")) == [NATIONAL_ID]
 
 
 def test_the_luhn_check() -> None:
