@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -108,10 +109,10 @@ def notify_many(
 
 def _email_on_commit(notification_id: int) -> None:
     def schedule() -> None:
-        from notifications.tasks import notification_email
-
+        # By name from Celery's registry: notifications.tasks imports this module, so
+        # importing it back would make a cycle.
         try:
-            notification_email.delay(notification_id)
+            current_app.tasks["notifications.notification_email"].delay(notification_id)
         except Exception:  # noqa: BLE001 - a broker outage must not fail the request
             logger.warning(
                 "could not queue email for notification %s", notification_id, exc_info=True

@@ -472,18 +472,3 @@ def edit_record(
         post_id=post_id,
         data={"revision": revision_id},
     )
-
-
-_MOVED_TO_SANCTIONS = frozenset(
-    {"sanction_create", "sanction_lift", "sanctions_expire", "SANCTION_DAYS_MAX"}
-)
-
-
-def __getattr__(name: str) -> Any:
-    """Sanctions moved to support.services.sanctions; callers of `moderation.sanction_create`
-    keep working (imported lazily: sanctions imports this module)."""
-    if name in _MOVED_TO_SANCTIONS:
-        from support.services import sanctions
-
-        return getattr(sanctions, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

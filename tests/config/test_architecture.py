@@ -113,3 +113,110 @@ def test_nobody_outside_config_and_notifications_itself_imports_notifications() 
         if "notifications" in imported_apps(path.read_text(), package=parts[0]):
             violations.append(str(path.relative_to(REPO_ROOT)))
     assert not violations, "these import notifications: " + ", ".join(violations)
+
+
+# --- no cycles between modules -----------------------------------------------------------------
+
+PROJECT_PACKAGES = (*APPS, "config")
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(REPO_ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def project_modules() -> dict[str, Path]:
+    """Every non-migration module of the apps and config, by dotted name."""
+    modules = {}
+    for package in PROJECT_PACKAGES:
+        for path in (REPO_ROOT / package).rglob("*.py"):
+            if "migrations" not in path.relative_to(REPO_ROOT).parts:
+                modules[module_name(path)] = path
+    return modules
+
+
+def imported_modules(source: str, *, module: str, is_package: bool, known: set[str]) -> set[str]:
+    """The project modules a module imports, at the top or inside a function alike.
+
+    A lazy import inside a function is still a dependency: it only hides a cycle from the
+    interpreter, not from the next reader. `from x import y` depends on `x.y` when that is a
+    module, otherwise on `x`.
+    """
+    found: set[str] = set()
+    here = module if is_package else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = here.split(".")
+                anchor = anchor[: len(anchor) - (node.level - 1)]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                child = f"{base}.{alias.name}"
+                found.add(child if child in known else base)
+    return {name for name in found if name in known and name != module}
+
+
+def import_cycles() -> list[list[str]]:
+    """The strongly connected groups of modules (Tarjan), largest first."""
+    modules = project_modules()
+    known = set(modules)
+    graph = {
+        name: imported_modules(
+            path.read_text(), module=name, is_package=path.name == "__init__.py", known=known
+        )
+        for name, path in modules.items()
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph[node]:
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for name in sorted(graph):
+        if name not in index:
+            visit(name)
+    return sorted(groups, key=len, reverse=True)
+
+
+def test_the_cycle_finder_sees_a_lazy_import_cycle(tmp_path: Path) -> None:
+    known = {"support.services.moderation", "support.services.sanctions", "support.services"}
+    lazy = "def f():\n    from support.services import sanctions\n"
+    relative = "from .moderation import action_record\n"
+
+    assert imported_modules(
+        lazy, module="support.services.moderation", is_package=False, known=known
+    ) == {"support.services.sanctions"}
+    assert imported_modules(
+        relative, module="support.services.sanctions", is_package=False, known=known
+    ) == {"support.services.moderation"}
+
+
+def test_no_two_modules_import_each_other_even_lazily() -> None:
+    cycles = import_cycles()
+    assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)

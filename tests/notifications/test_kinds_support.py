@@ -20,7 +20,7 @@ from notifications.models import Kind
 from support import events as support_events
 from support.dashboard import TrendingProblem, trending_problems
 from support.models import Case, CaseStatus, SLAPolicy
-from support.services import moderation
+from support.services import moderation, sanctions
 from support.services.cases import (
     agent_availability_set,
     case_escalate,
@@ -388,7 +388,7 @@ def test_locking_a_thread_tells_the_asker(asker: Member, helper: Member, moderat
 def test_a_sanction_tells_the_member_sanctioned(
     helper: Member, moderator: Member, outsider: Member
 ) -> None:
-    moderation.sanction_create(
+    sanctions.sanction_create(
         actor=moderator, member=helper, kind="silence", days=3, reason="Rude to others"
     )
 
