@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -234,16 +235,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
+# Frequent jobs run on an interval; hourly and daily ones at fixed times of the community's
+# day (CELERY_TIMEZONE), so a restart of beat neither skips nor repeats them.
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "clear-expired-sessions": {"task": "community.sessions_clear_expired", "schedule": 3600.0},
     "escalate-overdue": {"task": "support.escalate_overdue", "schedule": 60.0},
     "trending-alert": {"task": "support.trending_alert", "schedule": 300.0},
     "expire-sanctions": {"task": "support.sanctions_expire", "schedule": 300.0},
-    "correct-serial-voting": {"task": "gamification.serial_voting_correct", "schedule": 86400.0},
-    "close-payback-periods": {"task": "gamification.payback_close_ended", "schedule": 3600.0},
-    # Once a day; each member's digest covers what came since their last one, so the hour
-    # the scheduler started at doesn't matter.
-    "notifications-digest": {"task": "notifications.digest", "schedule": 86400.0},
+    "clear-expired-sessions": {
+        "task": "community.sessions_clear_expired",
+        "schedule": crontab(minute=15),
+    },
+    # Periods end at local midnight; a few minutes past every hour closes them promptly and
+    # catches up after an outage.
+    "close-payback-periods": {
+        "task": "gamification.payback_close_ended",
+        "schedule": crontab(minute=5),
+    },
+    "correct-serial-voting": {
+        "task": "gamification.serial_voting_correct",
+        "schedule": crontab(hour=3, minute=30),
+    },
+    # Each member's digest covers what came since their last one: a morning read.
+    "notifications-digest": {"task": "notifications.digest", "schedule": crontab(hour=7, minute=0)},
 }
 
 LOGGING = {

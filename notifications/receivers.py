@@ -205,7 +205,7 @@ def badge_awarded(*, member_id: int, badge: str, **kwargs: Any) -> None:
     notify(
         recipient_id=member_id,
         kind=Kind.BADGE,
-        url=f"/badges/{badge}/",
+        url=reverse("badge-detail", args=[badge]),
         data={"badge_slug": badge},
     )
 
@@ -218,7 +218,9 @@ def rank_changed(
     new, old = ranks.get(new_rank_id or 0), ranks.get(old_rank_id or 0)
     if new is None or (old is not None and old.level >= new.level) or new.level <= 1:
         return  # only promotions, and not the starting rank
-    notify(recipient_id=member_id, kind=Kind.RANK, url="/ranks/", data={"rank": new.name})
+    notify(
+        recipient_id=member_id, kind=Kind.RANK, url=reverse("rank-list"), data={"rank": new.name}
+    )
 
 
 @receiver(gamification.points_changed, dispatch_uid="notifications.points_changed")
@@ -247,7 +249,7 @@ def statement_ready(*, statement_id: int, member_id: int, **kwargs: Any) -> None
     notify(
         recipient_id=member_id,
         kind=Kind.STATEMENT,
-        url="/rewards/",
+        url=reverse("rewards"),
         data={
             "amount": str(statement.amount),
             "currency": statement.currency,

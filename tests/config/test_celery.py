@@ -14,6 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
@@ -175,7 +176,11 @@ app.loader.import_default_modules()
 result = {
     "registered": sorted(app.tasks),
     "schedule": {name: entry["task"] for name, entry in settings.CELERY_BEAT_SCHEDULE.items()},
-    "intervals": [float(entry["schedule"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()],
+    "intervals": [
+        float(entry["schedule"])
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if isinstance(entry["schedule"], (int, float))
+    ],
 }
 """
     result = probe(code, clean_environment(tmp_path))
@@ -184,3 +189,22 @@ result = {
     missing = set(result["schedule"].values()) - set(result["registered"])
     assert not missing, f"beat would send tasks no worker knows: {sorted(missing)}"
     assert all(interval > 0 for interval in result["intervals"])
+
+
+def test_daily_and_hourly_jobs_run_at_fixed_times_of_the_community_day() -> None:
+    # An interval of 86,400 s counts from whenever beat started, and starts again from zero
+    # at every restart: a beat restarted at 06:59 every day would never send the digest.
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    for name in ("notifications-digest", "correct-serial-voting"):
+        job = schedule[name]["schedule"]
+        assert isinstance(job, crontab), name
+        assert len(vars(job)["hour"]) == 1 and len(vars(job)["minute"]) == 1, name
+    for name in ("close-payback-periods", "clear-expired-sessions"):
+        job = schedule[name]["schedule"]
+        assert isinstance(job, crontab), name
+        assert len(vars(job)["hour"]) == 24 and len(vars(job)["minute"]) == 1, name
+    assert settings.CELERY_TIMEZONE == settings.TIME_ZONE
+    for entry in schedule.values():
+        interval = entry["schedule"]
+        if not isinstance(interval, crontab):
+            assert isinstance(interval, float) and interval < 3600, "an hourly or daily interval"
