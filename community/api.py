@@ -1,10 +1,10 @@
-"""API v1 (../shared/API.md): each view turns a request into one service or selector call.
+"""API v1 (docs/api.md): each view turns a request into one service or selector call.
 
 Errors are not handled here: the services raise ValidationError, PermissionDenied, Conflict
 and RateLimited, the selectors Http404, and config.api.exception_handler turns them into
-400, 403, 409, 429 and 404 with the bodies API.md promises.
+400, 403, 409, 429 and 404 with the bodies docs/api.md promises.
 
-Choices left open by API.md, made here:
+Choices left open by docs/api.md, made here:
 - GET /threads/ answers 400 for a filter value it doesn't know (a status or ordering not on
   the list, a board, tag or author that doesn't exist); an empty value means no filter.
 - kudos: POST gives `{given, kudos_count}`, 201 the first time and 200 after; DELETE is 204,

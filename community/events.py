@@ -1,4 +1,4 @@
-"""What the community app announces. Receivers in other apps listen (see ARCHITECTURE.md).
+"""What the community app announces. Receivers in other apps listen (see docs/architecture.md).
 
 Every signal is sent inside the writing transaction, with keyword arguments that are ids and
 `actor_id` (the member who acted), nothing else. Receivers that write must be quick,

@@ -1,6 +1,6 @@
 """Places where other apps add to community pages without the community importing them.
 
-The dependency points one way (ARCHITECTURE.md): gamification and support import the
+The dependency points one way (docs/architecture.md): gamification and support import the
 community, never the reverse. When they need a place on a community page, they register
 here in their AppConfig.ready(), and the community page renders what they return.
 """

@@ -1,4 +1,4 @@
-"""The community's JSON shapes for API v1 (../shared/API.md, "Community").
+"""The community's JSON shapes for API v1 (docs/api.md, "Community").
 
 Output serializers only read what the selectors have already loaded (`tags.all()`, the
 authors' prefetched groups), so a page of fifty costs what a page of five does. Input

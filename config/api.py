@@ -1,4 +1,4 @@
-"""API conventions shared by every app (see ../shared/API.md, "Conventions")."""
+"""API conventions shared by every app (see docs/api.md, "Conventions")."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict):
         # A serializer's errors about the whole body (`[1, 2]` where an object belongs)
-        # come as DRF's "non_field_errors" list; API.md promises `{"detail": message}`.
+        # come as DRF's "non_field_errors" list; docs/api.md promises `{"detail": message}`.
         general = response.data.pop(api_settings.NON_FIELD_ERRORS_KEY, None)
         if general is not None:
             response.data["detail"] = " ".join(str(message) for message in general)

@@ -197,7 +197,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # Services' ValidationError, PermissionDenied, Conflict and RateLimited become 400, 403,
-    # 409 and 429 (API.md, Conventions).
+    # 409 and 429 (docs/api.md, Conventions).
     "EXCEPTION_HANDLER": "config.api.exception_handler",
     "DEFAULT_THROTTLE_RATES": {"auth_token": "10/min"},
     "PAGE_SIZE": 20,

@@ -11,7 +11,7 @@ from community import views as community_views
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", community_api.TokenCreateView.as_view(), name="api-token"),
-    # Community (API.md, "Community").
+    # Community (docs/api.md, "Community").
     path("boards/", community_api.BoardListView.as_view(), name="api-board-list"),
     path("threads/", community_api.ThreadListView.as_view(), name="api-thread-list"),
     path("threads/similar/", community_api.ThreadSimilarView.as_view(), name="api-thread-similar"),
@@ -38,11 +38,11 @@ api_v1: list[URLPattern | URLResolver] = [
     path("posts/<int:pk>/", community_api.PostDetailView.as_view(), name="api-post-detail"),
     path("posts/<int:pk>/kudos/", community_api.PostKudosView.as_view(), name="api-post-kudos"),
     path("search/", community_api.SearchView.as_view(), name="api-search"),
-    # Gamification (API.md, "Gamification").
+    # Gamification (docs/api.md, "Gamification").
     path("", include("gamification.api_urls")),
-    # Support (API.md, "Support").
+    # Support (docs/api.md, "Support").
     path("", include("support.api_urls")),
-    # Notifications (API.md, "Notifications").
+    # Notifications (docs/api.md, "Notifications").
     path("", include("notifications.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -1,9 +1,9 @@
-"""API v1, gamification (../shared/API.md, "Gamification").
+"""API v1, gamification (docs/api.md, "Gamification").
 
 Each view turns a request into selector or service calls; config.api.exception_handler
 turns the services' errors into 400, 403, 404 and 409.
 
-Choices left open by API.md, made here:
+Choices left open by docs/api.md, made here:
 - GET /leaderboard/ defaults to `period=week`, also takes `period=payback` (the running
   payback period), and answers 400 for an unknown period or board. Its `results` are the
   top 100 with dense ranks, fifty a page (`page`, `page_size`, with `next`/`previous` as in

@@ -1,6 +1,6 @@
 """Points, ranks, badges, leaderboards and payback.
 
-The ledger is the truth (../shared/ARCHITECTURE.md, "The ledger is the truth"): one row per
+The ledger is the truth (docs/architecture.md, "The ledger is the truth"): one row per
 award or reversal, never edited. A reversal is its own row pointing at the award it cancels,
 and each award can be reversed once. Totals and leaderboard rows are derived from it and
 `manage.py gamification_rebuild` recomputes them.

@@ -1,4 +1,4 @@
-"""Reads that the gamification pages and API share (../shared/ARCHITECTURE.md, selectors).
+"""Reads that the gamification pages and API share (docs/architecture.md, selectors).
 
 Leaderboards read only the stored LeaderboardScore rows, through their index
 (period, start, board_id, -points): never a sum over the ledger at request time, so a page

@@ -1,4 +1,4 @@
-"""Gamification's JSON shapes for API v1 (../shared/API.md, "Gamification").
+"""Gamification's JSON shapes for API v1 (docs/api.md, "Gamification").
 
 The choice fields name their enums in the schema themselves (`component_name`): a plain
 ChoiceField called `status` or `reason` would collide with the community's and support's

@@ -1,9 +1,9 @@
-"""API v1, notifications (../shared/API.md, "Notifications").
+"""API v1, notifications (docs/api.md, "Notifications").
 
 Each view turns a request into one selector or service call; every read and write is
 scoped to the caller, so nobody reaches another member's inbox (their ids are ignored).
 
-Choices left open by API.md, made here:
+Choices left open by docs/api.md, made here:
 - GET /notifications/ pages like every list (`page`, `page_size` up to 50, `count`), and
   adds `unread_count`; `?unread=1` (or `true`) lists only unread ones, `?unread=0` or an
   empty value all of them, anything else is a 400.

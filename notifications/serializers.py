@@ -1,4 +1,4 @@
-"""The inbox's JSON shapes for API v1 (../shared/API.md, "Notifications").
+"""The inbox's JSON shapes for API v1 (docs/api.md, "Notifications").
 
 Help texts document the schema for developers and stay in English; the `message` members
 read is written when it is read, in the request's language (notifications.messages).

@@ -1,10 +1,10 @@
-"""API v1, Support: cases (../shared/API.md, "Support").
+"""API v1, Support: cases (docs/api.md, "Support").
 
 Each view turns a request into one service or selector call. Errors are not handled here:
 the services raise ValidationError, PermissionDenied and Conflict, the selectors Http404,
 and config.api.exception_handler turns them into 400, 403, 409 and 404.
 
-Choices left open by API.md, made here:
+Choices left open by docs/api.md, made here:
 - Every endpoint needs a signed-in member: anonymous clients get 401.
 - GET /cases/{id}/, its messages and PATCH answer 404 to anyone but the customer and
   agents, so case ids reveal nothing; PATCH by the customer is 403 (they may see the case

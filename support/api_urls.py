@@ -1,4 +1,4 @@
-"""Support's API (API.md, "Support"): cases, flags, satisfaction."""
+"""Support's API (docs/api.md, "Support"): cases, flags, satisfaction."""
 
 from django.urls import include, path
 

@@ -1,4 +1,4 @@
-"""API v1 routes for cases (API.md, "Support")."""
+"""API v1 routes for cases (docs/api.md, "Support")."""
 
 from django.urls import path
 

@@ -1,4 +1,4 @@
-"""Satisfaction's API routes (API.md, "Support": POST /threads/{id}/feedback/)."""
+"""Satisfaction's API routes (docs/api.md, "Support": POST /threads/{id}/feedback/)."""
 
 from django.urls import path
 

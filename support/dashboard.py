@@ -74,7 +74,7 @@ _NOT_COUNTED = (HiddenReason.FLAGGED, HiddenReason.MODERATOR)
 
 
 def staff_member_ids() -> QuerySet[Member, Any]:
-    """The staff, as a subquery: what the member summary calls `is_staff` (API.md)."""
+    """The staff, as a subquery: what the member summary calls `is_staff` (docs/api.md)."""
     return Member.objects.filter(
         Q(is_staff=True)
         | Q(is_superuser=True)

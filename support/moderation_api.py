@@ -1,6 +1,6 @@
-"""Flags in API v1 (../shared/API.md, "Support"): POST /posts/{id}/flags/, /threads/{id}/flags/.
+"""Flags in API v1 (docs/api.md, "Support"): POST /posts/{id}/flags/, /threads/{id}/flags/.
 
-Choices left open by API.md, made here:
+Choices left open by docs/api.md, made here:
 - `201` with the flag `{id, kind, note, status, created_at, thread, post}`;
 - a second flag on the same item by the same member is `409` ("You already flagged this."),
   whatever became of the first: a member's word counts once per item;

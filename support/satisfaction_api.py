@@ -1,6 +1,6 @@
-"""Satisfaction in API v1 (API.md, "Support"): the asker rates a solution, the customer a case.
+"""Satisfaction in API v1 (docs/api.md, "Support"): the asker rates a solution, the customer a case.
 
-- `POST /threads/{id}/feedback/` (API.md): `{score: 1..5, comment?}` gives `201`
+- `POST /threads/{id}/feedback/` (docs/api.md): `{score: 1..5, comment?}` gives `201`
   `{score, comment, created_at}` (plus `thread`, `case`); anyone but the asker `403`; no
   accepted solution yet, or already rated, `409`; a score outside 1-5 `400`.
 - `POST /cases/{id}/feedback/` (added): the same for a resolved or closed case and its

@@ -152,7 +152,7 @@ def thread_feedback(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_for(request: HttpRequest, pk: int) -> Case:
-    """The case, for its customer and agents; 404 for anyone else (API.md, GET /cases/{id}/)."""
+    """The case, for its customer and agents; 404 for anyone else (docs/api.md, cases)."""
     case = Case.objects.filter(pk=pk).first()
     viewer = request.user
     if case is None or not isinstance(viewer, Member):

@@ -1,4 +1,4 @@
-"""Support's JSON shapes for API v1 (../shared/API.md, "Support": cases).
+"""Support's JSON shapes for API v1 (docs/api.md, "Support": cases).
 
 Output serializers read only what support.selectors loaded (the people's groups are
 prefetched), so a page of fifty cases costs what a page of five does. Input serializers

@@ -1,4 +1,4 @@
-"""The staff roles are Django groups (../shared/API.md): `moderators` and `agents`."""
+"""The staff roles are Django groups (docs/api.md): `moderators` and `agents`."""
 
 from django.db import migrations
 

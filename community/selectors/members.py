@@ -1,4 +1,4 @@
-"""Reads that more than one caller needs. See ../shared/ARCHITECTURE.md."""
+"""Reads that more than one caller needs. See docs/architecture.md."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Every write of the community app, one module per noun; callers use `services.<name>`.
 
-See ../shared/ARCHITECTURE.md, "Where code goes".
+See docs/architecture.md, "Where code goes".
 """
 
 from community.services.attachments import attachment_create

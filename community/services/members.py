@@ -1,4 +1,4 @@
-"""Every write of the community app. See ../shared/ARCHITECTURE.md, "Where code goes"."""
+"""Every write of the community app. See docs/architecture.md, "Where code goes"."""
 
 from __future__ import annotations
 

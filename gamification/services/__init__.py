@@ -1,1 +1,1 @@
-"""Every write of the gamification app; see ../shared/ARCHITECTURE.md."""
+"""Every write of the gamification app; see docs/architecture.md."""

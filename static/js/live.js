@@ -1,4 +1,4 @@
-// Live updates over WebSockets (API.md, "Live (WebSocket)"). Every page works without them:
+// Live updates over WebSockets (docs/api.md, "Live (WebSocket)"). Every page works without them:
 // they only save a reload. Two sockets:
 // - /ws/notifications/ for a signed-in member (body[data-member]): the bell's count, a toast
 //   per new notification, and a nudge to the agents' queue ([data-live-queue]);

@@ -1,1 +1,1 @@
-"""Every write of the support app; see ../shared/ARCHITECTURE.md."""
+"""Every write of the support app; see docs/architecture.md."""

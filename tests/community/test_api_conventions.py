@@ -1,4 +1,4 @@
-"""API v1 conventions on the community endpoints: auth, CSRF, and the error bodies (API.md)."""
+"""API v1 conventions on the community endpoints: auth, CSRF, and the error bodies (docs/api.md)."""
 
 from __future__ import annotations
 

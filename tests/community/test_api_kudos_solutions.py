@@ -1,4 +1,4 @@
-"""API v1, Community: kudos on questions and answers, and accepting solutions (API.md)."""
+"""API v1, Community: kudos on questions and answers, and accepting solutions (docs/api.md)."""
 
 from __future__ import annotations
 

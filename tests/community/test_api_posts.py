@@ -1,4 +1,4 @@
-"""API v1, Community: the answers of a thread, answering, editing and deleting (API.md)."""
+"""API v1, Community: the answers of a thread, answering, editing and deleting (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""API v1, Community: GET /search/ (API.md). Runs on SQLite's fallback and PostgreSQL's FTS."""
+"""API v1, Community: GET /search/ (docs/api.md). Runs on SQLite's fallback and PostgreSQL's FTS."""
 
 from __future__ import annotations
 

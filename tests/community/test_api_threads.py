@@ -1,4 +1,4 @@
-"""API v1, Community: boards, threads, following, locking and similar questions (API.md)."""
+"""API v1, Community: boards, threads, following, locking and similar questions (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""POST /api/v1/auth/token/: a username and password for an API token (API.md, Conventions)."""
+"""POST /api/v1/auth/token/: a username and password for an API token (docs/api.md, Conventions)."""
 
 from __future__ import annotations
 

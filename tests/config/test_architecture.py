@@ -1,4 +1,4 @@
-"""Dependencies point one way (ARCHITECTURE.md, "The picture"), read from the imports.
+"""Dependencies point one way (docs/architecture.md, "The picture"), read from the imports.
 
 community is the core and imports none of the others; gamification and support may read
 community but never each other; notifications is a sink nobody imports, except config, which

@@ -1,4 +1,4 @@
-"""The OpenAPI schema describes every gamification endpoint with the fields API.md fixes."""
+"""The OpenAPI schema describes every gamification endpoint with the fields docs/api.md fixes."""
 
 from __future__ import annotations
 

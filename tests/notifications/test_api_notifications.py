@@ -1,4 +1,4 @@
-"""GET /api/v1/notifications/ and POST /api/v1/notifications/read/ (API.md, "Notifications")."""
+"""GET /api/v1/notifications/ and POST /api/v1/notifications/read/ (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The OpenAPI schema describes both notification endpoints with the fields API.md fixes."""
+"""The OpenAPI schema describes both notification endpoints with the fields docs/api.md fixes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""API v1, Support: escalation and cases (API.md, "Support"), and who may see what.
+"""API v1, Support: escalation and cases (docs/api.md, "Support"), and who may see what.
 
 A customer sees their own cases and nobody else's (404, as if they did not exist), never an
 internal note; agents see and change everything; moderators may escalate but do not work

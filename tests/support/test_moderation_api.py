@@ -1,4 +1,4 @@
-"""POST /api/v1/posts/{id}/flags/ and /threads/{id}/flags/ (API.md, "Support")."""
+"""POST /api/v1/posts/{id}/flags/ and /threads/{id}/flags/ (docs/api.md, "Support")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""POST /api/v1/threads/{id}/feedback/ (API.md) and POST /api/v1/cases/{id}/feedback/."""
+"""POST /api/v1/threads/{id}/feedback/ (docs/api.md) and POST /api/v1/cases/{id}/feedback/."""
 
 from __future__ import annotations
 
