@@ -1,4 +1,5 @@
-"""The Celery application. Tasks live in each app's tasks.py and are found automatically."""
+"""The Celery application. Tasks live in each app's tasks.py (and in each support domain's)
+and are found automatically: a worker needs no other module imported to know them."""
 
 import os
 
@@ -9,3 +10,5 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 app = Celery("mutua")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Support is one app of several domains; autodiscovery looks for <package>.tasks in each.
+app.autodiscover_tasks(["support.cases", "support.moderation", "support.insights"])

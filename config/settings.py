@@ -216,11 +216,11 @@ SPECTACULAR_SETTINGS = {
     # its model's choices instead of letting drf-spectacular guess and warn.
     "ENUM_NAME_OVERRIDES": {
         "ThreadStatusEnum": "community.models.ThreadStatus",
-        "CaseStatusEnum": "support.models.CaseStatus",
-        "CaseReasonEnum": "support.models.CaseReason",
-        "CasePriorityEnum": "support.models.CasePriority",
-        "FlagKindEnum": "support.models.FlagKind",
-        "FlagStatusEnum": "support.models.FlagStatus",
+        "CaseStatusEnum": "support.cases.models.CaseStatus",
+        "CaseReasonEnum": "support.cases.models.CaseReason",
+        "CasePriorityEnum": "support.cases.models.CasePriority",
+        "FlagKindEnum": "support.moderation.models.FlagKind",
+        "FlagStatusEnum": "support.moderation.models.FlagStatus",
     },
 }
 

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from gamification.services import badges
+from gamification.services.payback import reward_periods_close_ended
 
 
 @shared_task(name="gamification.badges_evaluate", max_retries=3, default_retry_delay=10)
@@ -19,16 +20,5 @@ def serial_voting_correct() -> int:
 
 @shared_task(name="gamification.payback_close_ended", max_retries=0)
 def payback_close_ended() -> int:
-    """Daily: close payback periods that have ended. Idempotent."""
-    from django.utils import timezone
-
-    from gamification.models import RewardPeriod, RewardPeriodStatus
-    from gamification.services.payback import reward_period_close, reward_period_for
-
-    today = timezone.localdate()
-    reward_period_for(today)
-    closed = 0
-    for period in RewardPeriod.objects.filter(status=RewardPeriodStatus.OPEN, end__lt=today):
-        reward_period_close(period=period, today=today)
-        closed += 1
-    return closed
+    """Hourly: close payback periods that have ended. Idempotent."""
+    return len(reward_periods_close_ended())

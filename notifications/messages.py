@@ -48,8 +48,8 @@ def _labels(notification: Notification) -> dict[str, Any]:
     """Names stored as codes, looked up now so they read in the reader's language."""
     from gamification.badges import REGISTRY
     from gamification.models import Reason
-    from support.models import ModerationAction
-    from support.selectors_moderation import SYSTEM_REASONS
+    from support.moderation.models import ModerationAction
+    from support.moderation.selectors import SYSTEM_REASONS
 
     data = notification.data
     if "badge_slug" in data:

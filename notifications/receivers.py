@@ -30,8 +30,9 @@ from notifications.models import Kind
 from notifications.realtime import send_event_on_commit, thread_group
 from notifications.services import notify, notify_many
 from support import events as support
-from support.models import Case, CaseMessage, ModerationAction
-from support.services.cases import team_for
+from support.cases.models import Case, CaseMessage
+from support.cases.services import team_for
+from support.moderation.models import ModerationAction
 
 AGENTS_GROUP = "agents.queue"
 

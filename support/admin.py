@@ -2,7 +2,7 @@
 
 Cases are read-mostly here: the agents' workspace (/support/) is where they are worked. An
 agent may still change a case's status, priority or assignee from the admin; the change
-goes through support.services.cases.case_update, so it joins the timeline like any other.
+goes through support.cases.services.case_update, so it joins the timeline like any other.
 """
 
 from __future__ import annotations
@@ -17,18 +17,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from community.models import AGENTS_GROUP, Member
-from support.models import (
-    AgentStatus,
-    Case,
-    CaseEvent,
-    CaseMessage,
-    Flag,
-    ModerationAction,
-    Sanction,
-    SLAPolicy,
-)
-from support.selectors import viewer_is_agent
-from support.services.cases import case_update
+from support.cases.models import AgentStatus, Case, CaseEvent, CaseMessage, SLAPolicy
+from support.cases.selectors import viewer_is_agent
+from support.cases.services import case_update
+from support.moderation.models import Flag, ModerationAction, Sanction
 
 
 def _agents() -> QuerySet[Member]:

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("support.api_urls_cases")),
-    path("", include("support.api_urls_moderation")),
-    path("", include("support.api_urls_satisfaction")),
+    path("", include("support.cases.api_urls")),
+    path("", include("support.moderation.api_urls")),
+    path("", include("support.satisfaction.api_urls")),
 ]

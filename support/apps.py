@@ -1,13 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The domains of the support app, each a package with its own models, services, selectors,
+# views, api, urls, receivers and tasks (docs/architecture.md, "Inside support").
+DOMAINS = ("support.cases", "support.moderation", "support.satisfaction", "support.insights")
+
 
 class SupportConfig(AppConfig):
     name = "support"
     verbose_name = _("Support")
 
     def ready(self) -> None:
-        from support import hooks_cases, hooks_moderation, hooks_satisfaction
+        from support.cases import receivers as cases
+        from support.moderation import receivers as moderation
+        from support.satisfaction import receivers as satisfaction
 
-        for hooks in (hooks_cases, hooks_moderation, hooks_satisfaction):
-            hooks.connect()
+        for domain in (cases, moderation, satisfaction):
+            domain.connect()

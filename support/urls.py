@@ -1,9 +1,10 @@
-"""Support's pages: cases and the agent workspace, moderation, the staff dashboard."""
+"""Support's pages: cases and the agent workspace, moderation, satisfaction, the dashboard."""
 
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("support.urls_cases")),
-    path("", include("support.urls_moderation")),
-    path("", include("support.urls_dashboard")),
+    path("", include("support.cases.urls")),
+    path("", include("support.moderation.urls")),
+    path("", include("support.satisfaction.urls")),
+    path("", include("support.insights.urls")),
 ]

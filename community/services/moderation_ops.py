@@ -1,6 +1,6 @@
 """Moderators' operations on threads and members: move, merge duplicates, suspend.
 
-The support app decides and keeps the audit log (support.services.moderation); the community
+The support app decides and keeps the audit log (support.moderation.services); the community
 owns the rows and their denormalized counters, so the writes live here. Moving and merging
 need a moderator's permissions (`lock_thread` and `delete_any_content`, which only the
 moderators group grants); suspending is support's decision and is not checked again here.

@@ -124,6 +124,23 @@ def reward_period_close(*, period: RewardPeriod, today: date | None = None) -> l
     return statements
 
 
+def reward_periods_close_ended(
+    *, today: date | None = None
+) -> list[tuple[RewardPeriod, list[Statement]]]:
+    """Make sure the running period exists and close every open period that has ended.
+
+    Oldest first, each in its own transaction (reward_period_close), so a failure leaves the
+    earlier ones closed. Safe to run twice: nothing is open the second time.
+    """
+    today = today or timezone.localdate()
+    reward_period_for(today)
+    ended = RewardPeriod.objects.filter(status=RewardPeriodStatus.OPEN, end__lt=today)
+    return [
+        (period, reward_period_close(period=period, today=today))
+        for period in ended.order_by("start")
+    ]
+
+
 def statement_approve(*, statement: Statement, reviewer: Member) -> Statement:
     if not reviewer.has_perm("gamification.change_statement"):
         raise PermissionDenied(_("Only staff can approve payback statements."))

@@ -18,17 +18,18 @@ from community import services
 from community.models import Member, Tag, Thread
 from notifications.models import Kind
 from support import events as support_events
-from support.dashboard import TrendingProblem, trending_problems
-from support.models import Case, CaseStatus, SLAPolicy
-from support.services import moderation, sanctions
-from support.services.cases import (
+from support.cases.models import Case, CaseStatus, SLAPolicy
+from support.cases.services import (
     agent_availability_set,
     case_escalate,
     case_message_post,
     case_update,
 )
-from support.services.sla import escalate_overdue
-from support.trending_tasks import alert_key, trending_alert_send
+from support.cases.sla import escalate_overdue
+from support.insights.services import alert_key, trending_alert_send
+from support.insights.trending import TrendingProblem, trending_problems
+from support.moderation import sanctions
+from support.moderation import services as moderation
 from tests.notifications.kinds_helpers import (
     PHONE,
     agent_make,

@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from community import services
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Member, Post, Thread
-from support.models import Case
-from support.services.cases import case_escalate
+from support.cases.models import Case
+from support.cases.services import case_escalate
 from tests.community.content_factories import api_client
 from tests.factories import MemberFactory
 

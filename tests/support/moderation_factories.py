@@ -19,7 +19,7 @@ from community import services
 from community.models import Member
 from gamification.models import MemberScore, Rank
 from support import events
-from support.models import ModerationAction
+from support.moderation.models import ModerationAction
 from tests.community.svc_factories import established_member
 
 NEWCOMER, MEMBER, HELPER, EXPERT = 1, 2, 3, 4

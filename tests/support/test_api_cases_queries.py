@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from community.models import Member
-from support.models import Case
-from support.services.cases import case_message_post
+from support.cases.models import Case
+from support.cases.services import case_message_post
 from tests.support.cases_helpers import agent_make, api_client, ask, escalate, member_make
 
 pytestmark = pytest.mark.django_db

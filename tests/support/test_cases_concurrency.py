@@ -9,8 +9,8 @@ from __future__ import annotations
 from functools import partial
 
 from community.models import Member
-from support.models import Case, CaseEvent
-from support.services.cases import case_escalate
+from support.cases.models import Case, CaseEvent
+from support.cases.services import case_escalate
 from tests.support.cases_helpers import (
     agent_make,
     ask,

@@ -1,4 +1,4 @@
-"""support.selectors: who may fetch a case, what the customer's timeline and conversation
+"""support.cases.selectors: who may fetch a case, what the customer's timeline and conversation
 leave out, the queue's order and overdue mark, and a customer's history."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from community.models import Member, Thread
-from support import selectors
-from support.models import Case, CaseEvent, CaseStatus, Satisfaction
-from support.services.cases import case_message_post, case_update
+from support.cases import selectors
+from support.cases.models import Case, CaseEvent, CaseStatus
+from support.cases.services import case_message_post, case_update
+from support.satisfaction.models import Satisfaction
 from tests.support.cases_helpers import agent_make, ask, escalate
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_the_history_shows_other_questions_cases_and_scores_but_not_the_case_its
 
 
 def test_agent_choices_give_each_agents_load_and_availability(case: Case, agent: Member) -> None:
-    from support.services.cases import agent_availability_set
+    from support.cases.services import agent_availability_set
 
     agent_availability_set(agent=agent, available=False)
 

@@ -1,4 +1,4 @@
-"""Cases through support.services.cases: escalation, routing, the agents' changes and the
+"""Cases through support.cases.services: escalation, routing, the agents' changes and the
 private conversation, each leaving its trace in the timeline."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from community.errors import Conflict
 from community.models import AGENTS_GROUP, Member, Thread
-from support.models import (
+from support.cases.models import (
     AgentStatus,
     Case,
     CaseEvent,
@@ -22,7 +22,7 @@ from support.models import (
     CaseStatus,
     SLAPolicy,
 )
-from support.services.cases import (
+from support.cases.services import (
     FIRST_RESPONSE,
     agent_availability_set,
     case_escalate,

@@ -13,7 +13,9 @@ from django.utils import timezone
 
 from community import services
 from community.models import HiddenReason, Member, Thread
-from support.dashboard import (
+from support.cases.models import CaseEvent, CaseReason, CaseStatus
+from support.cases.services import case_open, case_update
+from support.insights.selectors import (
     Dashboard,
     Day,
     Score,
@@ -21,9 +23,7 @@ from support.dashboard import (
     percentile,
     period_for,
 )
-from support.models import CaseEvent, CaseReason, CaseStatus
-from support.services.cases import case_open, case_update
-from support.services.satisfaction import satisfaction_record
+from support.satisfaction.services import satisfaction_record
 from tests.community.content_factories import post_create, thread_create
 from tests.factories import MemberFactory
 

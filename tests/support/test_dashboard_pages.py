@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from community import services
 from community.models import Member, Thread
-from support.dashboard_charts import bar_chart, line_chart, nice_step
-from support.dashboard_views import CSV_COLUMNS
+from support.insights.charts import bar_chart, line_chart, nice_step
+from support.insights.views import CSV_COLUMNS
 from tests.community.content_factories import post_create, thread_create
 from tests.factories import MemberFactory
 

@@ -21,10 +21,10 @@ from django.utils import timezone
 
 from community import services
 from community.models import Member, Tag, Thread
-from support.dashboard import dashboard_metrics
-from support.models import CaseEvent, CaseReason, CaseStatus
-from support.services.cases import case_open, case_update
-from support.services.satisfaction import satisfaction_record
+from support.cases.models import CaseEvent, CaseReason, CaseStatus
+from support.cases.services import case_open, case_update
+from support.insights.selectors import dashboard_metrics
+from support.satisfaction.services import satisfaction_record
 from tests.community.content_factories import board_create, post_create, thread_create
 from tests.factories import MemberFactory
 

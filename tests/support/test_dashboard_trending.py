@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from community.models import Board, HiddenReason, Member, Tag, Thread
 from support import events
-from support.dashboard import is_trending, trending_problems
-from support.trending_tasks import trending_alert, trending_alert_send
+from support.insights.services import trending_alert_send
+from support.insights.tasks import trending_alert
+from support.insights.trending import is_trending, trending_problems
 from tests.community.content_factories import board_create, tag_create, thread_create
 
 pytestmark = pytest.mark.django_db

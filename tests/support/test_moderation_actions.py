@@ -13,8 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from community import services
 from community.errors import Conflict
 from community.models import Board, HiddenReason, Member, Post, Subscription, Thread
-from support.models import Flag, ModerationAction, Sanction
-from support.services import moderation, sanctions
+from support.moderation import sanctions
+from support.moderation import services as moderation
+from support.moderation.models import Flag, ModerationAction, Sanction
 from tests.community.svc_factories import answer, ask, make_board
 from tests.support.moderation_factories import MEMBER, moderation_announced, ranked
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from community import services
 from community.models import HiddenReason, Member, Post, Thread
-from support.models import Flag
+from support.moderation.models import Flag
 from tests.community.page_factories import logged_in
 from tests.community.svc_factories import answer, ask, make_board
 from tests.support.moderation_factories import HELPER, MEMBER, NEWCOMER, rank, ranked

@@ -12,8 +12,9 @@ from django.db import connection
 
 from community.errors import Conflict
 from community.models import HiddenReason, Member, Post
-from support.models import Case, Flag, ModerationAction
-from support.services import moderation
+from support.cases.models import Case
+from support.moderation import services as moderation
+from support.moderation.models import Flag, ModerationAction
 from tests.community.svc_factories import answer, ask, make_board
 from tests.support.moderation_factories import HELPER, MEMBER, ranked
 

@@ -7,8 +7,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from community.errors import Conflict
 from community.models import HiddenReason, Member, Post, Thread
-from support.models import Case, CaseReason, Flag, FlagStatus, ModerationAction
-from support.services import moderation, sanctions
+from support.cases.models import Case, CaseReason
+from support.moderation import sanctions
+from support.moderation import services as moderation
+from support.moderation.models import Flag, FlagStatus, ModerationAction
 from tests.community.svc_factories import answer, ask, make_board
 from tests.support.moderation_factories import (
     EXPERT,

@@ -12,8 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from community.models import HiddenReason, Member, Post, Thread
-from support.models import Flag, FlagStatus, ModerationAction, Sanction
-from support.services import moderation, sanctions
+from support.moderation import sanctions
+from support.moderation import services as moderation
+from support.moderation.models import Flag, FlagStatus, ModerationAction, Sanction
 from tests.community.page_factories import logged_in
 from tests.community.svc_factories import answer, ask, make_board
 from tests.support.moderation_factories import HELPER, MEMBER, NEWCOMER, rank, ranked

@@ -13,9 +13,9 @@ from rest_framework.authtoken.models import Token
 
 from community.errors import Conflict
 from community.models import Member
-from support.models import ModerationAction, Sanction
-from support.selectors_moderation import member_is_silenced
-from support.services import sanctions
+from support.moderation import sanctions
+from support.moderation.models import ModerationAction, Sanction
+from support.moderation.selectors import member_is_silenced
 from tests.community.page_factories import logged_in
 from tests.factories import PASSWORD
 from tests.support.moderation_factories import moderation_announced
@@ -149,7 +149,7 @@ def test_staff_and_oneself_cannot_be_sanctioned_here(
 
 
 def test_the_scheduled_task_ends_sanctions_that_ran_out(helper: Member, moderator: Member) -> None:
-    from support.moderation_tasks import sanctions_expire
+    from support.moderation.tasks import sanctions_expire
 
     sanction = sanctions.sanction_create(
         actor=moderator, member=helper, kind="suspend", days=1, reason="Cool off"
@@ -165,7 +165,7 @@ def test_the_scheduled_task_ends_sanctions_that_ran_out(helper: Member, moderato
 def test_the_posting_check_tells_a_silenced_member_why_and_until_when(
     helper: Member, moderator: Member
 ) -> None:
-    from support.hooks_moderation import posting_refusal
+    from support.moderation.receivers import posting_refusal
 
     assert posting_refusal(helper) is None
     sanctions.sanction_create(

@@ -11,8 +11,9 @@ from django.test import Client
 from django.utils import timezone
 
 from community.models import Member, Thread
-from support.models import AgentStatus, Case, CaseEvent, CaseStatus, Satisfaction
-from support.services.cases import case_message_post, case_update
+from support.cases.models import AgentStatus, Case, CaseEvent, CaseStatus
+from support.cases.services import case_message_post, case_update
+from support.satisfaction.models import Satisfaction
 from tests.support.cases_helpers import (
     agent_make,
     answer,

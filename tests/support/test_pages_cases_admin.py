@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from community.models import Member
-from support.models import Case, CaseEvent, SLAPolicy
+from support.cases.models import Case, CaseEvent, SLAPolicy
 from tests.factories import MemberFactory
 from tests.support.cases_helpers import ask, board_make, escalate, logged_in
 

@@ -12,8 +12,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from community.models import Member
-from support.models import Case
-from support.services.cases import case_message_post, case_update
+from support.cases.models import Case
+from support.cases.services import case_message_post, case_update
 from tests.support.cases_helpers import agent_make, ask, escalate, logged_in, member_make
 
 pytestmark = pytest.mark.django_db

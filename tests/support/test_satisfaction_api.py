@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from community import services
 from community.models import Member, Thread
-from support.models import Case, CaseReason, CaseStatus, Satisfaction
-from support.services.cases import case_open, case_update
+from support.cases.models import Case, CaseReason, CaseStatus
+from support.cases.services import case_open, case_update
+from support.satisfaction.models import Satisfaction
 from tests.community.content_factories import api_client, post_create, thread_create
 
 pytestmark = pytest.mark.django_db

@@ -16,8 +16,8 @@ from django.db import connection, connections
 
 from community import services
 from community.errors import Conflict
-from support.models import Satisfaction
-from support.services.satisfaction import satisfaction_record
+from support.satisfaction.models import Satisfaction
+from support.satisfaction.services import satisfaction_record
 from tests.community.content_factories import post_create, thread_create
 from tests.factories import MemberFactory
 

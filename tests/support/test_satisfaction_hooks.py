@@ -10,9 +10,9 @@ import pytest
 from community import services
 from community.models import Member
 from support import events
-from support.models import CaseReason, CaseStatus
-from support.services.cases import case_open, case_update
-from support.services.satisfaction import satisfaction_record
+from support.cases.models import CaseReason, CaseStatus
+from support.cases.services import case_open, case_update
+from support.satisfaction.services import satisfaction_record
 from tests.community.content_factories import post_create, thread_create
 
 pytestmark = pytest.mark.django_db

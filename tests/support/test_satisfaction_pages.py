@@ -8,9 +8,10 @@ from django.urls import reverse
 
 from community import services
 from community.models import Member, Thread
-from support.models import Case, CaseReason, CaseStatus, Satisfaction
-from support.services.cases import case_open, case_update
-from support.services.satisfaction import satisfaction_record
+from support.cases.models import Case, CaseReason, CaseStatus
+from support.cases.services import case_open, case_update
+from support.satisfaction.models import Satisfaction
+from support.satisfaction.services import satisfaction_record
 from tests.community.content_factories import post_create, thread_create
 
 pytestmark = pytest.mark.django_db

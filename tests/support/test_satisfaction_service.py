@@ -8,10 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from community import services
 from community.errors import Conflict
 from community.models import Member, Post, Thread
-from support.dashboard import Score, satisfaction_average, satisfaction_averages
-from support.models import Case, CaseReason, CaseStatus, Satisfaction
-from support.services.cases import case_open, case_update
-from support.services.satisfaction import satisfaction_record
+from support.cases.models import Case, CaseReason, CaseStatus
+from support.cases.services import case_open, case_update
+from support.insights.selectors import Score, satisfaction_average, satisfaction_averages
+from support.satisfaction.models import Satisfaction
+from support.satisfaction.services import satisfaction_record
 from tests.community.content_factories import post_create, thread_create
 
 pytestmark = pytest.mark.django_db

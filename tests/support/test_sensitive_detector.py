@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from support.services.sensitive import (
+from support.moderation.sensitive import (
     CARD,
     EMAIL,
     IBAN,

@@ -10,8 +10,9 @@ from django.test import Client
 
 from community import selectors, services
 from community.models import HiddenReason, Member, Post, Thread
-from support.models import Case, CaseReason, ModerationAction
-from support.services import moderation
+from support.cases.models import Case, CaseReason
+from support.moderation import services as moderation
+from support.moderation.models import ModerationAction
 from tests.community.page_factories import logged_in
 from tests.community.svc_factories import answer, ask, make_board
 from tests.support.moderation_factories import moderation_announced

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from support.models import Case, CaseReason
-from support.services.sla import ScanReport, escalate_overdue
+from support.cases.models import Case, CaseReason
+from support.cases.sla import ScanReport, escalate_overdue
 from tests.support.cases_helpers import (
     agent_make,
     answer,

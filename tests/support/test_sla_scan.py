@@ -13,10 +13,10 @@ from django.utils import timezone
 from community import services
 from community.models import Member, Thread
 from support import events
-from support.models import Case, CaseEvent, CaseReason, CaseStatus, SLAPolicy
-from support.services.cases import case_message_post, case_update
-from support.services.sla import escalate_overdue
-from support.tasks import escalate_overdue as escalate_overdue_task
+from support.cases.models import Case, CaseEvent, CaseReason, CaseStatus, SLAPolicy
+from support.cases.services import case_message_post, case_update
+from support.cases.sla import escalate_overdue
+from support.cases.tasks import escalate_overdue as escalate_overdue_task
 from tests.support.cases_helpers import answer, ask, board_make, escalate, iso
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from support.services.sla import escalate_overdue
+from support.cases.sla import escalate_overdue
 
 
 def _moment(value: str) -> datetime:

@@ -1,0 +1,1 @@
+"""Cases: escalation to staff, SLA policies and the scan, routing to agents."""

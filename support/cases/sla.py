@@ -1,0 +1,101 @@
+"""The SLA scan: questions the community left waiting too long go to staff.
+
+`manage.py escalate_overdue` and the scheduler (every minute) run the same function. It is
+idempotent: a thread escalates at most once per reason, ever, and the one-active-case index
+makes two scans running at once open a single case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from community.models import Board, Thread
+from support import events
+from support.cases.models import (
+    ACTIVE_CASE_STATUSES,
+    DEFAULT_UNANSWERED_MINUTES,
+    DEFAULT_UNSOLVED_HOURS,
+    Case,
+    CaseEvent,
+    CaseReason,
+    SLAPolicy,
+)
+from support.cases.services import case_open
+
+
+@dataclass
+class ScanReport:
+    unanswered: int = 0
+    unsolved: int = 0
+    breaches: int = 0
+
+
+def _waiting(board: Board) -> Q:
+    """Threads on `board` that are still the community's to answer."""
+    return Q(board=board, solution__isnull=True, is_locked=False, hidden_reason="")
+
+
+def escalate_overdue(*, now: datetime | None = None) -> ScanReport:
+    now = now or timezone.now()
+    report = ScanReport()
+    policies = {p.board_id: p for p in SLAPolicy.objects.all()}
+    for board in Board.objects.all():
+        policy = policies.get(board.pk)
+        unanswered_after = timedelta(
+            minutes=policy.unanswered_minutes if policy else DEFAULT_UNANSWERED_MINUTES
+        )
+        unsolved_after = timedelta(
+            hours=policy.unsolved_hours if policy else DEFAULT_UNSOLVED_HOURS
+        )
+        for reason, overdue in (
+            (
+                CaseReason.SLA_UNANSWERED,
+                Q(first_answer_at__isnull=True, created_at__lte=now - unanswered_after),
+            ),
+            (
+                CaseReason.SLA_UNSOLVED,
+                Q(first_answer_at__isnull=False, created_at__lte=now - unsolved_after),
+            ),
+        ):
+            threads = (
+                Thread.objects.filter(_waiting(board) & overdue)
+                # Once per reason, ever; and never while another case is active.
+                .exclude(cases__reason=reason)
+                .exclude(cases__status__in=ACTIVE_CASE_STATUSES)
+                .select_related("author")
+                .order_by("created_at")
+            )
+            for thread in threads:
+                _case, opened = case_open(
+                    customer=thread.author, reason=reason, thread=thread, now=now
+                )
+                if opened and reason == CaseReason.SLA_UNANSWERED:
+                    report.unanswered += 1
+                elif opened:
+                    report.unsolved += 1
+    report.breaches = _first_response_breaches(now)
+    return report
+
+
+def _first_response_breaches(now: datetime) -> int:
+    """Mark active cases whose first response is overdue, once each, and alert the team."""
+    breached = 0
+    overdue = Case.objects.filter(
+        status__in=ACTIVE_CASE_STATUSES, first_response_at__isnull=True, sla_due_at__lt=now
+    ).exclude(events__kind=CaseEvent.Kind.SLA_BREACHED)
+    for case in overdue:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            if locked.events.filter(kind=CaseEvent.Kind.SLA_BREACHED).exists():
+                continue
+            CaseEvent.objects.create(
+                case=locked, kind=CaseEvent.Kind.SLA_BREACHED, data={"due": str(locked.sla_due_at)}
+            )
+            events.case_sla_breached.send(sender=Case, case_id=locked.pk)
+            breached += 1
+    return breached

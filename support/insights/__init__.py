@@ -1,0 +1,1 @@
+"""Insights: the staff dashboard, trending problems and the exports."""

@@ -1,0 +1,1 @@
+"""Moderation: flags, the review queue, sanctions, the audit log, personal-data holds."""

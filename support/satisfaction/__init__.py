@@ -1,0 +1,1 @@
+"""Satisfaction: "Did this solve your problem?" for solutions and cases."""

@@ -1,0 +1,97 @@
+"""Satisfaction in API v1 (docs/api.md, "Support"): the asker rates a solution, the customer a case.
+
+- `POST /threads/{id}/feedback/` (docs/api.md): `{score: 1..5, comment?}` gives `201`
+  `{score, comment, created_at}` (plus `thread`, `case`); anyone but the asker `403`; no
+  accepted solution yet, or already rated, `409`; a score outside 1-5 `400`.
+- `POST /cases/{id}/feedback/` (added): the same for a resolved or closed case and its
+  customer; the case is `404` to anyone but its customer and agents, as GET /cases/{id}/.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from community import selectors as community_selectors
+from community.api import errors
+from community.models import Member
+from support.cases.models import Case
+from support.satisfaction.models import Satisfaction
+from support.satisfaction.services import COMMENT_MAX, SCORE_MAX, SCORE_MIN, satisfaction_record
+
+_SCORE_MESSAGE = gettext_lazy("Choose a score from 1 to 5.")
+
+
+class SatisfactionWriteSerializer(serializers.Serializer[dict[str, Any]]):
+    score = serializers.IntegerField(
+        min_value=SCORE_MIN,
+        max_value=SCORE_MAX,
+        help_text="1 (not at all) to 5 (completely).",
+        error_messages={
+            "invalid": _SCORE_MESSAGE,
+            "min_value": _SCORE_MESSAGE,
+            "max_value": _SCORE_MESSAGE,
+        },
+    )
+    comment = serializers.CharField(
+        max_length=COMMENT_MAX, required=False, allow_blank=True, default=""
+    )
+
+
+class SatisfactionSerializer(serializers.ModelSerializer[Satisfaction]):
+    class Meta:
+        model = Satisfaction
+        fields = ["score", "comment", "created_at", "thread", "case"]
+        read_only_fields = fields
+
+
+def _record(request: Request, **target: Any) -> Response:
+    serializer = SatisfactionWriteSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    rating = satisfaction_record(
+        respondent=cast(Member, request.user),
+        score=serializer.validated_data["score"],
+        comment=serializer.validated_data["comment"],
+        **target,
+    )
+    return Response(SatisfactionSerializer(rating).data, status=status.HTTP_201_CREATED)
+
+
+class ThreadFeedbackView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["support"],
+        summary="The asker rates the accepted solution, once: 1 (not at all) to 5 (completely).",
+        request=SatisfactionWriteSerializer,
+        responses={201: SatisfactionSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        thread = community_selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+        return _record(request, thread=thread)
+
+
+class CaseFeedbackView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["support"],
+        summary="The customer rates a resolved or closed case, once: 1 to 5.",
+        request=SatisfactionWriteSerializer,
+        responses={201: SatisfactionSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        viewer = cast(Member, request.user)
+        case = Case.objects.filter(pk=pk).first()
+        if case is None or (viewer.pk != case.customer_id and not viewer.is_agent):
+            raise Http404(_("No such case."))
+        return _record(request, case=case)

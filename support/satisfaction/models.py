@@ -1,0 +1,55 @@
+"""Satisfaction: the asker's 1-5 score for a solution or a case."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from community.models import Thread
+from support.cases.models import Case
+
+
+class Satisfaction(models.Model):
+    """'Did this solve your problem?': the asker's 1-5 score for a solution or a case."""
+
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    thread = models.ForeignKey(
+        Thread, null=True, blank=True, on_delete=models.CASCADE, related_name="satisfaction"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="satisfaction"
+    )
+    # Who the score is about: the solution's author, or the case's agent.
+    rated = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="satisfaction_score_1_to_5"
+            ),
+            models.UniqueConstraint(
+                fields=["respondent", "thread"],
+                condition=models.Q(case__isnull=True),
+                name="satisfaction_once_per_thread",
+            ),
+            models.UniqueConstraint(
+                fields=["respondent", "case"],
+                condition=models.Q(case__isnull=False),
+                name="satisfaction_once_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.score}/5 by {self.respondent_id}"

@@ -1,1 +1,0 @@
-"""Every write of the support app; see docs/architecture.md."""
