@@ -324,7 +324,7 @@ def _review(
 # --------------------------------------------------------------------------- content
 
 
-def content_hide(
+def moderation_content_hide(
     *, actor: Member, thread: Thread | None = None, post: Post | None = None, reason: str = ""
 ) -> ModerationAction:
     """A moderator hides a question or an answer (from anyone but its author and staff)."""
@@ -344,7 +344,7 @@ def content_hide(
         )
 
 
-def content_restore(
+def moderation_content_restore(
     *, actor: Member, thread: Thread | None = None, post: Post | None = None, reason: str = ""
 ) -> ModerationAction:
     """Make hidden or held content public again: moderators; agents may release content
@@ -372,7 +372,7 @@ def content_restore(
         )
 
 
-def thread_lock(
+def moderation_thread_lock(
     *, actor: Member, thread: Thread, locked: bool, reason: str = ""
 ) -> ModerationAction:
     """Lock a thread (no new answers) or unlock it."""
@@ -394,7 +394,7 @@ def thread_lock(
         )
 
 
-def thread_move(
+def moderation_thread_move(
     *, actor: Member, thread: Thread, board: Board, reason: str = ""
 ) -> ModerationAction:
     """Move a question to another board."""
@@ -413,7 +413,7 @@ def thread_move(
         )
 
 
-def thread_merge(
+def moderation_thread_merge(
     *, actor: Member, duplicate: Thread, target: Thread, reason: str = ""
 ) -> ModerationAction:
     """Merge a duplicate question into another: its answers move, it is locked with a link."""

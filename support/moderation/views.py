@@ -200,23 +200,25 @@ def _act(
     about = thread if thread is not None else cast(Post, post).thread
     try:
         if action == "hide":
-            moderation.content_hide(actor=actor, thread=thread, post=post, reason=reason)
+            moderation.moderation_content_hide(actor=actor, thread=thread, post=post, reason=reason)
         elif action == "restore":
-            moderation.content_restore(actor=actor, thread=thread, post=post, reason=reason)
+            moderation.moderation_content_restore(
+                actor=actor, thread=thread, post=post, reason=reason
+            )
         elif action == "uphold":
             moderation.flags_uphold(actor=actor, thread=thread, post=post, reason=reason)
         elif action == "reject":
             moderation.flags_reject(actor=actor, thread=thread, post=post, reason=reason)
         elif action in {"lock", "unlock"}:
-            moderation.thread_lock(
+            moderation.moderation_thread_lock(
                 actor=actor, thread=about, locked=action == "lock", reason=reason
             )
         elif action == "move":
-            moderation.thread_move(
+            moderation.moderation_thread_move(
                 actor=actor, thread=about, board=_board_from(request), reason=reason
             )
         elif action == "merge":
-            moderation.thread_merge(
+            moderation.moderation_thread_merge(
                 actor=actor, duplicate=about, target=_merge_target(request), reason=reason
             )
     except (ValidationError, Conflict, PermissionDenied) as error:

@@ -363,7 +363,7 @@ def test_a_moderator_hiding_an_answer_tells_its_author_only(
     services.subscription_create(member=follower, thread=thread)
     before = mark()
 
-    moderation.content_hide(actor=moderator, post=post, reason="Advertising")
+    moderation.moderation_content_hide(actor=moderator, post=post, reason="Advertising")
 
     assert recipients(Kind.MODERATION, after=before) == {"helper"}
     notification = only(helper, Kind.MODERATION)
@@ -379,7 +379,9 @@ def test_locking_a_thread_tells_the_asker(asker: Member, helper: Member, moderat
     answer(helper, thread)
     before = mark()
 
-    moderation.thread_lock(actor=moderator, thread=thread, locked=True, reason="Resolved")
+    moderation.moderation_thread_lock(
+        actor=moderator, thread=thread, locked=True, reason="Resolved"
+    )
 
     assert recipients(Kind.MODERATION, after=before) == {"asker"}
     assert_message(only(asker, Kind.MODERATION), "Locked (Resolved)")

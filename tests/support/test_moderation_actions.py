@@ -37,35 +37,37 @@ def _flagged(world: SimpleNamespace) -> Flag:
 ACTIONS: dict[str, tuple[str, Callable[[Member, SimpleNamespace], Any]]] = {
     "hide": (
         ModerationAction.Kind.HIDE,
-        lambda m, w: moderation.content_hide(actor=m, post=w.post, reason="why"),
+        lambda m, w: moderation.moderation_content_hide(actor=m, post=w.post, reason="why"),
     ),
     "restore": (
         ModerationAction.Kind.RESTORE,
         lambda m, w: (
             services.content_hide(post=w.post, reason=HiddenReason.MODERATOR, actor_id=None),
-            moderation.content_restore(actor=m, post=w.post, reason="why"),
+            moderation.moderation_content_restore(actor=m, post=w.post, reason="why"),
         ),
     ),
     "lock": (
         ModerationAction.Kind.LOCK,
-        lambda m, w: moderation.thread_lock(actor=m, thread=w.thread, locked=True, reason="why"),
+        lambda m, w: moderation.moderation_thread_lock(
+            actor=m, thread=w.thread, locked=True, reason="why"
+        ),
     ),
     "unlock": (
         ModerationAction.Kind.UNLOCK,
         lambda m, w: (
             services.thread_lock(thread=w.thread, actor=m, locked=True),
-            moderation.thread_lock(actor=m, thread=w.thread, locked=False, reason="why"),
+            moderation.moderation_thread_lock(actor=m, thread=w.thread, locked=False, reason="why"),
         ),
     ),
     "move": (
         ModerationAction.Kind.MOVE,
-        lambda m, w: moderation.thread_move(
+        lambda m, w: moderation.moderation_thread_move(
             actor=m, thread=w.thread, board=w.other_board, reason="why"
         ),
     ),
     "merge": (
         ModerationAction.Kind.MERGE,
-        lambda m, w: moderation.thread_merge(
+        lambda m, w: moderation.moderation_thread_merge(
             actor=m, duplicate=w.thread, target=ask(w.thread.author, w.board), reason="why"
         ),
     ),
@@ -152,21 +154,21 @@ def test_members_who_are_not_moderators_can_do_none_of_it(
 def test_hiding_twice_or_locking_twice_is_a_conflict(
     world: SimpleNamespace, moderator: Member
 ) -> None:
-    moderation.content_hide(actor=moderator, post=world.post)
-    moderation.thread_lock(actor=moderator, thread=world.thread, locked=True)
+    moderation.moderation_content_hide(actor=moderator, post=world.post)
+    moderation.moderation_thread_lock(actor=moderator, thread=world.thread, locked=True)
 
     with pytest.raises(Conflict):
-        moderation.content_hide(actor=moderator, post=world.post)
+        moderation.moderation_content_hide(actor=moderator, post=world.post)
     with pytest.raises(Conflict):
-        moderation.thread_lock(actor=moderator, thread=world.thread, locked=True)
+        moderation.moderation_thread_lock(actor=moderator, thread=world.thread, locked=True)
     with pytest.raises(Conflict):
-        moderation.content_restore(actor=moderator, thread=world.thread)
+        moderation.moderation_content_restore(actor=moderator, thread=world.thread)
     assert ModerationAction.objects.count() == 2
 
 
 def test_a_reason_over_500_characters_is_refused(world: SimpleNamespace, moderator: Member) -> None:
     with pytest.raises(ValidationError):
-        moderation.content_hide(actor=moderator, post=world.post, reason="x" * 501)
+        moderation.moderation_content_hide(actor=moderator, post=world.post, reason="x" * 501)
     world.post.refresh_from_db()
     assert not world.post.is_hidden
 
@@ -177,7 +179,7 @@ def test_moving_a_thread_keeps_both_boards_counts_right(
     services.solution_accept(thread=world.thread, post=world.post, actor=asker)
     world.thread.refresh_from_db()
 
-    moderation.thread_move(actor=moderator, thread=world.thread, board=world.other_board)
+    moderation.moderation_thread_move(actor=moderator, thread=world.thread, board=world.other_board)
 
     world.thread.refresh_from_db()
     assert world.thread.board == world.other_board
@@ -186,7 +188,9 @@ def test_moving_a_thread_keeps_both_boards_counts_right(
     assert (new.thread_count, new.answer_count, new.solved_count) == (1, 1, 1)
     assert new.last_activity_at is not None
     with pytest.raises(Conflict):
-        moderation.thread_move(actor=moderator, thread=world.thread, board=world.other_board)
+        moderation.moderation_thread_move(
+            actor=moderator, thread=world.thread, board=world.other_board
+        )
 
 
 def test_merging_moves_the_answers_and_locks_the_duplicate_with_a_link(
@@ -197,7 +201,9 @@ def test_merging_moves_the_answers_and_locks_the_duplicate_with_a_link(
     target = ask(outsider, world.other_board, title="Charged for roaming in Oslo")
     moderation.flag_create(flagger=ranked(MEMBER), post=world.post, kind="spam")
 
-    moderation.thread_merge(actor=moderator, duplicate=duplicate, target=target, reason="Same")
+    moderation.moderation_thread_merge(
+        actor=moderator, duplicate=duplicate, target=target, reason="Same"
+    )
 
     duplicate.refresh_from_db()
     target.refresh_from_db()
@@ -222,7 +228,9 @@ def test_merging_moves_the_answers_and_locks_the_duplicate_with_a_link(
 
 def test_a_thread_cannot_be_merged_into_itself(world: SimpleNamespace, moderator: Member) -> None:
     with pytest.raises(ValidationError):
-        moderation.thread_merge(actor=moderator, duplicate=world.thread, target=world.thread)
+        moderation.moderation_thread_merge(
+            actor=moderator, duplicate=world.thread, target=world.thread
+        )
 
 
 def test_a_moderators_edit_of_someone_elses_answer_is_logged_but_not_their_own(
@@ -248,10 +256,12 @@ def test_a_moderators_edit_of_someone_elses_answer_is_logged_but_not_their_own(
 def test_content_is_hidden_and_restored_through_the_community(
     world: SimpleNamespace, moderator: Member, outsider: Member
 ) -> None:
-    moderation.content_hide(actor=moderator, thread=world.thread, reason="Duplicate spam")
+    moderation.moderation_content_hide(
+        actor=moderator, thread=world.thread, reason="Duplicate spam"
+    )
     assert Thread.objects.get(pk=world.thread.pk).hidden_reason == HiddenReason.MODERATOR
 
-    moderation.content_restore(actor=moderator, thread=world.thread)
+    moderation.moderation_content_restore(actor=moderator, thread=world.thread)
 
     assert Thread.objects.get(pk=world.thread.pk).hidden_reason == ""
     assert Post.objects.get(pk=world.post.pk).hidden_reason == ""

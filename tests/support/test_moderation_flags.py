@@ -245,7 +245,7 @@ def test_rejecting_restores_what_the_flags_hid_and_lowers_accuracy(
 
 
 def test_rejecting_flags_leaves_a_moderators_hide_alone(post: Post, moderator: Member) -> None:
-    moderation.content_hide(actor=moderator, post=post, reason="Rude")
+    moderation.moderation_content_hide(actor=moderator, post=post, reason="Rude")
     moderation.flag_create(flagger=ranked(MEMBER), post=post, kind="spam")
 
     moderation.flags_reject(actor=moderator, post=post)

@@ -185,7 +185,7 @@ def test_the_thread_and_log_pages_cost_the_same_queries_at_two_sizes(
     def grow_and_measure(count: int) -> list[int]:
         for _ in range(count):
             post = answer(ranked(NEWCOMER), world.thread)
-            moderation.content_hide(actor=moderator, post=post, reason="Noise")
+            moderation.moderation_content_hide(actor=moderator, post=post, reason="Noise")
         counts = []
         for url in urls:
             with CaptureQueriesContext(connection) as context:
@@ -308,8 +308,10 @@ def test_an_unknown_member_is_404(moderator: Member) -> None:
 def test_the_log_lists_actions_and_filters_them(
     world: SimpleNamespace, moderator: Member, helper: Member, asker: Member
 ) -> None:
-    moderation.thread_lock(actor=moderator, thread=world.thread, locked=True, reason="Calm down")
-    moderation.content_hide(actor=moderator, post=world.post, reason="Spam shop")
+    moderation.moderation_thread_lock(
+        actor=moderator, thread=world.thread, locked=True, reason="Calm down"
+    )
+    moderation.moderation_content_hide(actor=moderator, post=world.post, reason="Spam shop")
     ask(asker, world.board, title="Call me please", body="My number is 07700 900123, thanks!")
     client = logged_in(moderator)
 

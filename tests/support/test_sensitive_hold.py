@@ -123,7 +123,9 @@ def test_a_released_answer_is_not_held_again_for_the_same_number(
     thread: Thread, helper: Member, moderator: Member
 ) -> None:
     post = answer(helper, thread, body="Our shop's number is 020 7946 0958, ask for Sam.")
-    moderation.content_restore(actor=moderator, post=post, reason="A shop's public number")
+    moderation.moderation_content_restore(
+        actor=moderator, post=post, reason="A shop's public number"
+    )
 
     services.post_update(
         post=post, editor=helper, body="Our shop's number is 020 7946 0958, ask for Sam or Jo."
@@ -139,12 +141,12 @@ def test_an_agent_may_release_a_hold_but_not_hide_anything(
 ) -> None:
     post = answer(helper, thread, body=CARD_ANSWER)
 
-    moderation.content_restore(actor=agent, post=post)
+    moderation.moderation_content_restore(actor=agent, post=post)
 
     post.refresh_from_db()
     assert not post.is_hidden
     with pytest.raises(moderation.PermissionDenied):
-        moderation.content_hide(actor=agent, post=post)
+        moderation.moderation_content_hide(actor=agent, post=post)
 
 
 def test_staff_answers_with_the_companys_numbers_are_not_held(
