@@ -6,7 +6,7 @@ from community.models import Member
 
 
 @admin.register(Member)
-class MemberAdmin(UserAdmin):
+class MemberAdmin(UserAdmin[Member]):
     list_display = ("username", "display_name", "email", "is_staff", "is_active", "date_joined")
     search_fields = ("username", "display_name", "email")
     fieldsets = (

@@ -34,7 +34,7 @@ class Thumbnail:
     content: ContentFile[bytes]
 
 
-def image_open_verified(upload: UploadedFile) -> Image.Image:
+def image_open_verified(upload: UploadedFile[bytes]) -> Image.Image:
     """Open an uploaded image that passes every check, or raise ValidationError."""
     if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
         raise ValidationError(
@@ -103,7 +103,7 @@ def square_thumbnails(image: Image.Image, sizes: dict[str, int]) -> dict[str, Th
     return thumbnails
 
 
-def avatar_thumbnails(upload: UploadedFile) -> dict[str, Thumbnail]:
+def avatar_thumbnails(upload: UploadedFile[bytes]) -> dict[str, Thumbnail]:
     """Validate an avatar upload and make its small and large square thumbnails."""
     with image_open_verified(upload) as image:
         return square_thumbnails(image, AVATAR_SIZES)

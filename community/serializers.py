@@ -276,7 +276,7 @@ class PostSerializer(serializers.ModelSerializer[Post]):
 
     @extend_schema_field(serializers.BooleanField())
     def get_is_solution(self, post: Post) -> bool:
-        return post.pk == self.context["solution_id"]
+        return bool(post.pk == self.context["solution_id"])
 
     @extend_schema_field(PostViewerSerializer())
     def get_viewer(self, post: Post) -> dict[str, bool]:

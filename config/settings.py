@@ -10,11 +10,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import django_stubs_ext
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config import env
+
+# Lets typed code write ModelAdmin[Case] and friends at run time, as the type checker reads it.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("MUTUA_VAR_DIR", BASE_DIR / "var"))

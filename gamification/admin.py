@@ -37,7 +37,7 @@ from gamification.services import payback
 
 
 @admin.register(PointsRule)
-class PointsRuleAdmin(admin.ModelAdmin):
+class PointsRuleAdmin(admin.ModelAdmin[PointsRule]):
     list_display = ["key", "points", "enabled"]
     list_editable = ["points", "enabled"]
     list_display_links = ["key"]
@@ -47,7 +47,7 @@ class PointsRuleAdmin(admin.ModelAdmin):
         return False
 
 
-class RankForm(forms.ModelForm):
+class RankForm(forms.ModelForm[Rank]):
     privileges = forms.MultipleChoiceField(
         label=_("privileges"),
         choices=[(key, label) for key, (label, _perm) in PRIVILEGES.items()],
@@ -66,7 +66,7 @@ class RankForm(forms.ModelForm):
 
 
 @admin.register(Rank)
-class RankAdmin(admin.ModelAdmin):
+class RankAdmin(admin.ModelAdmin[Rank]):
     form = RankForm
     list_display = ["name", "level", "min_points", "privilege_labels"]
     ordering = ["min_points"]
@@ -77,7 +77,7 @@ class RankAdmin(admin.ModelAdmin):
 
 
 @admin.register(GamificationSettings)
-class GamificationSettingsAdmin(admin.ModelAdmin):
+class GamificationSettingsAdmin(admin.ModelAdmin[GamificationSettings]):
     list_display = ["__str__", "point_value", "currency", "minimum_payout", "kudos_daily_cap"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -88,7 +88,7 @@ class GamificationSettingsAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
     """Records staff may read but never write."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -138,7 +138,7 @@ class BadgeAwardAdmin(ReadOnlyAdmin):
 
 
 @admin.register(RewardPeriod)
-class RewardPeriodAdmin(admin.ModelAdmin):
+class RewardPeriodAdmin(admin.ModelAdmin[RewardPeriod]):
     list_display = ["__str__", "status", "point_value", "currency", "method_deadline", "closed_at"]
     list_filter = ["status"]
     actions = ["close_periods"]
@@ -174,7 +174,7 @@ class RewardPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Statement)
-class StatementAdmin(admin.ModelAdmin):
+class StatementAdmin(admin.ModelAdmin[Statement]):
     list_display = [
         "member",
         "period",

@@ -29,7 +29,7 @@ FIELDS = (
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(admin.ModelAdmin[Notification]):
     list_display = [
         "id",
         "recipient",
@@ -66,7 +66,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Preference)
-class PreferenceAdmin(admin.ModelAdmin):
+class PreferenceAdmin(admin.ModelAdmin[Preference]):
     list_display = ["member", "kind", "channel"]
     list_filter = ["kind", "channel"]
     list_select_related = ["member"]
@@ -75,7 +75,7 @@ class PreferenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmailSettings)
-class EmailSettingsAdmin(admin.ModelAdmin):
+class EmailSettingsAdmin(admin.ModelAdmin[EmailSettings]):
     list_display = ["member", "digest", "unsubscribed_at", "last_digest_at"]
     list_filter = ["digest", ("unsubscribed_at", admin.EmptyFieldListFilter)]
     list_select_related = ["member"]

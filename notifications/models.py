@@ -64,7 +64,7 @@ IMMEDIATE_EMAIL_KINDS = {
 
 
 def default_channel(kind: str) -> str:
-    return DEFAULT_CHANNELS.get(kind, Channel.SITE)  # type: ignore[call-overload]
+    return str(DEFAULT_CHANNELS.get(kind, Channel.SITE))  # type: ignore[call-overload]
 
 
 class Notification(models.Model):

@@ -215,11 +215,12 @@ def email_settings_update(
 
 def verified_address(*, member_id: int) -> str | None:
     """The member's confirmed primary address, the only one we ever write to."""
-    return (
+    address: str | None = (
         EmailAddress.objects.filter(user_id=member_id, primary=True, verified=True)
         .values_list("email", flat=True)
         .first()
     )
+    return address
 
 
 # --- email ----------------------------------------------------------------------------------

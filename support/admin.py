@@ -33,7 +33,7 @@ def _agents() -> QuerySet[Member]:
 
 
 @admin.register(SLAPolicy)
-class SLAPolicyAdmin(admin.ModelAdmin):
+class SLAPolicyAdmin(admin.ModelAdmin[SLAPolicy]):
     list_display = ["board", "unanswered_minutes", "unsolved_hours", "team_size"]
     filter_horizontal = ["agents"]
     list_select_related = ["board"]
@@ -50,7 +50,7 @@ class SLAPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgentStatus)
-class AgentStatusAdmin(admin.ModelAdmin):
+class AgentStatusAdmin(admin.ModelAdmin[AgentStatus]):
     list_display = ["agent", "available", "updated_at"]
     list_filter = ["available"]
     list_select_related = ["agent"]
@@ -61,7 +61,7 @@ class AgentStatusAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
-class CaseMessageInline(admin.TabularInline):
+class CaseMessageInline(admin.TabularInline[CaseMessage, Case]):
     model = CaseMessage
     fields = ["created_at", "author", "internal", "body"]
     readonly_fields = ["created_at", "author", "internal", "body"]
@@ -72,7 +72,7 @@ class CaseMessageInline(admin.TabularInline):
         return False
 
 
-class CaseEventInline(admin.TabularInline):
+class CaseEventInline(admin.TabularInline[CaseEvent, Case]):
     model = CaseEvent
     fields = ["created_at", "kind", "actor", "internal", "data"]
     readonly_fields = ["created_at", "kind", "actor", "internal", "data"]
@@ -84,7 +84,7 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(admin.ModelAdmin[Case]):
     list_display = ["__str__", "status", "priority", "customer", "assignee", "sla_due_at"]
     list_filter = ["status", "reason", "priority"]
     search_fields = ["customer__username", "assignee__username", "thread__title"]
@@ -142,7 +142,7 @@ class CaseAdmin(admin.ModelAdmin):
 # itself is never edited.
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(admin.ModelAdmin[Any]):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 

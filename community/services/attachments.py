@@ -9,7 +9,7 @@ from community.images import ATTACHMENT_MAX_SIDE, fitted_copy, image_open_verifi
 from community.models import Attachment, Member
 
 
-def attachment_create(*, uploader: Member, upload: UploadedFile) -> Attachment:
+def attachment_create(*, uploader: Member, upload: UploadedFile[bytes]) -> Attachment:
     """Check the upload like an avatar (JPEG/PNG/WebP, 5 MB, 25 MP) and store a clean copy.
 
     Raises ValidationError with a message for the member when the file is refused.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -77,7 +78,7 @@ def case_get_for_viewer(*, case_id: int, viewer: Viewer) -> Case:
     return case
 
 
-def _overdue(now: datetime) -> ExpressionWrapper:
+def _overdue(now: datetime) -> ExpressionWrapper[Any]:
     """Active, still waiting for an agent's first answer, and past its due time."""
     return ExpressionWrapper(
         Q(status__in=ACTIVE_CASE_STATUSES, first_response_at__isnull=True, sla_due_at__lt=now),

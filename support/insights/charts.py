@@ -91,7 +91,7 @@ def nice_step(top: float, steps: int = 4, *, whole: bool = False) -> float:
     if top <= 0:
         return 1.0
     raw = top / steps
-    power = 10 ** math.floor(math.log10(raw))
+    power = float(10 ** math.floor(math.log10(raw)))
     for multiple in (1, 2, 2.5, 5, 10):
         step = multiple * power
         if step >= raw and (not whole or step == int(step)):
