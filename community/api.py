@@ -42,7 +42,8 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from community import permissions, selectors, services
-from community.models import Board, Member, Post, Thread
+from community.http import request_member
+from community.models import Board, Post, Thread
 from community.permissions import Viewer
 from community.serializers import (
     SEARCH_PAGE_MAX,
@@ -138,11 +139,6 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
 
 def _viewer(request: Request) -> Viewer:
     return cast(Viewer, request.user)
-
-
-def _member(request: Request) -> Member:
-    # Only called behind IsAuthenticatedOrReadOnly on unsafe methods.
-    return cast(Member, request.user)
 
 
 def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
@@ -283,7 +279,7 @@ class ThreadListView(GenericAPIView[Thread]):
     def post(self, request: Request) -> Response:
         data = _validated(ThreadCreateSerializer, request.data)
         thread = services.thread_create(
-            author=_member(request),
+            author=request_member(request),
             board=selectors.board_get_for_input(slug=data["board"]),
             title=data["title"],
             body=data["body"],
@@ -315,7 +311,7 @@ class ThreadDetailView(APIView):
         data = _validated(ThreadUpdateSerializer, request.data)
         services.thread_update(
             thread=thread,
-            editor=_member(request),
+            editor=request_member(request),
             title=data.get("title"),
             body=data.get("body"),
             tags=data.get("tags"),
@@ -328,7 +324,7 @@ class ThreadDetailView(APIView):
         responses={204: None, **errors(401, 403, 404)},
     )
     def delete(self, request: Request, pk: int) -> Response:
-        services.thread_delete(thread=_thread_for(request, pk), actor=_member(request))
+        services.thread_delete(thread=_thread_for(request, pk), actor=request_member(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -359,7 +355,9 @@ class ThreadPostListView(GenericAPIView[Post]):
     def post(self, request: Request, pk: int) -> Response:
         thread = _thread_for(request, pk)
         data = _validated(PostWriteSerializer, request.data)
-        post = services.post_create(author=_member(request), thread=thread, body=data["body"])
+        post = services.post_create(
+            author=request_member(request), thread=thread, body=data["body"]
+        )
         return _post_response(request, post, status.HTTP_201_CREATED)
 
 
@@ -391,7 +389,7 @@ class ThreadSolutionView(APIView):
         post = _known(
             "post", _("There is no answer with that id."), lambda: _post_for(request, post_id)
         )
-        services.solution_accept(thread=thread, post=post, actor=_member(request))
+        services.solution_accept(thread=thread, post=post, actor=request_member(request))
         return _thread_response(request, thread.pk)
 
     @extend_schema(
@@ -401,7 +399,7 @@ class ThreadSolutionView(APIView):
     )
     def delete(self, request: Request, pk: int) -> Response:
         thread = _thread_for(request, pk)
-        services.solution_withdraw(thread=thread, actor=_member(request))
+        services.solution_withdraw(thread=thread, actor=request_member(request))
         return _thread_response(request, thread.pk)
 
 
@@ -418,7 +416,7 @@ class ThreadSubscriptionView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         created = services.subscription_create(
-            member=_member(request), thread=_thread_for(request, pk)
+            member=request_member(request), thread=_thread_for(request, pk)
         )
         return Response(
             {"following": True}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -430,7 +428,9 @@ class ThreadSubscriptionView(APIView):
         responses={204: None, **errors(401, 404)},
     )
     def delete(self, request: Request, pk: int) -> Response:
-        services.subscription_delete(member=_member(request), thread=_thread_for(request, pk))
+        services.subscription_delete(
+            member=request_member(request), thread=_thread_for(request, pk)
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -443,7 +443,7 @@ class ThreadLockView(APIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         thread = _thread_for(request, pk)
-        services.thread_lock(thread=thread, actor=_member(request), locked=True)
+        services.thread_lock(thread=thread, actor=request_member(request), locked=True)
         return _thread_response(request, thread.pk)
 
     @extend_schema(
@@ -453,7 +453,7 @@ class ThreadLockView(APIView):
     )
     def delete(self, request: Request, pk: int) -> Response:
         thread = _thread_for(request, pk)
-        services.thread_lock(thread=thread, actor=_member(request), locked=False)
+        services.thread_lock(thread=thread, actor=request_member(request), locked=False)
         return _thread_response(request, thread.pk)
 
 
@@ -478,7 +478,7 @@ class PostDetailView(APIView):
     def patch(self, request: Request, pk: int) -> Response:
         post = _post_for(request, pk)
         data = _validated(PostWriteSerializer, request.data)
-        services.post_update(post=post, editor=_member(request), body=data["body"])
+        services.post_update(post=post, editor=request_member(request), body=data["body"])
         return _post_response(request, post)
 
     @extend_schema(
@@ -487,7 +487,7 @@ class PostDetailView(APIView):
         responses={204: None, **errors(401, 403, 404)},
     )
     def delete(self, request: Request, pk: int) -> Response:
-        services.post_delete(post=_post_for(request, pk), actor=_member(request))
+        services.post_delete(post=_post_for(request, pk), actor=request_member(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -496,7 +496,7 @@ class PostDetailView(APIView):
 
 def _kudos_give(request: Request, target: Thread | Post) -> Response:
     thread, post = (target, None) if isinstance(target, Thread) else (None, target)
-    _kudos, created = services.kudos_give(giver=_member(request), thread=thread, post=post)
+    _kudos, created = services.kudos_give(giver=request_member(request), thread=thread, post=post)
     target.refresh_from_db(fields=["kudos_count"])
     return Response(
         {"given": True, "kudos_count": target.kudos_count},
@@ -506,7 +506,7 @@ def _kudos_give(request: Request, target: Thread | Post) -> Response:
 
 def _kudos_withdraw(request: Request, target: Thread | Post) -> Response:
     thread, post = (target, None) if isinstance(target, Thread) else (None, target)
-    if not services.kudos_withdraw(giver=_member(request), thread=thread, post=post):
+    if not services.kudos_withdraw(giver=request_member(request), thread=thread, post=post):
         raise NotFound(_("You have not given kudos to this."))
     return Response(status=status.HTTP_204_NO_CONTENT)
 

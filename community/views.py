@@ -33,7 +33,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community import extensions, permissions, selectors, services
 from community.errors import Conflict, RateLimited
 from community.forms import AnswerForm, ProfileForm, ThreadForm
-from community.models import Member, Post, Tag, Thread
+from community.http import is_htmx, request_member
+from community.models import Post, Tag, Thread
 from community.services.content import render as render_markdown
 
 THREADS_PER_PAGE = 20
@@ -82,10 +83,6 @@ def public_when_anonymous(view: View) -> View:
     return wrapped  # type: ignore[return-value]
 
 
-def _htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _paginate(request: HttpRequest, items: Any, per_page: int) -> Page[Any]:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
@@ -102,10 +99,6 @@ def _limited(response: HttpResponse, error: RateLimited) -> HttpResponse:
     response.status_code = 429
     response["Retry-After"] = str(error.retry_after)
     return response
-
-
-def _member(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
 
 
 @require_GET
@@ -231,7 +224,7 @@ def thread_ask(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.thread_create(
-                author=_member(request),
+                author=request_member(request),
                 board=selectors.board_get_for_input(slug=form.cleaned_data["board"]),
                 title=form.cleaned_data["title"],
                 body=form.cleaned_data["body"],
@@ -276,7 +269,7 @@ def attachment_upload(request: HttpRequest) -> JsonResponse:
     if upload is None:
         return JsonResponse({"detail": _("Choose an image to upload.")}, status=400)
     try:
-        attachment = services.attachment_create(uploader=_member(request), upload=upload)
+        attachment = services.attachment_create(uploader=request_member(request), upload=upload)
     except ValidationError as error:
         return JsonResponse({"detail": " ".join(error.messages)}, status=400)
     alt = (upload.name or "image").rsplit(".", 1)[0][:80] or "image"
@@ -346,7 +339,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             post = services.post_create(
-                author=_member(request), thread=thread, body=form.cleaned_data["body"]
+                author=request_member(request), thread=thread, body=form.cleaned_data["body"]
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -357,7 +350,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error.message)
             status, error_limit = 429, error
         else:
-            if _htmx(request):
+            if is_htmx(request):
                 post = selectors.thread_answers(thread=thread, viewer=request.user).get(pk=post.pk)
                 return render(
                     request,
@@ -371,7 +364,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
                     },
                 )
             return redirect(post)
-    if _htmx(request):
+    if is_htmx(request):
         response = render(
             request, "community/_answer_form.html", {"thread": thread, "answer_form": form}
         )
@@ -389,7 +382,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _kudos_toggle(
     request: HttpRequest, *, thread: Thread | None, post: Post | None
 ) -> HttpResponse:
-    member = _member(request)
+    member = request_member(request)
     target: Thread | Post = thread or post  # type: ignore[assignment]
     if request.POST.get("action") == "withdraw":
         services.kudos_withdraw(giver=member, thread=thread, post=post)
@@ -398,7 +391,7 @@ def _kudos_toggle(
         services.kudos_give(giver=member, thread=thread, post=post)
         given = True
     target.refresh_from_db(fields=["kudos_count"])
-    if _htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "community/_kudos_button.html",
@@ -427,7 +420,7 @@ def solution(request: HttpRequest, pk: int) -> HttpResponse:
     thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
     try:
         if request.POST.get("action") == "withdraw":
-            services.solution_withdraw(thread=thread, actor=_member(request))
+            services.solution_withdraw(thread=thread, actor=request_member(request))
             messages.success(request, _("The solution mark is withdrawn; the question is open."))
         else:
             try:
@@ -435,7 +428,7 @@ def solution(request: HttpRequest, pk: int) -> HttpResponse:
             except ValueError:
                 raise ValidationError(_("Choose the answer that solved it.")) from None
             post = selectors.post_get_for_viewer(post_id=post_id, viewer=request.user)
-            services.solution_accept(thread=thread, post=post, actor=_member(request))
+            services.solution_accept(thread=thread, post=post, actor=request_member(request))
             messages.success(request, _("Marked as the solution. Thank you for closing the loop!"))
     except (ValidationError, Conflict) as error:
         text = error.message if isinstance(error, Conflict) else " ".join(error.messages)
@@ -447,14 +440,14 @@ def solution(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def thread_follow(request: HttpRequest, pk: int) -> HttpResponse:
     thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
-    member = _member(request)
+    member = request_member(request)
     if request.POST.get("action") == "unfollow":
         services.subscription_delete(member=member, thread=thread)
         follows = False
     else:
         services.subscription_create(member=member, thread=thread)
         follows = True
-    if _htmx(request):
+    if is_htmx(request):
         return render(
             request, "community/_follow_button.html", {"thread": thread, "follows": follows}
         )
@@ -466,7 +459,7 @@ def thread_follow(request: HttpRequest, pk: int) -> HttpResponse:
 def thread_lock(request: HttpRequest, pk: int) -> HttpResponse:
     thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
     locked = request.POST.get("action") != "unlock"
-    services.thread_lock(thread=thread, actor=_member(request), locked=locked)
+    services.thread_lock(thread=thread, actor=request_member(request), locked=locked)
     messages.success(request, _("The thread is locked.") if locked else _("The thread is open."))
     return redirect(thread)
 
@@ -475,7 +468,7 @@ def thread_lock(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
     thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
-    member = _member(request)
+    member = request_member(request)
     can_edit = permissions.can_edit_thread(member, thread)
     can_retag = permissions.can_retag_thread(member, thread)
     if not (can_edit or can_retag):
@@ -524,7 +517,7 @@ def thread_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def thread_delete(request: HttpRequest, pk: int) -> HttpResponse:
     thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
     board = thread.board
-    services.thread_delete(thread=thread, actor=_member(request))
+    services.thread_delete(thread=thread, actor=request_member(request))
     messages.success(request, _("The question is deleted."))
     return redirect(board)
 
@@ -580,7 +573,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 services.post_update(
-                    post=post, editor=_member(request), body=form.cleaned_data["body"]
+                    post=post, editor=request_member(request), body=form.cleaned_data["body"]
                 )
             except ValidationError as error:
                 _add_errors(form, error)
@@ -595,7 +588,7 @@ def post_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def post_delete(request: HttpRequest, pk: int) -> HttpResponse:
     post = selectors.post_get_for_viewer(post_id=pk, viewer=request.user)
     thread = post.thread
-    services.post_delete(post=post, actor=_member(request))
+    services.post_delete(post=post, actor=request_member(request))
     messages.success(request, _("The answer is deleted."))
     return redirect(thread)
 
@@ -643,7 +636,7 @@ def member_detail(request: HttpRequest, username: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = request_member(request)
     if request.method == "POST":
         form = ProfileForm(request.POST, request.FILES)
         if form.is_valid():

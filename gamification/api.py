@@ -35,7 +35,7 @@ from rest_framework.views import APIView
 
 from community import selectors as community_selectors
 from community.api import errors
-from community.models import Member
+from community.http import request_member
 from config.api import Pagination
 from gamification import selectors
 from gamification.models import LedgerEntry, Period, Statement
@@ -60,11 +60,6 @@ def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
-
-
-def _member(request: Request) -> Member:
-    # Only called behind IsAuthenticated.
-    return cast(Member, request.user)
 
 
 # ---------------------------------------------------------------------------- members
@@ -183,7 +178,7 @@ class StatementListView(GenericAPIView[Statement]):
     serializer_class = StatementSerializer
 
     def get_queryset(self) -> QuerySet[Statement]:
-        return selectors.statement_list(member=_member(self.request))
+        return selectors.statement_list(member=request_member(self.request))
 
     @extend_schema(
         tags=TAGS,
@@ -204,7 +199,9 @@ class StatementDetailView(APIView):
         responses={200: StatementSerializer, **errors(401, 404)},
     )
     def get(self, request: Request, pk: int) -> Response:
-        statement = selectors.statement_get_for_member(statement_id=pk, member=_member(request))
+        statement = selectors.statement_get_for_member(
+            statement_id=pk, member=request_member(request)
+        )
         return Response(StatementSerializer(statement).data)
 
     @extend_schema(
@@ -214,7 +211,7 @@ class StatementDetailView(APIView):
         responses={200: StatementSerializer, **errors(400, 401, 404, 409)},
     )
     def patch(self, request: Request, pk: int) -> Response:
-        member = _member(request)
+        member = request_member(request)
         statement = selectors.statement_get_for_member(statement_id=pk, member=member)
         data = _validated(StatementUpdateSerializer, request.data)
         updated = payback.statement_choose_method(

@@ -35,6 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from community import selectors as community_selectors
 from community.errors import Conflict
+from community.http import request_member
 from community.models import Member
 from community.views import public_when_anonymous
 from gamification import selectors
@@ -53,10 +54,6 @@ TIER_COLOURS = {
     BadgeTier.SILVER: ("#6b7280", "#d1d5db", "#475569", "#1f2937"),
     BadgeTier.GOLD: ("#a16207", "#facc15", "#b45309", "#422006"),
 }
-
-
-def _member(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
 
 
 # ---------------------------------------------------------------------------- leaderboard
@@ -209,7 +206,7 @@ def _rewards_context(member: Member, **extra: Any) -> dict[str, Any]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def rewards(request: HttpRequest) -> HttpResponse:
-    member = _member(request)
+    member = request_member(request)
     if request.method == "GET":
         return render(request, "gamification/rewards.html", _rewards_context(member))
     form = PayoutMethodForm(request.POST)

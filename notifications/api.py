@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community.api import errors
-from community.models import Member
+from community.http import request_member
 from config.api import Pagination
 from notifications import selectors, services
 from notifications.models import Notification
@@ -35,11 +35,6 @@ from notifications.serializers import (
 )
 
 TAGS = ["notifications"]
-
-
-def _member(request: Request) -> Member:
-    # Only called behind IsAuthenticated.
-    return cast(Member, request.user)
 
 
 class InboxPagination(Pagination):
@@ -77,7 +72,7 @@ class NotificationListView(GenericAPIView[Notification]):
         query = UnreadQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         notifications = selectors.notification_list(
-            member_id=_member(request).pk,
+            member_id=request_member(request).pk,
             unread_only=query.validated_data["unread"],
             actor_groups=True,
         )
@@ -85,7 +80,7 @@ class NotificationListView(GenericAPIView[Notification]):
         data = NotificationSerializer(page, many=True, context={"request": request}).data
         # Counted after the page is read, so the count is at least as fresh as the page.
         cast(InboxPagination, self.paginator).unread_count = services.unread_count(
-            member_id=_member(request).pk
+            member_id=request_member(request).pk
         )
         return self.get_paginated_response(data)
 
@@ -103,7 +98,7 @@ class NotificationReadView(APIView):
         body = MarkReadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         count = services.notifications_mark_read(
-            member_id=_member(request).pk,
+            member_id=request_member(request).pk,
             ids=body.validated_data.get("ids"),
             everything=body.validated_data["all"],
         )

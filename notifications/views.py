@@ -34,20 +34,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from community.http import is_htmx, request_member
 from community.models import Member
 from notifications import emails, selectors, services
 from notifications.messages import message_for
 from notifications.models import IMMEDIATE_EMAIL_KINDS, Channel, Kind
 
 INBOX_PER_PAGE = 25
-
-
-def _member(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
-
-
-def _htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _with_messages(notifications: Any) -> list[dict[str, Any]]:
@@ -62,7 +55,7 @@ def _with_messages(notifications: Any) -> list[dict[str, Any]]:
 def inbox(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") in {"1", "true"}
     page = Paginator(
-        selectors.notification_list(member_id=_member(request).pk, unread_only=unread_only),
+        selectors.notification_list(member_id=request_member(request).pk, unread_only=unread_only),
         INBOX_PER_PAGE,
     ).get_page(request.GET.get("page"))
     return render(
@@ -80,7 +73,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def dropdown(request: HttpRequest) -> HttpResponseBase:
     """The bell's dropdown: the latest few, for HTMX. Anyone else is sent to the inbox."""
     if not request.user.is_authenticated:
-        if _htmx(request):
+        if is_htmx(request):
             # A session that expired under an open page: go to sign in, not into the bell.
             response = HttpResponse(status=204)
             response["HX-Redirect"] = reverse("account_login")
@@ -88,13 +81,13 @@ def dropdown(request: HttpRequest) -> HttpResponseBase:
         return redirect_to_login(reverse("notification-inbox"))
     if request.method != "GET":
         return HttpResponse(status=405, headers={"Allow": "GET"})
-    if not _htmx(request):
+    if not is_htmx(request):
         return redirect("notification-inbox")
     return _dropdown_response(request)
 
 
 def _dropdown_response(request: HttpRequest) -> HttpResponse:
-    latest = selectors.notification_latest(member_id=_member(request).pk)
+    latest = selectors.notification_latest(member_id=request_member(request).pk)
     response = render(request, "notifications/_dropdown.html", {"items": _with_messages(latest)})
     response["Cache-Control"] = "private, no-store"
     return response
@@ -104,10 +97,12 @@ def _dropdown_response(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notification_open(request: HttpRequest, notification_id: int) -> HttpResponseBase:
     notification = selectors.notification_get_for_recipient(
-        notification_id=notification_id, member_id=_member(request).pk
+        notification_id=notification_id, member_id=request_member(request).pk
     )
     if not notification.read:
-        services.notifications_mark_read(member_id=_member(request).pk, ids=[notification.pk])
+        services.notifications_mark_read(
+            member_id=request_member(request).pk, ids=[notification.pk]
+        )
     target = notification.url
     if not target or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -119,8 +114,8 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponseBase:
-    services.notifications_mark_read(member_id=_member(request).pk, everything=True)
-    if _htmx(request):
+    services.notifications_mark_read(member_id=request_member(request).pk, everything=True)
+    if is_htmx(request):
         return _dropdown_response(request)
     messages.success(request, _("All your notifications are marked as read."))
     return redirect("notification-inbox")
@@ -183,7 +178,7 @@ class PreferencesForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    member_id = _member(request).pk
+    member_id = request_member(request).pk
     email_settings = selectors.email_settings_get(member_id=member_id)
     initial = {
         "digest": email_settings.digest,

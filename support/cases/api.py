@@ -23,7 +23,7 @@ Choices left open by docs/api.md, made here:
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -39,6 +39,7 @@ from rest_framework.views import APIView
 
 from community import selectors as community_selectors
 from community.api import errors
+from community.http import request_member
 from community.models import Member
 from support.cases import selectors, services
 from support.cases.models import Case, CaseMessage
@@ -52,11 +53,6 @@ from support.cases.serializers import (
 )
 
 TAGS = ["support"]
-
-
-def _member(request: Request) -> Member:
-    # Every view here is behind IsAuthenticated.
-    return cast(Member, request.user)
 
 
 def _validated(serializer_class: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
@@ -101,7 +97,7 @@ class ThreadEscalateView(APIView):
         thread = community_selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
         data = _validated(EscalateSerializer, request.data)
         case, opened = services.case_escalate(
-            thread=thread, actor=_member(request), message=data.get("message", "")
+            thread=thread, actor=request_member(request), message=data.get("message", "")
         )
         return _case_response(case.pk, status.HTTP_201_CREATED if opened else status.HTTP_200_OK)
 
@@ -112,7 +108,7 @@ class CaseListView(GenericAPIView[Case]):
 
     def get_queryset(self) -> QuerySet[Case]:
         filters = _validated(CaseFilterSerializer, self.request.query_params)
-        viewer = _member(self.request)
+        viewer = request_member(self.request)
         assignee_name = filters.get("assignee")
         board_slug = filters.get("board")
         assignee = None
@@ -161,7 +157,7 @@ class CaseDetailView(APIView):
     )
     def patch(self, request: Request, pk: int) -> Response:
         case = selectors.case_get_for_viewer(case_id=pk, viewer=request.user)
-        actor = _member(request)
+        actor = request_member(request)
         if not selectors.viewer_is_agent(actor):
             # Before reading the body: the customer hears "not allowed", not "bad input".
             raise PermissionDenied(_("Only agents can change cases."))
@@ -209,7 +205,10 @@ class CaseMessageListView(GenericAPIView[CaseMessage]):
         case = selectors.case_get_for_viewer(case_id=pk, viewer=request.user)
         data = _validated(CaseMessageWriteSerializer, request.data)
         message = services.case_message_post(
-            case=case, author=_member(request), body=data["body"], internal=data["internal"]
+            case=case,
+            author=request_member(request),
+            body=data["body"],
+            internal=data["internal"],
         )
         message = selectors.case_messages_for_viewer(case=case, viewer=request.user).get(
             pk=message.pk

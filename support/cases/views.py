@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from community import selectors as community_selectors
 from community.errors import Conflict, RateLimited
+from community.http import is_htmx, request_member
 from community.models import Member
 from support.cases import selectors, services
 from support.cases.forms import CaseMessageForm, CaseUpdateForm, EscalateForm, StaffAnswerForm
@@ -37,16 +38,8 @@ CASES_PER_PAGE = 25
 QUEUE_REFRESH_SECONDS = 30
 
 
-def _member(request: HttpRequest) -> Member:
-    return request.user  # type: ignore[return-value]
-
-
-def _htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _require_agent(request: HttpRequest) -> Member:
-    member = _member(request)
+    member = request_member(request)
     if not selectors.viewer_is_agent(member):
         raise Http404(_("No such page."))
     return member
@@ -102,7 +95,7 @@ def agent_queue(request: HttpRequest) -> HttpResponse:
         "refresh_url": f"{reverse('agent-queue')}?{urlencode({**filters, 'page': page.number})}",
         "refresh_seconds": QUEUE_REFRESH_SECONDS,
     }
-    if _htmx(request):
+    if is_htmx(request):
         return render(request, "support/_queue_list.html", context)
     context |= {
         "available": selectors.agent_is_available(agent=agent),
@@ -124,7 +117,7 @@ def agent_availability(request: HttpRequest) -> HttpResponse:
     agent = _require_agent(request)
     available = request.POST.get("available") == "1"
     services.agent_availability_set(agent=agent, available=available)
-    if _htmx(request):
+    if is_htmx(request):
         return render(request, "support/_availability.html", {"available": available})
     messages.success(
         request,
@@ -142,7 +135,7 @@ def agent_availability(request: HttpRequest) -> HttpResponse:
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     """The member's own cases (as a customer)."""
-    member = _member(request)
+    member = request_member(request)
     page = Paginator(selectors.customer_cases(customer=member), CASES_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -282,7 +275,7 @@ def _customer_context(case: Case, viewer: Member, **forms: Any) -> dict[str, Any
 def _case_page(
     request: HttpRequest, case: Case, *, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    viewer = _member(request)
+    viewer = request_member(request)
     if selectors.viewer_is_agent(viewer):
         return render(
             request, "support/case_agent.html", _agent_context(case, viewer, **forms), status=status
@@ -311,7 +304,7 @@ def case_message(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             message = services.case_message_post(
                 case=case,
-                author=_member(request),
+                author=request_member(request),
                 body=form.cleaned_data["body"],
                 internal=form.cleaned_data["internal"],
             )
@@ -335,7 +328,7 @@ def case_message(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_update(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_viewer(case_id=pk, viewer=request.user)
-    actor = _member(request)
+    actor = request_member(request)
     if not selectors.viewer_is_agent(actor):
         raise PermissionDenied(_("Only agents can change cases."))
     form = CaseUpdateForm(request.POST, agents=_agent_options(case))
@@ -363,7 +356,7 @@ def case_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def case_staff_answer(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get_for_viewer(case_id=pk, viewer=request.user)
-    agent = _member(request)
+    agent = request_member(request)
     if not selectors.viewer_is_agent(agent):
         raise PermissionDenied(_("Only agents can answer for the staff."))
     form = StaffAnswerForm(request.POST)
@@ -399,7 +392,7 @@ def case_staff_answer(request: HttpRequest, pk: int) -> HttpResponse:
 def thread_escalate(request: HttpRequest, pk: int) -> HttpResponse:
     """ "Ask an agent" from the thread page: the asker, or a moderator."""
     thread = community_selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
-    member = _member(request)
+    member = request_member(request)
     form = EscalateForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(str(e) for e in form.errors.get("message", [])))

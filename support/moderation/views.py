@@ -28,6 +28,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from community import selectors as community_selectors
 from community.errors import Conflict
+from community.http import is_htmx, request_member
 from community.models import Board, Member, Post, Thread
 from support.moderation import sanctions, selectors
 from support.moderation import services as moderation
@@ -47,19 +48,11 @@ def moderators_only(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not moderation.is_moderator(_member(request)):
+        if not moderation.is_moderator(request_member(request)):
             raise Http404(_("No such page."))
         return view(request, *args, **kwargs)
 
     return cast(View, wrapper)
-
-
-def _member(request: HttpRequest) -> Member:
-    return cast(Member, request.user)
-
-
-def _htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _error_text(error: Exception) -> str:
@@ -195,7 +188,7 @@ DONE = {
 def _act(
     request: HttpRequest, action: str, *, thread: Thread | None, post: Post | None
 ) -> HttpResponse:
-    actor = _member(request)
+    actor = request_member(request)
     reason = request.POST.get("reason", "")
     about = thread if thread is not None else cast(Post, post).thread
     try:
@@ -222,7 +215,7 @@ def _act(
                 actor=actor, duplicate=about, target=_merge_target(request), reason=reason
             )
     except (ValidationError, Conflict, PermissionDenied) as error:
-        if _htmx(request):
+        if is_htmx(request):
             return render(
                 request,
                 "support/moderation_done.html",
@@ -232,7 +225,7 @@ def _act(
         return _thread_page(
             request, _thread_or_404(about.pk), status=_status_of(error), error=_error_text(error)
         )
-    if _htmx(request):
+    if is_htmx(request):
         return render(request, "support/moderation_done.html", {"message": DONE[action]})
     messages.success(request, str(DONE[action]))
     return redirect(_next_or(request, reverse("moderation-thread", args=[about.pk])))
@@ -293,7 +286,7 @@ def member_tools(request: HttpRequest, username: str) -> HttpResponse:
         if form.is_valid():
             try:
                 sanctions.sanction_create(
-                    actor=_member(request),
+                    actor=request_member(request),
                     member=member,
                     kind=form.cleaned_data["kind"],
                     days=form.cleaned_data["days"],
@@ -330,7 +323,9 @@ def sanction_lift(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such sanction."))
     try:
         sanctions.sanction_lift(
-            actor=_member(request), sanction=sanction, reason=request.POST.get("reason", "")
+            actor=request_member(request),
+            sanction=sanction,
+            reason=request.POST.get("reason", ""),
         )
     except (ValidationError, Conflict) as error:
         messages.error(request, _error_text(error))
@@ -421,7 +416,7 @@ class FlagForm(forms.Form):
 
 
 def _flag_page(request: HttpRequest, *, thread: Thread | None, post: Post | None) -> HttpResponse:
-    member = _member(request)
+    member = request_member(request)
     target: Thread | Post = thread if thread is not None else cast(Post, post)
     if not member.has_perm("community.flag_content"):
         raise PermissionDenied(_("Flagging unlocks at the Member rank."))

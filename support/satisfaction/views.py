@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from community import selectors as community_selectors
 from community.errors import Conflict
+from community.http import is_htmx, request_member
 from community.models import Member, Thread
 from support.cases.models import Case
 from support.insights import selectors as dashboard
@@ -83,22 +84,13 @@ def case_context(
     }
 
 
-def _member(request: HttpRequest) -> Member:
-    # Only called behind login_required.
-    return request.user  # type: ignore[return-value]
-
-
-def _htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
 def _record(
     request: HttpRequest, form: SatisfactionForm, **target: Any
 ) -> tuple[Satisfaction | None, int]:
     """Run the service; errors go onto the form. The rating and the status to answer with."""
     if not form.is_valid():
         return None, 400
-    member = _member(request)
+    member = request_member(request)
     try:
         rating = satisfaction_record(
             respondent=member,
@@ -136,9 +128,9 @@ def thread_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     if status == 409:
         # Already rated (another tab): show the thanks, not the form again.
         rating = dashboard.satisfaction_for_thread(
-            thread_id=thread.pk, respondent_id=_member(request).pk
+            thread_id=thread.pk, respondent_id=request_member(request).pk
         )
-    if _htmx(request):
+    if is_htmx(request):
         return render(
             request,
             "support/_satisfaction_section.html",
@@ -172,8 +164,10 @@ def case_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     form = SatisfactionForm(request.POST, dom_id=dom_id)
     rating, status = _record(request, form, case=case)
     if status == 409:
-        rating = dashboard.satisfaction_for_case(case_id=case.pk, respondent_id=_member(request).pk)
-    if _htmx(request):
+        rating = dashboard.satisfaction_for_case(
+            case_id=case.pk, respondent_id=request_member(request).pk
+        )
+    if is_htmx(request):
         return render(
             request,
             "support/_satisfaction_case_section.html",
