@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from community import services
+from community import extensions, services
 from community.models import (
     AGENTS_GROUP,
     MODERATORS_GROUP,
@@ -112,7 +112,9 @@ class DemoThread:
     title: str
     body: str
     tags: tuple[str, ...]
-    hours_ago: int
+    # None: part of the history, dated into the demo's history window (see
+    # demo_history_moments); a number: recent, asked that many hours before the seeding.
+    hours_ago: int | None
     answers: tuple[DemoAnswer, ...] = ()
     kudos_from: tuple[str, ...] = ()
 
@@ -125,7 +127,7 @@ DEMO_THREADS = [
         "I scanned the QR code from my activation email but the phone says *No Service*. "
         "I've restarted it twice. What am I missing?",
         ("esim", "iphone"),
-        24 * 200,
+        None,
         (
             DemoAnswer(
                 "hannah",
@@ -149,7 +151,7 @@ DEMO_THREADS = [
         "I topped up £10 yesterday and my bank shows two payments of £10. The app shows one "
         "top-up. How do I get the second one back?",
         ("top-up", "refund"),
-        24 * 190,
+        None,
         (
             DemoAnswer(
                 "sofia",
@@ -259,7 +261,7 @@ def demo_history_spec(position: int, title: str, board: str, tags: tuple[str, ..
         "It started this week and I've tried restarting. Has anyone else seen this, and how "
         "did you fix it?",
         tags,
-        24 * (180 + 4 * position),
+        None,
         (
             DemoAnswer(
                 helper,
@@ -272,23 +274,66 @@ def demo_history_spec(position: int, title: str, board: str, tags: tuple[str, ..
     )
 
 
+def demo_history_specs() -> list[DemoThread]:
+    """The history, oldest first: the solved questions, then the two most recent of them."""
+    history = [demo_history_spec(i, *item) for i, item in enumerate(DEMO_HISTORY)]
+    older = [spec for spec in DEMO_THREADS if spec.hours_ago is None]
+    return [*reversed(history), *older]
+
+
+# The history keeps a week clear of either end of its window, so that a question, its
+# answers, kudos and solution (the same afternoon) all fall inside it.
+HISTORY_MARGIN = timedelta(days=7)
+
+
+def demo_history_moments(count: int, today: date) -> list[datetime]:
+    """`count` moments spread evenly over the history window, oldest first.
+
+    Daytime hours (9:00-19:00 local): they exist on every day, including the days the
+    clocks change, and the evening's answers stay on the same local day.
+    """
+    first, last = extensions.demo_history_window(today)
+    if (last - first) > 2 * HISTORY_MARGIN:
+        first, last = first + HISTORY_MARGIN, last - HISTORY_MARGIN
+    span = (last - first).days
+    return [
+        timezone.make_aware(
+            datetime.combine(
+                first + timedelta(days=span * i // max(count - 1, 1)),
+                time(hour=9 + (5 * i) % 11),
+            )
+        )
+        for i in range(count)
+    ]
+
+
 def demo_content_ensure() -> None:
-    """Boards, tags, and a handful of real-looking questions with answers, kudos and solutions."""
+    """Boards, tags, and a handful of real-looking questions with answers, kudos and solutions.
+
+    The dates follow today, whatever it is: the history falls in its window (the last closed
+    payback period, with gamification) and the recent questions in the hours before now.
+    Questions are written oldest first, as a community would have written them.
+    """
     for slug, name, description, position in DEMO_BOARDS:
         Board.objects.get_or_create(
             slug=slug, defaults={"name": name, "description": description, "position": position}
         )
     for slug, name in DEMO_TAGS:
         Tag.objects.get_or_create(slug=slug, defaults={"name": name})
-    history = [demo_history_spec(i, *item) for i, item in enumerate(DEMO_HISTORY)]
-    for spec in [*history, *DEMO_THREADS]:
+    now = timezone.now()
+    history = demo_history_specs()
+    moments = demo_history_moments(len(history), timezone.localdate(now))
+    dated = list(zip(history, moments, strict=True))
+    for spec in DEMO_THREADS:
+        if spec.hours_ago is not None:
+            dated.append((spec, now - timedelta(hours=spec.hours_ago)))
+    for spec, asked_at in sorted(dated, key=lambda item: item[1]):
         if not Thread.objects.filter(title=spec.title).exists():
-            demo_thread_create(spec)
+            demo_thread_create(spec, asked_at=asked_at)
 
 
-def demo_thread_create(spec: DemoThread) -> Thread:
+def demo_thread_create(spec: DemoThread, *, asked_at: datetime) -> Thread:
     members = {m.username: m for m in Member.objects.all()}
-    asked_at = timezone.now() - timedelta(hours=spec.hours_ago)
     thread = services.thread_create(
         author=members[spec.author],
         board=Board.objects.get(slug=spec.board),
@@ -318,4 +363,7 @@ def demo_thread_create(spec: DemoThread) -> Thread:
     Thread.objects.filter(pk=thread.pk).update(
         created_at=asked_at, last_activity_at=last, first_answer_at=first_answer
     )
+    thread.refresh_from_db()
+    for hook in extensions.demo_thread_dated_hooks:
+        hook(thread)
     return thread

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from community.models import Member, Thread
@@ -46,6 +47,40 @@ def register_demo_step(label: str, step: Callable[[], object]) -> None:
     """Add a step to `manage.py seed_demo`, run after the community's own. Must be idempotent."""
     if all(existing_label != label for existing_label, _ in demo_steps):
         demo_steps.append((label, step))
+
+
+# The demo community's calendar. The history (the older, solved questions that made the
+# helpers helpers) is spread over the local days a provider returns for today; gamification
+# registers "the payback period that closed last", so the demo always has a period to pay
+# out. Without a provider the history is the half year before the last month.
+DemoHistoryWindow = Callable[[date], tuple[date, date]]
+
+demo_history_windows: list[DemoHistoryWindow] = []
+
+
+def register_demo_history_window(provider: DemoHistoryWindow) -> None:
+    if provider not in demo_history_windows:
+        demo_history_windows.append(provider)
+
+
+def demo_history_window(today: date) -> tuple[date, date]:
+    """The first and last local day the demo's history may fall on."""
+    if demo_history_windows:
+        return demo_history_windows[-1](today)
+    return today - timedelta(days=210), today - timedelta(days=30)
+
+
+# Called with each demo thread right after the demo dated it back, so an app dates what it
+# wrote about the thread before the next one is written (a daily cap counts "today" by
+# those dates: left at today's date, the history would fill today's caps).
+DemoThreadDated = Callable[[Thread], object]
+
+demo_thread_dated_hooks: list[DemoThreadDated] = []
+
+
+def register_demo_thread_dated(hook: DemoThreadDated) -> None:
+    if hook not in demo_thread_dated_hooks:
+        demo_thread_dated_hooks.append(hook)
 
 
 ThreadSection = Callable[[Thread, Viewer], Section | None]

@@ -7,10 +7,17 @@ class GamificationConfig(AppConfig):
     verbose_name = _("Gamification")
 
     def ready(self) -> None:
-        from community.extensions import register_demo_step, register_profile_section
+        from community.extensions import (
+            register_demo_history_window,
+            register_demo_step,
+            register_demo_thread_dated,
+            register_profile_section,
+        )
         from gamification import demo, receivers  # noqa: F401 - connects the receivers
         from gamification.profile import standing_section
 
         register_profile_section(standing_section)
+        register_demo_history_window(demo.demo_history_window)
+        register_demo_thread_dated(demo.demo_thread_dated)
         register_demo_step("points history and payback", demo.demo_history_ensure)
         register_demo_step("badges", demo.demo_badges_ensure)

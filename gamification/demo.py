@@ -8,41 +8,66 @@ periods that have ended into statements, and award the badges earned.
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from community.models import Kudos, Member, Post, Thread
 from gamification.models import LedgerEntry, RewardPeriod, RewardPeriodStatus
+from gamification.periods import payback_period_bounds
 from gamification.services.badges import badges_evaluate
 from gamification.services.payback import reward_period_close, reward_period_for
 from gamification.services.rebuild import gamification_rebuild
 
 
-def _source_times() -> dict[str, object]:
-    times: dict[str, object] = {}
-    for pk, created in Thread.objects.values_list("pk", "created_at"):
+def demo_history_window(today: date) -> tuple[date, date]:
+    """The payback period that closed last: the demo's history is what it pays out."""
+    current_start, _end = payback_period_bounds(today)
+    return payback_period_bounds(current_start - timedelta(days=1))
+
+
+def _source_times(threads: QuerySet[Thread]) -> dict[str, datetime]:
+    """When each thing that earns points happened, by its ledger source."""
+    times: dict[str, datetime] = {}
+    for pk, created in threads.values_list("pk", "created_at"):
         times[f"thread:{pk}"] = created
-    for pk, created in Post.objects.values_list("pk", "created_at"):
+    for pk, created in Post.objects.filter(thread__in=threads).values_list("pk", "created_at"):
         times[f"post:{pk}"] = times[f"fast:{pk}"] = created
-    for pk, created in Kudos.objects.values_list("pk", "created_at"):
+    kudos = Kudos.objects.filter(Q(thread__in=threads) | Q(post__thread__in=threads))
+    for pk, created in kudos.values_list("pk", "created_at"):
         times[f"kudos:{pk}"] = created
-    for post_id, solved in Thread.objects.exclude(solution=None).values_list(
-        "solution_id", "solved_at"
-    ):
-        times[f"solution:{post_id}#1"] = solved
+    solved = threads.exclude(solution=None).exclude(solved_at=None)
+    for post_id, solved_at in solved.values_list("solution_id", "solved_at").order_by():
+        if solved_at is not None:
+            times[f"solution:{post_id}#1"] = solved_at
     return times
 
 
+def _ledger_date(threads: QuerySet[Thread]) -> None:
+    times = _source_times(threads)
+    entries = LedgerEntry.objects.filter(reverses__isnull=True, source__in=list(times))
+    for pk, source, created in entries.values_list("pk", "source", "created_at"):
+        if times[source] != created:
+            LedgerEntry.objects.filter(pk=pk).update(created_at=times[source])
+
+
+def demo_thread_dated(thread: Thread) -> None:
+    """Date the points a demo question earned as the question, before the next is written.
+
+    The kudos cap counts the points paid since local midnight: left at today's date, the
+    history would use up today's cap, and the helpers would lose most of their kudos points.
+    """
+    _ledger_date(Thread.objects.filter(pk=thread.pk))
+
+
 def demo_history_ensure() -> None:
-    times = _source_times()
-    for entry in LedgerEntry.objects.filter(reverses__isnull=True):
-        when = times.get(entry.source)
-        if when is not None and when != entry.created_at:
-            LedgerEntry.objects.filter(pk=entry.pk).update(created_at=when)
+    _ledger_date(Thread.objects.all())
     gamification_rebuild(fix=True)
     today = timezone.localdate()
-    for moment in LedgerEntry.objects.values_list("created_at", flat=True):
-        reward_period_for(timezone.localdate(moment))
-    reward_period_for(today)
+    days = {timezone.localdate(m) for m in LedgerEntry.objects.values_list("created_at", flat=True)}
+    for start in sorted({payback_period_bounds(day)[0] for day in days | {today}}):
+        reward_period_for(start)
     for period in RewardPeriod.objects.filter(status=RewardPeriodStatus.OPEN, end__lt=today):
         reward_period_close(period=period, today=today)
 

@@ -7,4 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from notifications import receivers  # noqa: F401 - connects the receivers
+        from community.extensions import register_demo_step
+        from notifications import demo, receivers  # noqa: F401 - connects the receivers
+
+        register_demo_step("inbox", demo.demo_inbox_ensure)

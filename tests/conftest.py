@@ -9,10 +9,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.utils import translation
 
@@ -27,6 +30,48 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tasks run in-process; the cross-process broker has its own test (tests/config).
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+
+
+# === Running the whole suite on another date ================================================
+# MUTUA_TEST_NOW=2027-03-28T00:30:00+00:00 make test: the session (each xdist worker too)
+# starts at that moment, and the clock ticks on from there, so the suite can be run on the
+# days that matter (README, "Development"). Tests that pin the clock travel on from it as usual.
+TEST_NOW_VARIABLE = "MUTUA_TEST_NOW"
+_session_clock: list[time_machine.travel] = []
+
+
+def _test_now() -> datetime | None:
+    value = os.environ.get(TEST_NOW_VARIABLE, "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise pytest.UsageError(
+            f"{TEST_NOW_VARIABLE}={value!r}: give a moment with its offset, "
+            "e.g. 2027-02-28T23:59:00+00:00"
+        )
+    return moment
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    moment = _test_now()
+    if moment is not None:
+        traveller = time_machine.travel(moment, tick=True)
+        traveller.start()
+        _session_clock.append(traveller)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    while _session_clock:
+        _session_clock.pop().stop()
+
+
+def pytest_report_header() -> str | None:
+    moment = _test_now()
+    return f"clock: the session starts at {moment.isoformat()}" if moment else None
 
 
 @pytest.fixture(autouse=True)

@@ -78,7 +78,11 @@ def test_seeding_twice_leaves_exactly_the_demo_members_and_content(db: None) -> 
 def test_the_demo_content_is_consistent_with_its_counters(db: None) -> None:
     seed("--no-progress")
 
+    assert Board.objects.count() == len(DEMO_BOARDS)
+    assert Thread.objects.count() == len(DEMO_THREADS) + len(DEMO_HISTORY)
+    assert Kudos.objects.count() > len(DEMO_HISTORY)
     for board in Board.objects.all():
+        assert board.thread_count > 0, board.slug
         threads = Thread.objects.filter(board=board)
         assert board.thread_count == threads.count()
         assert board.solved_count == threads.exclude(solution=None).count()
@@ -93,6 +97,7 @@ def test_the_demo_content_is_consistent_with_its_counters(db: None) -> None:
 def test_every_demo_member_has_a_verified_primary_email_and_the_demo_password(db: None) -> None:
     seed("--no-progress")
 
+    assert set(Member.objects.values_list("username", flat=True)) == DEMO_USERNAMES
     for member in Member.objects.all():
         address = EmailAddress.objects.get(user=member)
         assert address.email == member.email == f"{member.username}@demo.mutua.localhost"
