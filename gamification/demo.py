@@ -14,10 +14,10 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from community.models import Kudos, Member, Post, Thread
-from gamification.models import LedgerEntry, RewardPeriod, RewardPeriodStatus
+from gamification.models import LedgerEntry
 from gamification.periods import payback_period_bounds
 from gamification.services.badges import badges_evaluate
-from gamification.services.payback import reward_period_close, reward_period_for
+from gamification.services.payback import reward_period_for, reward_periods_close_ended
 from gamification.services.rebuild import gamification_rebuild
 
 
@@ -66,10 +66,9 @@ def demo_history_ensure() -> None:
     gamification_rebuild(fix=True)
     today = timezone.localdate()
     days = {timezone.localdate(m) for m in LedgerEntry.objects.values_list("created_at", flat=True)}
-    for start in sorted({payback_period_bounds(day)[0] for day in days | {today}}):
+    for start in sorted({payback_period_bounds(day)[0] for day in days}):
         reward_period_for(start)
-    for period in RewardPeriod.objects.filter(status=RewardPeriodStatus.OPEN, end__lt=today):
-        reward_period_close(period=period, today=today)
+    reward_periods_close_ended(today=today)
 
 
 def demo_badges_ensure() -> None:

@@ -31,7 +31,7 @@ from gamification.periods import payback_period_bounds
 from gamification.services.rebuild import gamification_rebuild
 from notifications.demo import UNREAD_AT_MOST
 from notifications.models import Kind, Notification
-from support.dashboard import PERIODS, dashboard_metrics
+from support.insights.selectors import PERIODS, dashboard_metrics
 
 # The community's time zone is Europe/London (UTC+0 in winter, UTC+1 in summer).
 DATES = {
