@@ -35,6 +35,7 @@ from community.errors import Conflict, RateLimited
 from community.forms import AnswerForm, ProfileForm, ThreadForm
 from community.models import Member, Post, Tag, Thread
 from community.services.content import render as render_markdown
+from config.clientip import client_ip
 
 THREADS_PER_PAGE = 20
 ANSWERS_PER_PAGE = 30
@@ -299,7 +300,7 @@ def thread_redirect(request: HttpRequest, pk: int) -> HttpResponseBase:
 def _viewer_key(request: HttpRequest) -> str:
     if request.user.is_authenticated:
         return f"m{request.user.pk}"
-    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.META.get('HTTP_USER_AGENT', '')}"
+    raw = f"{client_ip(request)}|{request.META.get('HTTP_USER_AGENT', '')}"
     return "a" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
