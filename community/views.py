@@ -280,6 +280,10 @@ def attachment_upload(request: HttpRequest) -> JsonResponse:
         attachment = services.attachment_create(uploader=_member(request), upload=upload)
     except ValidationError as error:
         return JsonResponse({"detail": " ".join(error.messages)}, status=400)
+    except RateLimited as busy:  # every decoding slot taken (community.images)
+        response = JsonResponse({"detail": busy.message, "code": "unavailable"}, status=503)
+        response["Retry-After"] = str(busy.retry_after)
+        return response
     alt = (upload.name or "image").rsplit(".", 1)[0][:80] or "image"
     url = attachment.image.url
     return JsonResponse({"url": url, "markdown": f"![{alt}]({url})"}, status=201)

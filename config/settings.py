@@ -285,6 +285,11 @@ ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
 # A failed sign-in counts per address (10 a minute) and per account: 5 in 5 minutes lock
 # the account out of the sign-in page and the token endpoint alike.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Image uploads (community/images.py): decodes at once per process, how long an upload waits
+# for a turn before a 503, and the time bound on one image's processing.
+IMAGE_DECODE_CONCURRENCY = int(os.environ.get("IMAGE_DECODE_CONCURRENCY", "2"))
+IMAGE_DECODE_WAIT_SECONDS = float(os.environ.get("IMAGE_DECODE_WAIT_SECONDS", "5"))
+IMAGE_DECODE_SECONDS = float(os.environ.get("IMAGE_DECODE_SECONDS", "10"))
 
 if PRODUCTION:
     # Everything `manage.py check --deploy` asks for; TLS ends at the load balancer.
