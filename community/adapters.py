@@ -19,10 +19,20 @@ class AccountAdapter(DefaultAccountAdapter):
         return client_ip(request) or "0.0.0.0"  # noqa: S104 (a key, not a bind address)
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
-        # allauth prefixes the host name, so each name the site answers to would get its own
-        # count of failures. One account, one count: the web form and the API token share it.
-        login = credentials.get("email", credentials.get("username", ""))
-        return f"login:{str(login).strip().lower()}"
+        # allauth keys on the host name and whatever was typed, so each name the site answers
+        # to, and a member's email beside their username, would get a count of failures of
+        # their own. One account, one count, whichever path and spelling: the username.
+        login = str(credentials.get("email", credentials.get("username", ""))).strip().lower()
+        if "email" in credentials:
+            from allauth.account.models import EmailAddress
+
+            username = (
+                EmailAddress.objects.filter(email__iexact=login)
+                .values_list("user__username", flat=True)
+                .first()
+            )
+            login = username.lower() if username else login
+        return f"login:{login}"
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # The failed-login count must be read even when Redis is down: inside strict() an

@@ -27,6 +27,7 @@ from django.http import (
     QueryDict,
 )
 from django.utils.translation import gettext as _
+from rest_framework.response import Response
 
 from config.cache import CacheUnavailable
 
@@ -117,6 +118,8 @@ class ApiErrorMiddleware:
             response.status_code < 400
             or not request.path_info.startswith(API_PREFIX)
             or _is_json(response)
+            # DRF answered in the format the client negotiated (the browsable API's HTML).
+            or isinstance(response, Response)
             or (response.status_code >= 500 and settings.DEBUG and response.status_code != 503)
         ):
             return response

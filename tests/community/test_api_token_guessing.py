@@ -212,3 +212,14 @@ def test_without_redis_pages_still_answer(db: None, redis_down: None) -> None:
     # Only the checks that must fail closed do; the rest of the site degrades as before.
     assert Client().get("/").status_code == 200
     assert Client().get(LOGIN_URL).status_code == 200
+
+
+def test_guesses_by_email_and_by_username_count_against_one_account(asker: Member) -> None:
+    web = Client()
+    for n in range(3):
+        sign_in(web, asker.email, f"guess-{n}", REMOTE_ADDR=f"192.0.2.{n + 1}")
+    for n in range(2):
+        ask_token(APIClient(), "asker", f"guess-{n}", REMOTE_ADDR=f"192.0.2.{n + 10}")
+
+    assert sign_in(Client(), "asker", PASSWORD, REMOTE_ADDR="192.0.2.50").status_code == 429
+    assert sign_in(Client(), asker.email, PASSWORD, REMOTE_ADDR="192.0.2.51").status_code == 429
