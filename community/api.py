@@ -22,8 +22,9 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
+from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
-from django.contrib.auth import authenticate
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -37,11 +38,12 @@ from rest_framework.generics import GenericAPIView, ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from community import permissions, selectors, services
+from community.adapters import LOCKED_OUT, lockout_seconds
+from community.errors import RateLimited
 from community.http import request_member
 from community.models import Board, Post, Thread
 from community.permissions import Viewer
@@ -65,56 +67,12 @@ from community.serializers import (
     ThreadSerializer,
     ThreadUpdateSerializer,
 )
+from config.clientip import client_ip
+from config.throttling import AccountThrottle, AddressThrottle
 
 SEARCH_PAGE_SIZE = 20
 T = TypeVar("T")
 
-
-class TokenRequestSerializer(serializers.Serializer[dict[str, str]]):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=128, trim_whitespace=False)
-
-
-class TokenCreateView(APIView):
-    """Exchange a username and password for an API token.
-
-    Wrong credentials give one and the same 400 whether or not the member exists, so the
-    endpoint cannot be used to find out who has an account.
-    """
-
-    authentication_classes: list[type] = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "auth_token"
-
-    @extend_schema(
-        request=TokenRequestSerializer,
-        responses={200: inline_serializer("Token", {"token": serializers.CharField()})},
-        tags=["auth"],
-    )
-    def post(self, request: Request) -> Response:
-        serializer = TokenRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        member = authenticate(
-            request._request,
-            username=serializer.validated_data["username"],
-            password=serializer.validated_data["password"],
-        )
-        if member is None:
-            return Response(
-                {"detail": _("Unable to log in with the username and password given.")},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        if not EmailAddress.objects.filter(user=member, verified=True).exists():
-            return Response(
-                {"detail": _("Confirm your email address before using the API.")},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        token, _created = Token.objects.get_or_create(user=member)
-        return Response({"token": token.key})
-
-
-# ---------------------------------------------------------------------------- helpers
 
 _ERROR_DESCRIPTIONS = {
     400: "Bad input: `{field: [message]}` or `{detail: message}`.",
@@ -135,6 +93,68 @@ def errors(*codes: int) -> dict[int, OpenApiResponse]:
         )
         for code in codes
     }
+
+
+class TokenRequestSerializer(serializers.Serializer[dict[str, str]]):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class TokenCreateView(APIView):
+    """Exchange a username and password for an API token.
+
+    Wrong credentials give one and the same 400 whether or not the member exists, so the
+    endpoint cannot be used to find out who has an account.
+
+    Guessing is bounded three ways, all answering 429 with Retry-After: per client address
+    and per account (the throttles, config.throttling), and by the web sign-in's lock-out:
+    the password is checked through allauth's adapter, so a failure here counts toward the
+    same per-account limit (ACCOUNT_RATE_LIMITS["login_failed"]) as one on the sign-in page,
+    and an account locked out there is locked out here. Without Redis the checks refuse
+    with 503 rather than allow.
+    """
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [AddressThrottle, AccountThrottle]
+    throttle_scope = "auth_token"
+
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={
+            200: inline_serializer("Token", {"token": serializers.CharField()}),
+            **errors(400, 429),
+        },
+        tags=["auth"],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = TokenRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            member = get_adapter(request._request).authenticate(
+                request._request,
+                username=serializer.validated_data["username"],
+                password=serializer.validated_data["password"],
+            )
+        except DjangoValidationError as error:
+            if error.code != LOCKED_OUT:
+                raise
+            raise RateLimited(error.messages[0], retry_after=lockout_seconds()) from None
+        if member is None or not member.is_active:
+            return Response(
+                {"detail": _("Unable to log in with the username and password given.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        if not EmailAddress.objects.filter(user=member, verified=True).exists():
+            return Response(
+                {"detail": _("Confirm your email address before using the API.")},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _created = Token.objects.get_or_create(user=member)
+        return Response({"token": token.key})
+
+
+# ---------------------------------------------------------------------------- helpers
 
 
 def _viewer(request: Request) -> Viewer:
@@ -159,7 +179,7 @@ def _viewer_key(request: Request) -> str:
     """Who is viewing, for counting views once an hour: the same key as the web pages."""
     if request.user.is_authenticated:
         return f"m{request.user.pk}"
-    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.META.get('HTTP_USER_AGENT', '')}"
+    raw = f"{client_ip(request)}|{request.META.get('HTTP_USER_AGENT', '')}"
     return "a" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from community import services
-from community.images import avatar_thumbnails
+from community.images import ImagesBusy, avatar_thumbnails
 from community.models import Member
 
 AVATAR_HELP = _("JPEG, PNG or WebP, up to 5 MB and 25 megapixels. We crop it to a square.")
@@ -35,7 +35,10 @@ class AvatarField(forms.FileField):
         upload = super().clean(data, initial)
         if not upload or upload is initial:
             return None
-        return avatar_thumbnails(upload)
+        try:
+            return avatar_thumbnails(upload)
+        except ImagesBusy as busy:
+            raise forms.ValidationError(busy.message, code="busy") from None
 
 
 class MemberSignupForm(SignupForm):

@@ -36,6 +36,7 @@ from community.forms import AnswerForm, ProfileForm, ThreadForm
 from community.http import is_htmx, request_member
 from community.models import Post, Tag, Thread
 from community.services.content import render as render_markdown
+from config.clientip import client_ip
 
 THREADS_PER_PAGE = 20
 ANSWERS_PER_PAGE = 30
@@ -272,6 +273,10 @@ def attachment_upload(request: HttpRequest) -> JsonResponse:
         attachment = services.attachment_create(uploader=request_member(request), upload=upload)
     except ValidationError as error:
         return JsonResponse({"detail": " ".join(error.messages)}, status=400)
+    except RateLimited as busy:  # every decoding slot taken (community.images)
+        response = JsonResponse({"detail": busy.message, "code": "unavailable"}, status=503)
+        response["Retry-After"] = str(busy.retry_after)
+        return response
     alt = (upload.name or "image").rsplit(".", 1)[0][:80] or "image"
     url = attachment.image.url
     return JsonResponse({"url": url, "markdown": f"![{alt}]({url})"}, status=201)
@@ -292,7 +297,7 @@ def thread_redirect(request: HttpRequest, pk: int) -> HttpResponseBase:
 def _viewer_key(request: HttpRequest) -> str:
     if request.user.is_authenticated:
         return f"m{request.user.pk}"
-    raw = f"{request.META.get('REMOTE_ADDR', '')}|{request.META.get('HTTP_USER_AGENT', '')}"
+    raw = f"{client_ip(request)}|{request.META.get('HTTP_USER_AGENT', '')}"
     return "a" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 

@@ -16,6 +16,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from community.errors import Conflict, RateLimited
+from config.cache import CacheUnavailable
+from config.throttling import ServiceUnavailable
 
 
 class Pagination(PageNumberPagination):
@@ -65,7 +67,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     """DRF's handler, taught the errors our services raise.
 
     Services raise Django's ValidationError (400) and PermissionDenied (403), and
-    community.errors' Conflict (409) and RateLimited (429 with Retry-After); Http404 is 404.
+    community.errors' Conflict (409) and RateLimited (429 with Retry-After); Http404 is 404;
+    config.cache's CacheUnavailable is 503 with Retry-After.
     Anything else that is not an APIException stays a 500, because it is a bug.
     """
     if isinstance(exc, DjangoValidationError):
@@ -75,6 +78,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = ConflictError(exc.message)
     elif isinstance(exc, RateLimited):
         exc = TooManyRequests(exc.message, wait=exc.retry_after)
+    elif isinstance(exc, CacheUnavailable):
+        # A check that must fail closed could not reach Redis (config/cache.py, strict()).
+        exc = ServiceUnavailable(wait=exc.retry_after)
     response = drf_exception_handler(exc, context)
     if response is not None and isinstance(response.data, dict):
         # A serializer's errors about the whole body (`[1, 2]` where an object belongs)

@@ -11,9 +11,12 @@ answers as if the key were absent. Consequences, accepted during an outage:
   sign-in with a 429. The price: a once-per-key action is not de-duplicated meanwhile
   (a thread view counts each time; a trending alert, if the worker runs at all without
   its broker, may repeat: "an alert, not a payment", support/trending_tasks.py);
-- rate limits kept in the cache (DRF's throttles, allauth's login attempts) find no
-  history and let every request through until Redis is back. The posting limits live in
-  the database and still hold.
+- rate limits kept in the cache find no history. That leniency is wrong for the limits
+  that stand between a password guesser and an account, so those run inside `strict()`:
+  there an unreachable Redis raises `CacheUnavailable` instead of answering like a miss,
+  and the caller refuses the request (503 with Retry-After) rather than allowing it. The
+  sign-in lock-out (community.adapters) and the API's throttles (config.throttling) do
+  this; the posting limits live in the database and hold either way.
 
 After a failure, Redis is not tried again for `RETRY_AFTER_SECONDS`: a page makes several
 cache calls and should pay for a dead or hanging server once, not once per call. Keep the
@@ -25,7 +28,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -39,6 +44,29 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 RETRY_AFTER_SECONDS = 5.0
 
 T = TypeVar("T")
+
+_strict: ContextVar[bool] = ContextVar("mutua_cache_strict", default=False)
+
+
+class CacheUnavailable(Exception):
+    """Redis could not be reached by a call made inside `strict()`."""
+
+    retry_after = int(RETRY_AFTER_SECONDS)
+
+
+@contextmanager
+def strict() -> Iterator[None]:
+    """Within this block an unreachable cache raises CacheUnavailable instead of missing.
+
+    For checks that must fail closed: a rate limit that forgets its history lets an attacker
+    through. Caches other than ResilientRedisCache (the local-memory one of the embedded
+    mode) never fail and are unaffected.
+    """
+    token = _strict.set(True)
+    try:
+        yield
+    finally:
+        _strict.reset(token)
 
 
 class ResilientRedisCache(RedisCache):
@@ -55,6 +83,8 @@ class ResilientRedisCache(RedisCache):
 
     def _guarded(self, fallback: T, call: Callable[..., T], *args: Any) -> T:
         if time.monotonic() < self._down_until:
+            if _strict.get():
+                raise CacheUnavailable(f"cache unreachable, {call.__name__} refused")
             return fallback
         try:
             return call(*args)
@@ -71,6 +101,8 @@ class ResilientRedisCache(RedisCache):
                     call.__name__,
                     RETRY_AFTER_SECONDS,
                 )
+            if _strict.get():
+                raise CacheUnavailable(f"cache unreachable in {call.__name__}") from error
             return fallback
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:

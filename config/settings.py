@@ -69,6 +69,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # JSON errors under /api/, no NUL reaching the database, 503 when a fail-closed check
+    # can't reach Redis (config/middleware.py).
+    "config.middleware.ApiErrorMiddleware",
+    "config.middleware.RejectNulMiddleware",
+    "config.middleware.CacheUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -205,7 +210,14 @@ REST_FRAMEWORK = {
     # Services' ValidationError, PermissionDenied, Conflict and RateLimited become 400, 403,
     # 409 and 429 (docs/api.md, Conventions).
     "EXCEPTION_HANDLER": "config.api.exception_handler",
-    "DEFAULT_THROTTLE_RATES": {"auth_token": "10/min"},
+    # Deeply nested JSON is a 400, not a RecursionError (config/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # auth_token per client address, auth_token_account per username tried (config.throttling).
+    "DEFAULT_THROTTLE_RATES": {"auth_token": "10/min", "auth_token_account": "20/hour"},
     "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {
@@ -277,6 +289,26 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# Abuse limits (README, "Security").
+# How many proxies of ours stand in front of the web processes and append to X-Forwarded-For:
+# 0 ignores the header (anyone can write it); with N, the client is the Nth address from the
+# right. Every limit keyed on the client address reads it through config.clientip.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more.")
+REST_FRAMEWORK["NUM_PROXIES"] = TRUSTED_PROXY_COUNT
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Client address and sign-in lock-out shared by the web sign-in and the API's token endpoint.
+ACCOUNT_ADAPTER = "community.adapters.AccountAdapter"
+# A failed sign-in counts per address (10 a minute) and per account: 5 in 5 minutes lock
+# the account out of the sign-in page and the token endpoint alike.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Image uploads (community/images.py): decodes at once per process, how long an upload waits
+# for a turn before a 503, and the time bound on one image's processing.
+IMAGE_DECODE_CONCURRENCY = int(os.environ.get("IMAGE_DECODE_CONCURRENCY", "2"))
+IMAGE_DECODE_WAIT_SECONDS = float(os.environ.get("IMAGE_DECODE_WAIT_SECONDS", "5"))
+IMAGE_DECODE_SECONDS = float(os.environ.get("IMAGE_DECODE_SECONDS", "10"))
 
 if PRODUCTION:
     # Everything `manage.py check --deploy` asks for; TLS ends at the load balancer.

@@ -7,6 +7,7 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from community import api as community_api
+from community import auth_views
 from community import views as community_views
 
 api_v1: list[URLPattern | URLResolver] = [
@@ -51,6 +52,8 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", community_views.home, name="home"),
     path("healthz", community_views.healthz, name="healthz"),
+    # allauth's sign-in page, answering 429 to a locked-out account (community/auth_views.py).
+    path("accounts/login/", auth_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
     # Changing the display language is harmless to forge, and exempting it keeps CSRF
     # tokens (and so per-visitor cookies) out of anonymous pages, which caches may then share.

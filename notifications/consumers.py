@@ -322,12 +322,27 @@ class ThreadConsumer(LayerTolerantConsumer):
             await self.accept()
             await self.close(code=NOT_FOUND)
             return
+        self.viewer_id, self.sees_hidden = await self._viewer()
         # Joined before the client sees the socket open, so it misses no event after that.
         await self.join(thread_group(thread_id))
         await self.accept()
 
     async def thread_event(self, event: dict[str, Any]) -> None:
+        # An event about hidden content names who besides staff may hear of it (its author);
+        # everyone else is not even told its id (notifications.receivers._thread_event).
+        audience = event.get("audience")
+        if audience is not None and not self.sees_hidden and self.viewer_id not in audience:
+            return
         await self.send_json(event["event"])
+
+    @database_sync_to_async
+    def _viewer(self) -> tuple[int | None, bool]:
+        from community import permissions
+
+        user = self.scope["user"]
+        member_id = user.pk if user.is_authenticated else None
+        # Staff's right to see hidden content; an author's own is checked per event.
+        return member_id, permissions.can_see_hidden(user, author_id=-1)
 
     @database_sync_to_async
     def _may_see(self, thread_id: int) -> bool:

@@ -38,8 +38,38 @@ AGENTS_GROUP = "agents.queue"
 
 
 def _thread_event(thread_id: int, event: dict[str, Any]) -> None:
-    """Tell open pages of the thread what changed (ids and counts; they fetch the rest)."""
-    send_event_on_commit(thread_group(thread_id), {"type": "thread.event", "event": event})
+    """Tell open pages of the thread what changed (ids and counts; they fetch the rest).
+
+    About hidden content (a held or hidden question or answer) only those who may see it
+    hear anything, not even its id: the message carries an `audience`, the members besides
+    staff who may (the author), and the thread socket drops it for everyone else
+    (notifications.consumers.ThreadConsumer). Read now, inside the transaction, so the
+    audience is what the committed state will be.
+    """
+    message: dict[str, Any] = {"type": "thread.event", "event": event}
+    audience = _hidden_audience(thread_id, event.get("post_id"))
+    if audience is not None:
+        message["audience"] = sorted(audience)
+    send_event_on_commit(thread_group(thread_id), message)
+
+
+def _hidden_audience(thread_id: int, post_id: int | None) -> set[int] | None:
+    """None when everyone who sees the thread may hear of it; else who, besides staff."""
+    audience: set[int] | None = None
+    hidden = Thread.objects.filter(pk=thread_id).exclude(hidden_reason="")
+    thread_author = hidden.values_list("author_id", flat=True).first()
+    if thread_author is not None:
+        audience = {thread_author}
+    if post_id is not None:
+        post_author = (
+            Post.objects.filter(pk=post_id)
+            .exclude(hidden_reason="")
+            .values_list("author_id", flat=True)
+            .first()
+        )
+        if post_author is not None:
+            audience = {post_author} if audience is None else audience & {post_author}
+    return audience
 
 
 # --- community ----------------------------------------------------------------------------

@@ -200,10 +200,11 @@ def test_the_endpoint_needs_no_csrf_token(asker: Member) -> None:
     assert response.status_code == 200
 
 
-def test_more_than_ten_requests_a_minute_are_throttled_with_retry_after(
+def test_more_than_ten_requests_a_minute_from_one_address_are_throttled_with_retry_after(
     api: APIClient, asker: Member
 ) -> None:
-    statuses = [ask_token(api, "asker", f"guess-{n}").status_code for n in range(10)]
+    # Ten different accounts, so only the per-address throttle is in play.
+    statuses = [ask_token(api, f"nobody-{n}", "guess").status_code for n in range(10)]
     assert statuses == [400] * 10
 
     throttled = ask_token(api, "asker", PASSWORD)
@@ -215,9 +216,23 @@ def test_more_than_ten_requests_a_minute_are_throttled_with_retry_after(
     assert not Token.objects.exists()  # even the right password waits
 
 
+def test_five_wrong_passwords_lock_the_account_out_even_for_the_right_one(
+    api: APIClient, asker: Member
+) -> None:
+    statuses = [ask_token(api, "asker", f"guess-{n}").status_code for n in range(5)]
+    assert statuses == [400] * 5
+
+    locked = ask_token(api, "asker", PASSWORD)
+
+    assert locked.status_code == 429
+    assert 0 < int(locked["Retry-After"]) <= 300
+    assert locked.json()["detail"] == "Too many failed login attempts. Try again later."
+    assert not Token.objects.exists()
+
+
 def test_the_throttle_is_per_client_address(api: APIClient, asker: Member) -> None:
     for n in range(11):
-        ask_token(api, "asker", f"guess-{n}", REMOTE_ADDR="203.0.113.7")
+        ask_token(api, f"nobody-{n}", "guess", REMOTE_ADDR="203.0.113.7")
 
     elsewhere = ask_token(api, "asker", PASSWORD, REMOTE_ADDR="198.51.100.2")
 

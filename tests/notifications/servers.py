@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -221,6 +221,7 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], server: Server) -> Non
 class Response:
     status: int
     body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -240,9 +241,9 @@ def request(
     req = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310
     try:
         with _opener.open(req, timeout=REQUEST_SECONDS) as response:
-            return Response(response.status, response.read())
+            return Response(response.status, response.read(), dict(response.headers.items()))
     except urllib.error.HTTPError as error:
-        return Response(error.code, error.read())
+        return Response(error.code, error.read(), dict(error.headers.items()))
 
 
 def open_socket(server: Server, path: str) -> ClientConnection:

@@ -13,7 +13,7 @@ import pytest
 import pytest_asyncio
 
 from community import services
-from community.models import HiddenReason, Member, Thread
+from community.models import MODERATORS_GROUP, HiddenReason, Member, Thread
 from tests.community.svc_factories import answer, ask, make_board
 from tests.notifications.live_helpers import (
     IN_MEMORY_LAYER,
@@ -162,3 +162,52 @@ async def test_following_a_thread_never_writes_to_the_database() -> None:
 
     assert any(sql.lstrip().upper().startswith("SELECT") for sql in statements)
     assert writes_among(statements) == []
+
+
+async def test_an_edit_of_a_hidden_answer_reaches_only_its_author_and_staff() -> None:
+    def hidden_answer() -> tuple[Member, Member, Thread, Any]:
+        asker, helper, thread = a_question()
+        post = answer(helper, thread)
+        services.content_hide(post=post, reason=HiddenReason.MODERATOR, actor_id=None)
+        return asker, helper, thread, post
+
+    asker, helper, thread, post = await in_thread(hidden_answer)()
+    moderator = await in_thread(member_make)(is_staff=True, groups=[MODERATORS_GROUP])
+    cookies = [await in_thread(session_cookie_for)(who) for who in (asker, helper, moderator)]
+    anonymous = await connect(f"/ws/threads/{thread.pk}/")
+    by_asker = await connect(f"/ws/threads/{thread.pk}/", cookie=cookies[0])
+    by_author = await connect(f"/ws/threads/{thread.pk}/", cookie=cookies[1])
+    by_moderator = await connect(f"/ws/threads/{thread.pk}/", cookie=cookies[2])
+
+    await in_thread(services.post_update)(
+        post=post, editor=helper, body="Restart the phone with the cable plugged in, then wait."
+    )
+
+    expected = {"type": "post.updated", "post_id": post.pk}
+    assert (await receive_until(by_author, of_type("post.updated")))[0] == expected
+    assert (await receive_until(by_moderator, of_type("post.updated")))[0] == expected
+    assert await nothing_more(anonymous)
+    assert await nothing_more(by_asker)  # the thread's author, not the answer's
+    for socket in (anonymous, by_asker, by_author, by_moderator):
+        await socket.disconnect()
+
+
+async def test_once_a_thread_is_hidden_open_sockets_of_outsiders_hear_nothing_of_it() -> None:
+    asker, helper, thread = await in_thread(a_question)()
+    anonymous = await connect(f"/ws/threads/{thread.pk}/")
+    by_asker = await connect(
+        f"/ws/threads/{thread.pk}/", cookie=await in_thread(session_cookie_for)(asker)
+    )
+
+    def hide_and_edit() -> None:
+        services.content_hide(thread=thread, reason=HiddenReason.MODERATOR, actor_id=None)
+        services.thread_update(
+            thread=thread, editor=asker, title=thread.title, body=thread.body + " (edited)"
+        )
+
+    await in_thread(hide_and_edit)()
+
+    await receive_until(by_asker, of_type("thread.updated"))
+    assert await nothing_more(anonymous)
+    await anonymous.disconnect()
+    await by_asker.disconnect()

@@ -310,17 +310,23 @@ def test_pages_answer_quickly_while_redis_is_down(outage: Outage) -> None:
         assert seconds < FAST_SECONDS, (url, seconds)
 
 
-def test_a_token_is_issued_while_redis_is_down(outage: Outage) -> None:
-    # The token endpoint is throttled through the cache: during an outage nothing is
-    # throttled, which is the accepted trade (config/cache.py).
+def test_no_token_is_issued_while_redis_is_down_the_sign_in_limits_fail_closed(
+    outage: Outage,
+) -> None:
+    # The token endpoint's throttles and lock-out live in the cache. Answering like a miss
+    # would let every guess through during an outage, so they refuse instead (config/cache.py,
+    # strict()) with 503 and Retry-After, quickly; pages and existing tokens keep working.
+    started = time.monotonic()
     response = request(
         f"{outage.eager.url}/api/v1/auth/token/",
         method="POST",
         data={"username": "helper4", "password": "live-test-pw"},
     )
 
-    assert response.status == 200, response.body[:300]
-    assert response.json()["token"]
+    assert response.status == 503, response.body[:300]
+    assert int(response.headers["Retry-After"]) > 0
+    assert "detail" in response.json()
+    assert time.monotonic() - started < FAST_SECONDS
 
 
 def test_an_answer_posted_during_the_outage_is_stored_and_replayed_on_connect(

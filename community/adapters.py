@@ -1,0 +1,57 @@
+"""allauth, adapted: the client address and the sign-in lock-out the API shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.http import HttpRequest
+
+from config import cache as resilient_cache
+from config.clientip import client_ip
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # The same address DRF's throttles see (TRUSTED_PROXY_COUNT); allauth's own reading
+        # of X-Forwarded-For raises ImproperlyConfigured (a 500) on a header shorter than
+        # the proxy count.
+        return client_ip(request) or "0.0.0.0"  # noqa: S104 (a key, not a bind address)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # allauth keys on the host name and whatever was typed, so each name the site answers
+        # to, and a member's email beside their username, would get a count of failures of
+        # their own. One account, one count, whichever path and spelling: the username.
+        login = str(credentials.get("email", credentials.get("username", ""))).strip().lower()
+        if "email" in credentials:
+            from allauth.account.models import EmailAddress
+
+            username = (
+                EmailAddress.objects.filter(email__iexact=login)
+                .values_list("user__username", flat=True)
+                .first()
+            )
+            login = username.lower() if username else login
+        return f"login:{login}"
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # The failed-login count must be read even when Redis is down: inside strict() an
+        # unreachable cache raises CacheUnavailable (a 503), not "no failures yet".
+        with resilient_cache.strict():
+            super().pre_authenticate(request, **credentials)
+
+
+LOCKED_OUT = "too_many_login_attempts"  # allauth's error code for a locked-out account
+
+
+def lockout_seconds() -> int:
+    """How long a locked-out account waits at most: the per-account window of login_failed."""
+    from allauth.account import app_settings
+    from allauth.core.internal.ratelimit import parse_rates
+
+    windows = [
+        rate.duration
+        for rate in parse_rates(app_settings.RATE_LIMITS.get("login_failed"))
+        if rate.per == "key"
+    ]
+    return int(max(windows, default=60))
