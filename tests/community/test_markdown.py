@@ -51,8 +51,8 @@ ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "class", "rel"},
     "img": {"src", "alt", "title"},
     "ol": {"start"},
-    "th": {"style"},
-    "td": {"style"},
+    "th": {"class"},
+    "td": {"class"},
 }
 FORBIDDEN_TAGS = {
     "script",
@@ -170,8 +170,8 @@ def assert_safe(html: str) -> None:
         if tag == "img":
             src = attrs.get("src")
             assert src is None or (src.startswith(UPLOADS) and ".." not in src), attrs
-        if "style" in attrs:
-            assert re.fullmatch(r"text-align:(left|right|center)", attrs["style"] or ""), attrs
+        if tag in {"th", "td"} and "class" in attrs:
+            assert re.fullmatch(r"align-(left|right|center)", attrs["class"] or ""), attrs
 
 
 # --- CommonMark basics --------------------------------------------------------------------------
@@ -223,18 +223,20 @@ def test_typographer_is_off_so_quotes_and_dashes_stay_as_typed() -> None:
 # --- GFM extensions -----------------------------------------------------------------------------
 
 
-def test_tables_render_with_column_alignment_kept() -> None:
+def test_tables_render_with_column_alignment_kept_as_classes_not_styles() -> None:
+    # No style attribute: the Content-Security-Policy allows no inline style.
     html = render_markdown("| left | centre | right |\n|:--|:-:|--:|\n| 1 | 2 | 3 |").html
     parsed = parse(html)
-    cells = [(tag, attrs.get("style")) for tag, attrs in parsed.tags if tag in {"th", "td"}]
+    cells = [(tag, attrs.get("class")) for tag, attrs in parsed.tags if tag in {"th", "td"}]
     assert cells == [
-        ("th", "text-align:left"),
-        ("th", "text-align:center"),
-        ("th", "text-align:right"),
-        ("td", "text-align:left"),
-        ("td", "text-align:center"),
-        ("td", "text-align:right"),
+        ("th", "align-left"),
+        ("th", "align-center"),
+        ("th", "align-right"),
+        ("td", "align-left"),
+        ("td", "align-center"),
+        ("td", "align-right"),
     ]
+    assert "style=" not in html
     assert {"table", "thead", "tbody", "tr"} <= set(tags_of(html))
 
 
@@ -647,11 +649,12 @@ def test_the_sanitizer_drops_unsafe_attributes_and_keeps_safe_ones() -> None:
     html = sanitize_html(
         '<a href="javascript:alert(1)" class="mention evil" rel="opener" onclick="x">a</a>'
         '<table><tr><td style="text-align:right;background:url(javascript:alert(1))">b</td>'
-        '<td style="color:red">c</td></tr></table><ol start="2x"><li>d</li></ol>'
+        '<td style="color:red" class="align-right evil">c</td></tr></table>'
+        '<ol start="2x"><li>d</li></ol>'
     )
     assert html == (
         f'<a class="mention" rel="{REL}">a</a>'
-        '<table><tbody><tr><td style="text-align:right">b</td><td>c</td></tr></tbody></table>'
+        '<table><tbody><tr><td>b</td><td class="align-right">c</td></tr></tbody></table>'
         "<ol><li>d</li></ol>"
     )
 
