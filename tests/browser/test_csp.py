@@ -127,3 +127,18 @@ def test_the_api_docs_work_under_their_own_policy(page: Page, csp_violations: li
     assert "script-src 'self';" in policy + ";" and "unsafe-eval" not in policy
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("Mutua API")
     assert not csp_violations, csp_violations
+
+
+def test_the_django_admin_works_under_the_policy(page: Page, csp_violations: list[str]) -> None:
+    log_in(page, "admin")
+    for path in (
+        "/admin/",
+        "/admin/community/member/",
+        "/admin/community/member/1/change/",
+        "/admin/community/member/add/",
+    ):
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+    # The admin's own scripts run: the change form's "Save and add another" etc. are there.
+    expect(page.locator("input[name=_addanother]")).to_be_visible()
+    assert not csp_violations, csp_violations
