@@ -52,9 +52,11 @@ _MENTION_RE = re.compile(r"(?<!\w)@([\w.-]+)")
 # (uuid-based), so being strict costs nothing: no %-escapes, no query, no backslash, no colon.
 _UPLOAD_PATH_RE = re.compile(r"[A-Za-z0-9_./-]+")
 
-# markdown-it emits only `text-align:left|right|center` for table alignment; any other
-# declaration is dropped by the sanitizer.
+# markdown-it says a table column's alignment with `style="text-align:left|right|center"`;
+# the Content-Security-Policy forbids style attributes, so it becomes class="align-<side>"
+# (static/css/mutua.css) before rendering, and the sanitizer keeps no style attribute at all.
 _TEXT_ALIGN_RE = re.compile(r"\s*text-align\s*:\s*(left|right|center)\s*", re.IGNORECASE)
+_ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
 
 _URL_SCHEMES = {"http", "https", "mailto"}
 _URL_HEAD_RE = re.compile(r"[^/?#]*")
@@ -101,8 +103,8 @@ _ALLOWED_ATTRIBUTES = {
     "ol": {"start"},
     "a": {"href", "title"},  # class via allowed_classes, rel via link_rel
     "img": {"src", "alt", "title"},
-    "th": {"style"},
-    "td": {"style"},
+    "th": set(),  # class via allowed_classes (alignment)
+    "td": set(),
 }
 
 
@@ -261,6 +263,15 @@ def _demote_headings_rule(state: StateCore) -> None:
             token.tag = f"h{min(int(token.tag[1]) + 2, 6)}"
 
 
+def _alignment_classes_rule(state: StateCore) -> None:
+    """Table cells say their column's alignment with a class instead of a style attribute."""
+    for token in state.tokens:
+        if token.type in ("th_open", "td_open") and token.attrs.get("style"):
+            side = _text_align_only(str(token.attrs.pop("style")))
+            if side:
+                token.attrSet("class", f"align-{side}")
+
+
 def _render_mention(
     self: RendererHTML, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
@@ -317,6 +328,7 @@ def _build_markdown() -> MarkdownIt:
     )
     md.core.ruler.before("text_join", "mentions", _mentions_rule)
     md.core.ruler.push("demote_headings", _demote_headings_rule)
+    md.core.ruler.push("alignment_classes", _alignment_classes_rule)
     md.add_render_rule("mention", _render_mention)
     md.add_render_rule("image", _render_image)
     md.add_render_rule("link_open", _render_link_open)
@@ -369,8 +381,6 @@ def _cleaner(upload_prefix: str) -> nh3.Cleaner:
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if tag == "img" and attribute == "src":
             return value if _is_our_upload(value, upload_prefix) else None
-        if attribute == "style":
-            return _text_align_only(value)
         if tag == "a" and attribute == "href":
             return None if _looks_like_unknown_scheme(value) else value
         if tag == "ol" and attribute == "start":
@@ -385,8 +395,7 @@ def _cleaner(upload_prefix: str) -> nh3.Cleaner:
         strip_comments=True,
         link_rel=_LINK_REL,
         url_schemes=_URL_SCHEMES,
-        allowed_classes={"a": {"mention"}},
-        filter_style_properties={"text-align"},
+        allowed_classes={"a": {"mention"}, "th": _ALIGN_CLASSES, "td": _ALIGN_CLASSES},
     )
 
 
@@ -407,7 +416,7 @@ def _text_align_only(style: str) -> str | None:
     for declaration in style.split(";"):
         match = _TEXT_ALIGN_RE.fullmatch(declaration)
         if match:
-            return f"text-align:{match.group(1).lower()}"
+            return match.group(1).lower()
     return None
 
 

@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "config.middleware.ApiErrorMiddleware",
     "config.middleware.RejectNulMiddleware",
     "config.middleware.CacheUnavailableMiddleware",
+    "config.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -220,6 +221,25 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"auth_token": "10/min", "auth_token_account": "20/hour"},
     "PAGE_SIZE": 20,
 }
+# Content-Security-Policy (django-csp, enforced, not report-only): scripts and styles only from
+# Mutua's own files, no inline script, no inline event handler, no inline style, no eval.
+# config/csp.py adds the live client's WebSocket origin to connect-src. The Swagger UI page
+# relaxes styles and images for itself only (config/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Mutua API",
     "DESCRIPTION": "The public interface of the Mutua community support forum.",

@@ -14,6 +14,29 @@
     ];
   });
 
+  // Bars whose width is data (a rank's progress, a dashboard share): set through the CSSOM,
+  // since the Content-Security-Policy forbids style="" attributes. On page load and on every
+  // fragment HTMX swaps in.
+  function applyWidths(root) {
+    if (!root || !root.querySelectorAll) return;
+    var bars = Array.prototype.slice.call(root.querySelectorAll("[data-width]"));
+    if (root.matches && root.matches("[data-width]")) bars.push(root);
+    bars.forEach(function (bar) {
+      var percent = Math.max(0, Math.min(100, parseFloat(bar.getAttribute("data-width")) || 0));
+      bar.style.width = percent + "%";
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { applyWidths(document); });
+  document.addEventListener("htmx:load", function (event) { applyWidths(event.target); });
+
+  // Buttons with data-empty="<selector>" empty that element (closing the notifications dropdown).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-empty]");
+    if (!button) return;
+    var target = document.querySelector(button.getAttribute("data-empty"));
+    if (target) target.replaceChildren();
+  });
+
   // Close an open account menu when the user clicks elsewhere or presses Escape.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {

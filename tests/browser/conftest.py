@@ -33,7 +33,14 @@ from urllib.parse import urlsplit
 import dj_database_url
 import psycopg
 import pytest
-from playwright.sync_api import Browser, Page, Playwright, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    ViewportSize,
+    sync_playwright,
+)
 from playwright.sync_api import Error as PlaywrightError
 from psycopg import sql
 
@@ -344,17 +351,48 @@ def viewport() -> ViewportSize:
     return DESKTOP
 
 
+# Reports every Content-Security-Policy violation on the console, where the fixture below
+# collects it. Playwright's init scripts run outside the page's CSP, before any of its own.
+CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.effectiveDirective + " blocked " +
+    (event.blockedURI || "inline") + " at " + event.sourceFile + ":" + event.lineNumber +
+    " on " + event.documentURI + " sample: " + event.sample);
+}, true);
+"""
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """Every Content-Security-Policy violation any page of the test reported.
+
+    After each test the list must be empty (the strict policy must cost the product nothing),
+    unless the test is marked `csp_violations_expected` (hostile content the policy blocks).
+    """
+    return []
+
+
 @pytest.fixture
 def new_page(
-    browser: Browser, viewport: ViewportSize, live_server_url: str, request: pytest.FixtureRequest
+    browser: Browser,
+    viewport: ViewportSize,
+    live_server_url: str,
+    request: pytest.FixtureRequest,
+    csp_violations: list[str],
 ) -> Iterator[Callable[[], Page]]:
     """Opens a page in a fresh context (no cookies) each call; relative URLs go to the server.
 
     One context per person: a journey where one member asks and another answers needs two
-    sessions side by side, as two people on two devices would have.
+    sessions side by side, as two people on two devices would have. Every page listens for
+    Content-Security-Policy violations (see `csp_violations`).
     """
     phone = viewport["width"] < PHONE_MAX_WIDTH
     pages: list[Page] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        text = message.text
+        if "CSP violation" in text or "Content Security Policy" in text:
+            csp_violations.append(f"{message.page.url if message.page else '?'}: {text}")
 
     def open_page() -> Page:
         context = browser.new_context(
@@ -366,12 +404,25 @@ def new_page(
             locale="en-GB",
         )
         context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.add_init_script(CSP_LISTENER)
+        context.on("console", on_console)
         page = context.new_page()
         pages.append(page)
         return page
 
     yield open_page
     failed = request.node.stash.get(failed_key, False)
+    if (
+        csp_violations
+        and not failed
+        and request.node.get_closest_marker("csp_violations_expected") is None
+    ):
+        for page in pages:
+            page.context.close()
+        pytest.fail(
+            "Content-Security-Policy violations:\n" + "\n".join(sorted(set(csp_violations))),
+            pytrace=False,
+        )
     for number, page in enumerate(pages, start=1):
         if failed:
             # Every person's screen: the failure may show on the other member's page.
