@@ -165,7 +165,12 @@ def test_the_same_text_by_someone_else_is_fine(
     body = "Try turning flight mode on and off."
     first = answer(helper, thread, body=body)
     age(first, seconds=60)
-    answer_now(veteran, thread, body=body)
+
+    second = answer_now(veteran, thread, body=body)
+
+    assert (second.author, second.body) == (veteran, body)
+    same_text = Post.objects.filter(thread=thread, body=body).order_by("pk")
+    assert [post.author for post in same_text] == [helper, veteran]
 
 
 # --- first-day caps -------------------------------------------------------------------------

@@ -370,13 +370,14 @@ def test_answering_kudos_and_solutions_award_badges_once_committed(
 def test_a_rolled_back_action_schedules_no_evaluation(
     member: Member, board: Board, django_capture_on_commit_callbacks: CaptureCallbacks
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        try:
-            with transaction.atomic():
-                ask(member, board)
-                raise RuntimeError("boom")
-        except RuntimeError:
-            pass
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError, match="boom"),
+        transaction.atomic(),
+    ):
+        ask(member, board)
+        assert Thread.objects.filter(author=member).exists()  # written, then undone
+        raise RuntimeError("boom")
 
     assert callbacks == []
     assert held(member) == set()
