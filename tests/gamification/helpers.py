@@ -28,11 +28,6 @@ ANSWER_BODY = "Try another cable and restart the phone while it is plugged in."
 A_MONTH = timedelta(days=30)
 
 
-POSTGRESQL_ONLY = (
-    "concurrency needs PostgreSQL: SQLite serializes every writer, so it proves nothing"
-)
-
-
 def local_time(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
     """A moment in the community's time zone (Europe/London unless TIME_ZONE says otherwise)."""
     return datetime(year, month, day, hour, minute, tzinfo=timezone.get_current_timezone())

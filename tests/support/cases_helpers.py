@@ -9,14 +9,9 @@ are made old with a queryset update of `created_at`, as the SLA scan reads it.
 from __future__ import annotations
 
 import itertools
-import threading
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any
 
-import pytest
-from django.conf import settings
-from django.db import connection
 from django.db.models import F
 from django.test import Client
 from django.utils import timezone
@@ -28,16 +23,7 @@ from support.services.cases import case_escalate
 from tests.community.content_factories import api_client
 from tests.factories import MemberFactory
 
-T = TypeVar("T")
-
 _numbers = itertools.count(1)
-
-POSTGRESQL_ONLY = "needs PostgreSQL: SQLite serializes writers, so nothing would race"
-on_postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-postgresql_only = pytest.mark.skipif(not on_postgresql, reason=POSTGRESQL_ONLY)
-# serialized_rollback: the flush after a transactional test empties every table, including
-# the staff groups and permissions the migrations wrote; later tests need them back.
-transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 __all__ = ["api_client"]
 
@@ -109,35 +95,3 @@ def logged_in(member: Member) -> Client:
 
 def iso(moment: datetime) -> str:
     return timezone.localtime(moment).isoformat()
-
-
-def run_at_once(tasks: list[Callable[[], T]]) -> tuple[list[T], list[BaseException]]:
-    """Run every task in its own thread, released together by a barrier.
-
-    Each thread closes its own database connection: Django opens one per thread, and the
-    test database can't be dropped while any of them is open.
-    """
-    barrier = threading.Barrier(len(tasks), timeout=30)
-    results: list[T] = []
-    errors: list[BaseException] = []
-    guard = threading.Lock()
-
-    def work(task: Callable[[], T]) -> None:
-        try:
-            barrier.wait()
-            result = task()
-            with guard:
-                results.append(result)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test, which fails on it
-            with guard:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=work, args=(task,)) for task in tasks]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=90)
-    assert not any(worker.is_alive() for worker in workers), "a worker hung"
-    return results, errors

@@ -11,18 +11,16 @@ from functools import partial
 from community.models import Member
 from support.models import Case, CaseEvent
 from support.services.cases import case_escalate
+from tests.concurrency import requires_postgresql, run_at_once, transactional
 from tests.support.cases_helpers import (
     agent_make,
     ask,
     member_make,
     moderator_make,
-    postgresql_only,
-    run_at_once,
-    transactional,
 )
 
 
-@postgresql_only
+@requires_postgresql
 @transactional
 def test_concurrent_escalations_of_one_thread_open_one_case() -> None:
     agent_make()

@@ -7,18 +7,16 @@ from datetime import timedelta
 
 from support.models import Case, CaseReason
 from support.services.sla import ScanReport, escalate_overdue
+from tests.concurrency import requires_postgresql, run_at_once, transactional
 from tests.support.cases_helpers import (
     agent_make,
     answer,
     ask,
     member_make,
-    postgresql_only,
-    run_at_once,
-    transactional,
 )
 
 
-@postgresql_only
+@requires_postgresql
 @transactional
 def test_two_concurrent_scans_open_one_case_per_thread() -> None:
     agent_make()
