@@ -50,14 +50,12 @@ from tests.notifications.live_helpers import (
 from tests.notifications.servers import (
     Community,
     Server,
-    daphne,
     open_socket,
     prepare,
     request,
-    server_environment,
-    servers_database,
 )
 from tests.notifications.servers import receive_until as receive_from_server
+from tests.processes import daphne, server_environment, throwaway_database
 
 # A page that waits on a dead Redis for longer than this is broken for its visitor.
 FAST_SECONDS = 2.0
@@ -270,7 +268,7 @@ class Outage:
 def outage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outage]:
     root: Path = tmp_path_factory.mktemp("outage")
     dead_redis = f"redis://127.0.0.1:{closed_port()}/0"
-    with servers_database(root) as database_url:
+    with throwaway_database(root) as database_url:
         setup_env = server_environment(root, database_url, CELERY_TASK_ALWAYS_EAGER="1")
         community = prepare(setup_env)
         eager_env = server_environment(
