@@ -159,14 +159,13 @@ def throwaway_database(root: Path, prefix: str = "mutua_server") -> Iterator[str
 def server_environment(root: Path, database_url: str, **overrides: str) -> dict[str, str]:
     """The development configuration with everything under `root`, whatever the developer's
     shell exports, on `database_url`, writing mail to files in `root / "mail"`."""
-    return clean_environment(
-        root / "var",
-        DATABASE_URL=database_url,
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        EMAIL_FILE_PATH=str(root / "mail"),
-        LOG_LEVEL="WARNING",
-        **overrides,
-    )
+    settings = {
+        "DATABASE_URL": database_url,
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(root / "mail"),
+        "LOG_LEVEL": "WARNING",
+    }
+    return clean_environment(root / "var", **(settings | overrides))
 
 
 @dataclass(frozen=True)

@@ -9,14 +9,15 @@ from django.core.exceptions import PermissionDenied
 
 from community import services
 from community.models import Board, Kudos, Member, Post, Thread
-from tests.community.svc_factories import answer, ask, capture_events, make_board
+from tests.builders import answer, ask, board_make
+from tests.community.svc_factories import capture_events
 from tests.concurrency import requires_postgresql, run_at_once, transactional
 from tests.factories import MemberFactory
 
 
 @pytest.fixture
 def board(db: None) -> Board:
-    return make_board()
+    return board_make()
 
 
 @pytest.fixture
@@ -175,7 +176,7 @@ def withdraw(giver: Member, post: Post) -> Callable[[], bool]:
 @requires_postgresql
 @transactional
 def test_fifty_members_giving_kudos_at_once_are_all_counted(helper: Member) -> None:
-    post = answer(helper, ask(MemberFactory.create(), make_board()))
+    post = answer(helper, ask(MemberFactory.create(), board_make()))
     givers = MemberFactory.create_batch(50)
 
     results, errors = run_at_once([give(giver, post) for giver in givers])
@@ -201,7 +202,7 @@ def test_fifty_members_giving_kudos_at_once_are_all_counted(helper: Member) -> N
 @requires_postgresql
 @transactional
 def test_one_member_giving_kudos_from_ten_threads_at_once_counts_once(helper: Member) -> None:
-    post = answer(helper, ask(MemberFactory.create(), make_board()))
+    post = answer(helper, ask(MemberFactory.create(), board_make()))
     giver = MemberFactory.create()
 
     results, errors = run_at_once([give(giver, post) for _ in range(10)])

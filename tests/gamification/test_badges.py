@@ -19,7 +19,8 @@ from gamification.badges import REGISTRY
 from gamification.models import BadgeAward
 from gamification.services.badges import badges_evaluate
 from gamification.tasks import badges_evaluate as badges_evaluate_task
-from tests.gamification.helpers import answer, ask, backdate, board_make, capture, member_make
+from tests.builders import answer, ask, board_make, member_make
+from tests.gamification.helpers import backdate, capture
 
 CaptureCallbacks = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 

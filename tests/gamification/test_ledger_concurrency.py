@@ -16,14 +16,9 @@ from gamification.models import (
     Reason,
 )
 from gamification.services.rebuild import gamification_rebuild
+from tests.builders import answer, ask, board_make, member_make
 from tests.concurrency import requires_postgresql, run_at_once, transactional
-from tests.gamification.helpers import (
-    answer,
-    ask,
-    board_make,
-    ledger_sum,
-    member_make,
-)
+from tests.gamification.helpers import ledger_sum
 
 
 def give(giver: Member, post: Post) -> Callable[[], bool]:

@@ -21,7 +21,8 @@ from gamification.models import (
     StatementStatus,
 )
 from gamification.services.payback import reward_period_for
-from tests.gamification.pages_factories import award, closed_period, logged_in, member_make
+from tests.builders import logged_in, member_make
+from tests.gamification.pages_factories import award, closed_period
 
 pytestmark = pytest.mark.django_db
 

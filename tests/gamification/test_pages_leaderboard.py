@@ -14,14 +14,8 @@ from community import services
 from community.models import Member
 from gamification.models import LeaderboardScore
 from gamification.periods import payback_period_bounds
-from tests.gamification.pages_factories import (
-    award,
-    board_make,
-    crowd_bulk,
-    logged_in,
-    member_make,
-    scores_bulk,
-)
+from tests.builders import board_make, logged_in, member_make
+from tests.gamification.pages_factories import award, crowd_bulk, scores_bulk
 
 pytestmark = pytest.mark.django_db
 

@@ -24,17 +24,8 @@ from notifications import services as notification_services
 from notifications.messages import message_for
 from notifications.models import Channel, Kind, Notification, Preference
 from notifications.realtime import member_group
-from tests.notifications.kinds_helpers import (
-    Deliveries,
-    answer,
-    ask,
-    board_make,
-    member_make,
-    of,
-    only,
-    recipients,
-    record_deliveries,
-)
+from tests.builders import answer, ask, board_make, member_make
+from tests.notifications.kinds_helpers import Deliveries, of, only, recipients, record_deliveries
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,8 @@ from community.models import Member, Thread
 from support import selectors
 from support.models import Case, CaseEvent, CaseStatus, Satisfaction
 from support.services.cases import case_message_post, case_update
-from tests.support.cases_helpers import agent_make, ask, escalate
+from tests.builders import agent_make, ask
+from tests.support.cases_helpers import escalate
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from community.errors import Conflict
 from community.models import HiddenReason, Member, Post
 from support.models import Case, Flag, ModerationAction
 from support.services import moderation
-from tests.community.svc_factories import answer, ask, make_board
+from tests.builders import answer, ask, board_make
 from tests.concurrency import requires_postgresql, run_at_once, transactional
 from tests.support.moderation_factories import HELPER, MEMBER, ranked
 
@@ -21,7 +21,7 @@ pytestmark = [requires_postgresql, transactional]
 
 @pytest.fixture
 def post(asker: Member, helper: Member) -> Post:
-    return answer(helper, ask(asker, make_board()), body="Cheap followers at our shop!")
+    return answer(helper, ask(asker, board_make()), body="Cheap followers at our shop!")
 
 
 def flag(flagger: Member, post: Post) -> Callable[[], Any]:

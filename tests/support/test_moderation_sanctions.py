@@ -16,7 +16,7 @@ from community.models import Member
 from support.models import ModerationAction, Sanction
 from support.selectors_moderation import member_is_silenced
 from support.services import sanctions
-from tests.community.page_factories import logged_in
+from tests.builders import logged_in
 from tests.factories import PASSWORD
 from tests.support.moderation_factories import moderation_announced
 

@@ -13,14 +13,8 @@ from django.utils import timezone
 from community.models import Member, Thread
 from support.models import AgentStatus, Case, CaseEvent, CaseStatus, Satisfaction
 from support.services.cases import case_message_post, case_update
-from tests.support.cases_helpers import (
-    agent_make,
-    answer,
-    ask,
-    board_make,
-    escalate,
-    logged_in,
-)
+from tests.builders import agent_make, answer, ask, board_make, logged_in
+from tests.support.cases_helpers import escalate
 
 pytestmark = pytest.mark.django_db
 
@@ -421,7 +415,7 @@ def test_after_the_case_is_resolved_the_asker_may_ask_again(
 def test_the_thread_page_of_an_answered_question_still_offers_the_button(
     thread: Thread, asker: Member, helper: Member
 ) -> None:
-    answer(thread, helper)
+    answer(helper, thread)
 
     assert "Ask an agent" in html(logged_in(asker).get(thread.get_absolute_url()))
 

@@ -12,7 +12,8 @@ from community import services
 from community.errors import Conflict
 from support.models import Satisfaction
 from support.services.satisfaction import satisfaction_record
-from tests.community.content_factories import post_create, thread_create
+from tests import builders
+from tests.builders import AN_HOUR, ask
 from tests.concurrency import requires_postgresql, run_at_once, transactional
 from tests.factories import MemberFactory
 
@@ -21,8 +22,8 @@ pytestmark = [requires_postgresql, transactional]
 
 def test_two_simultaneous_ratings_keep_one_score_and_refuse_the_other() -> None:
     asker, helper = MemberFactory.create(), MemberFactory.create()
-    thread = thread_create(author=asker)
-    answer = post_create(thread=thread, author=helper)
+    thread = ask(author=asker, ago=AN_HOUR)
+    answer = builders.answer(thread=thread, author=helper, ago=AN_HOUR)
     services.solution_accept(thread=thread, post=answer, actor=asker)
 
     results, errors = run_at_once(
