@@ -270,8 +270,11 @@ def test_the_bell_links_to_the_inbox_and_opens_the_dropdown_with_htmx(asker: Mem
 
 
 def test_anonymous_visitors_have_no_bell(client: Client) -> None:
-    html = client.get("/").content.decode()
+    response = client.get("/")
+    html = response.content.decode()
 
+    assert response.status_code == 200
+    assert 'href="/accounts/login/' in html  # the header is there, with a sign-in link
     assert "notification-unread-count" not in html
     assert "/notifications/" not in html
 
