@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import pytest
-from django.db import connection
+from django.db import connections
 
 T = TypeVar("T")
 
@@ -34,7 +34,7 @@ def run_at_once(tasks: list[Callable[[], T]]) -> tuple[list[T], list[BaseExcepti
     """Run every task in its own thread, released together by a barrier.
 
     Returns the results and the exceptions that escaped. Each thread closes its own database
-    connection: Django opens one per thread, and the test database can't be dropped while
+    connections: Django opens one per thread, and the test database can't be dropped while
     any of them is open.
     """
     barrier = threading.Barrier(len(tasks), timeout=30)
@@ -52,12 +52,12 @@ def run_at_once(tasks: list[Callable[[], T]]) -> tuple[list[T], list[BaseExcepti
             with guard:
                 errors.append(exc)
         finally:
-            connection.close()
+            connections.close_all()
 
     workers = [threading.Thread(target=work, args=(task,)) for task in tasks]
     for worker in workers:
         worker.start()
     for worker in workers:
-        worker.join(timeout=60)
+        worker.join(timeout=90)  # generous: a loaded CI machine
     assert not any(worker.is_alive() for worker in workers), "a worker hung"
     return results, errors

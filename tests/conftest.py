@@ -17,10 +17,12 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
 from django.utils import translation
 
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Member
 from config.celery import app as celery_app
+from tests.concurrency import requires_postgresql
 from tests.factories import MemberFactory
 
 
@@ -110,3 +112,105 @@ def moderator(db: None) -> Member:
 @pytest.fixture
 def outsider(db: None) -> Member:
     return MemberFactory.create(username="outsider")
+
+
+# === End-of-run summary: which database the tests ran on ====================================
+# A green run on SQLite says nothing about races: the concurrency tests (marked with
+# tests.concurrency.requires_postgresql) skip there. The summary says how many tests used
+# which database and how many race tests ran or were skipped, so nobody mistakes one for the
+# other. Under xdist the workers tag each item (user_properties travel with every report) and
+# the controller, which runs no test, counts the reports.
+
+_RACE_REASON = requires_postgresql.kwargs["reason"]
+_DB_FIXTURES = {"db", "transactional_db", "_django_db_helper", "live_server"}
+
+
+def _database_label() -> str:
+    vendor = connection.vendor
+    if vendor == "sqlite":
+        return "SQLite (embedded defaults)"
+    if vendor == "postgresql":
+        return f"PostgreSQL (database {settings.DATABASES['default']['NAME']})"
+    return vendor
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        skipifs = item.iter_markers("skipif")
+        if any(mark.kwargs.get("reason") == _RACE_REASON for mark in skipifs):
+            item.user_properties.append(("mutua_race", True))
+        fixtures = set(getattr(item, "fixturenames", ()))
+        if item.get_closest_marker("django_db") or fixtures & _DB_FIXTURES:
+            item.user_properties.append(("mutua_database", True))
+
+
+def _outcomes(reporter: pytest.TerminalReporter) -> dict[str, tuple[str, dict[str, object]]]:
+    """Each test's outcome (passed, failed, skipped) and its tags, from the reports."""
+    outcomes: dict[str, tuple[str, dict[str, object]]] = {}
+    for category in ("passed", "failed", "error", "skipped", "xfailed", "xpassed"):
+        for report in reporter.stats.get(category, []):
+            if not isinstance(report, pytest.TestReport):
+                continue
+            tags = dict(report.user_properties)
+            if report.skipped and report.when in ("setup", "call"):
+                outcomes[report.nodeid] = ("skipped", tags)
+            elif report.failed:
+                outcomes[report.nodeid] = ("failed", tags)
+            elif report.when == "call" and report.nodeid not in outcomes:
+                outcomes[report.nodeid] = ("passed", tags)
+    return outcomes
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> Iterator[None]:
+    # tryfirst on a wrapper: this runs after pytest's own summary (the short list of skips
+    # and failures), just above the final line, where a reader looks.
+    try:
+        return (yield)
+    finally:
+        _database_summary(terminalreporter)
+
+
+def _database_summary(reporter: pytest.TerminalReporter) -> None:
+    outcomes = _outcomes(reporter)
+    if not outcomes:
+        return
+    ran = {nodeid: tags for nodeid, (outcome, tags) in outcomes.items() if outcome != "skipped"}
+    on_database = sum(1 for tags in ran.values() if tags.get("mutua_database"))
+    races = [(outcome, tags) for outcome, tags in outcomes.values() if tags.get("mutua_race")]
+    races_run = sum(1 for outcome, _tags in races if outcome != "skipped")
+    races_skipped = len(races) - races_run
+    other_postgresql_only = sum(
+        1
+        for report in reporter.stats.get("skipped", [])
+        if isinstance(report, pytest.TestReport)
+        and not dict(report.user_properties).get("mutua_race")
+        and "PostgreSQL" in str(getattr(report, "longrepr", ""))
+    )
+
+    reporter.write_sep("=", "databases")
+    reporter.write_line(
+        f"{len(ran)} tests ran: {on_database} on {_database_label()}, "
+        f"{len(ran) - on_database} without a database."
+    )
+    if races_run:
+        failed = sum(1 for outcome, _tags in races if outcome == "failed")
+        verdict = f"{failed} failed" if failed else "all passed"
+        reporter.write_line(
+            f"{races_run} concurrency tests ran on {_database_label()} ({verdict}).",
+            green=not failed,
+            red=bool(failed),
+        )
+    if races_skipped:
+        reporter.write_line(
+            f"{races_skipped} concurrency tests were SKIPPED: they need PostgreSQL. This run "
+            "proves nothing about races; set DATABASE_URL=postgres://... to run them.",
+            yellow=True,
+            bold=True,
+        )
+    if other_postgresql_only:
+        reporter.write_line(
+            f"{other_postgresql_only} other tests of PostgreSQL-only features (full-text "
+            "search) were skipped.",
+            yellow=True,
+        )

@@ -17,21 +17,11 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Generator, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import dj_database_url
-import psycopg
 import pytest
 from playwright.sync_api import (
     Browser,
@@ -42,12 +32,19 @@ from playwright.sync_api import (
     sync_playwright,
 )
 from playwright.sync_api import Error as PlaywrightError
-from psycopg import sql
 
 from tests.browser.harness import DESKTOP, PHONE_MAX_WIDTH, MailOutbox
+from tests.processes import (
+    REPO_ROOT,
+    Server,
+    daphne,
+    run_manage,
+    server_environment,
+    throwaway_database,
+)
+from tests.processes import manage as manage_server
 
 BROWSER_TESTS_DIR = Path(__file__).resolve().parent
-REPO_ROOT = BROWSER_TESTS_DIR.parents[1]
 RESULTS_DIR = REPO_ROOT / "test-results"
 
 CHROMIUM = Path(os.environ.get("MUTUA_CHROMIUM", "/usr/bin/chromium"))
@@ -63,24 +60,9 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-SERVER_STARTUP_SECONDS = 30.0
 # Playwright's default is 30 s per action; the local server answers in milliseconds, so a
 # shorter wait makes a broken page fail fast instead of stalling the suite.
 ACTION_TIMEOUT_MS = 10_000
-
-# The server must run the development configuration with everything under its own temporary
-# folder, whatever the developer's shell exports: these settings would point it elsewhere
-# (production mode, their media folder, a host list without 127.0.0.1, ...).
-DROPPED_VARIABLES = (
-    "DJANGO_ENV",
-    "DJANGO_DEBUG",
-    "DATABASE_URL",
-    "ALLOWED_HOSTS",
-    "MEDIA_ROOT",
-    "STATIC_ROOT",
-    "SERVE_MEDIA",
-    "SECURE_SSL_REDIRECT",
-)
 
 failed_key = pytest.StashKey[bool]()
 
@@ -131,108 +113,7 @@ class MutuaServer:
     env: dict[str, str]
 
     def log_tail(self, lines: int = 80) -> str:
-        return _tail(self.log_path, lines)
-
-
-def _tail(path: Path, lines: int = 80) -> str:
-    try:
-        text = path.read_text(errors="replace")
-    except FileNotFoundError:
-        return f"({path} was never written)"
-    return "\n".join(text.splitlines()[-lines:])
-
-
-@contextmanager
-def _throwaway_database(database_url: str | None) -> Iterator[str | None]:
-    """A fresh PostgreSQL database on the server DATABASE_URL names, dropped afterwards.
-
-    Yields its URL, or None when DATABASE_URL is unset or not PostgreSQL: the server then
-    uses SQLite in its own var folder. A fresh database (rather than pytest-django's test
-    database) keeps the server's migrations and writes away from the in-process test runs.
-    """
-    if not database_url:
-        yield None
-        return
-    if dj_database_url.parse(database_url)["ENGINE"] != "django.db.backends.postgresql":
-        yield None
-        return
-    # libpq understands postgresql:// URLs, not dj-database-url's aliases (pgsql://, ...).
-    admin_url = urlsplit(database_url)._replace(scheme="postgresql")
-    name = f"mutua_browser_{secrets.token_hex(6)}"
-    # CREATE/DROP DATABASE cannot run in a transaction, hence autocommit on the maintenance
-    # database.
-    with psycopg.connect(admin_url.geturl(), dbname="postgres", autocommit=True) as conn:
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield admin_url._replace(path=f"/{name}").geturl()
-    finally:
-        with psycopg.connect(admin_url.geturl(), dbname="postgres", autocommit=True) as conn:
-            # FORCE: a connection the server left behind must not keep the database alive.
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
-
-
-def _server_environment(root: Path, database_url: str | None) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in DROPPED_VARIABLES}
-    env.update(
-        DJANGO_SETTINGS_MODULE="config.settings",
-        MUTUA_VAR_DIR=str(root / "var"),
-        EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-        EMAIL_FILE_PATH=str(root / "mail"),
-        # No worker runs beside the server: tasks run inside the request that schedules them.
-        CELERY_TASK_ALWAYS_EAGER="1",
-        PYTHONUNBUFFERED="1",
-    )
-    # REDIS_URL passes through untouched: with it the server uses Redis as CI does.
-    if database_url:
-        env["DATABASE_URL"] = database_url
-    return env
-
-
-def _wait_until_healthy(process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
-    # Straight to 127.0.0.1, never through a proxy a developer's shell may export.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-    deadline = time.monotonic() + SERVER_STARTUP_SECONDS
-    while True:
-        if process.poll() is not None:
-            pytest.fail(
-                f"The Mutua server exited with code {process.returncode} during startup. "
-                f"Its log ({log_path}):\n{_tail(log_path)}",
-                pytrace=False,
-            )
-        try:
-            with opener.open(f"{url}/healthz", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, OSError):
-            pass  # Not ready yet (or 503 while the database is unreachable): try again.
-        if time.monotonic() > deadline:
-            pytest.fail(
-                f"The Mutua server did not answer /healthz with 200 within "
-                f"{SERVER_STARTUP_SECONDS:.0f} s. Its log ({log_path}):\n{_tail(log_path)}",
-                pytrace=False,
-            )
-        time.sleep(0.2)
-
-
-def _manage(env: dict[str, str], log_path: Path, *args: str) -> None:
-    """Run one `manage.py` command for the server's database; fail the session if it fails."""
-    with log_path.open("wb") as out:
-        finished = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=REPO_ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            timeout=300,
-            check=False,
-        )
-    if finished.returncode != 0:
-        pytest.fail(
-            f"manage.py {args[0]} failed with code {finished.returncode}:\n{_tail(log_path)}",
-            pytrace=False,
-        )
+        return Server(url=self.url, log_path=self.log_path).log_tail(lines)
 
 
 @pytest.fixture(scope="session")
@@ -243,50 +124,25 @@ def mutua_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MutuaServ
     Under pytest-xdist every worker starts its own (its own port, folder and database).
     """
     root = tmp_path_factory.mktemp("mutua-server")
-    log_path = root / "server.log"
-    with _throwaway_database(os.environ.get("DATABASE_URL")) as database_url:
-        env = _server_environment(root, database_url)
-        _manage(env, root / "migrate.log", "migrate", "--no-input")
+    with throwaway_database(root, "mutua_browser") as database_url:
+        env = server_environment(
+            root,
+            database_url,
+            # No worker runs beside the server: tasks run inside the request that schedules
+            # them.
+            CELERY_TASK_ALWAYS_EAGER="1",
+            LOG_LEVEL="INFO",
+            # With Redis the server uses it as CI does.
+            **({"REDIS_URL": os.environ["REDIS_URL"]} if os.environ.get("REDIS_URL") else {}),
+        )
+        manage_server(env, "migrate", "--no-input")
         # The demo community (its members, all with DEMO_PASSWORD, and verified addresses):
         # journeys log in as chiara or hannah instead of signing up and confirming first.
-        _manage(env, root / "seed_demo.log", "seed_demo", "--no-progress")
-
-        # We bind the port ourselves and hand daphne the listening socket: picking a "free"
-        # port and letting daphne bind it later races with anything else starting on this
-        # machine, and the health check would then happily talk to the other server.
-        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(128)
-        port = listener.getsockname()[1]
-        url = f"http://127.0.0.1:{port}"
-        with log_path.open("wb") as log:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "--fd",
-                    str(listener.fileno()),
-                    "config.asgi:application",
-                ],
-                cwd=REPO_ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                pass_fds=[listener.fileno()],
+        manage_server(env, "seed_demo", "--no-progress")
+        with daphne(env, root / "server.log") as server:
+            yield MutuaServer(
+                url=server.url, log_path=server.log_path, mail_dir=root / "mail", env=env
             )
-        # The child holds its own copy; ours would only keep the port open after it exits.
-        listener.close()
-        try:
-            _wait_until_healthy(process, url, log_path)
-            yield MutuaServer(url=url, log_path=log_path, mail_dir=root / "mail", env=env)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 @pytest.fixture(scope="session")
@@ -301,15 +157,7 @@ def manage(mutua_server: MutuaServer) -> Callable[..., str]:
     returns the command's output; a failing command fails the test."""
 
     def run(*args: str) -> str:
-        finished = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=REPO_ROOT,
-            env=mutua_server.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
+        finished = run_manage(*args, env=mutua_server.env, timeout=120)
         output = finished.stdout + finished.stderr
         assert finished.returncode == 0, (
             f"manage.py {' '.join(args)} failed with code {finished.returncode}:\n{output}"

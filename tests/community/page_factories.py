@@ -1,8 +1,7 @@
-"""Content for the page tests, made the way the site makes it: through the services.
+"""Tags, crowds of members and many answers for the page tests (members, boards, questions
+and answers themselves come from tests/builders.py, through the services).
 
-Boards and tags have no service (staff create them in the admin), so they are plain rows.
-Questions and answers skip the posting limits, which protect the site from members, not from
-test setup; the tests that are about the limits post through the pages instead.
+Tags have no service (staff create them in the admin), so they are plain rows.
 """
 
 from __future__ import annotations
@@ -10,52 +9,19 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 
-from django.test import Client
-
 from community import services
-from community.models import Board, Member, Post, Tag, Thread
+from community.models import Member, Post, Tag, Thread
+from tests.builders import answer
 from tests.factories import MemberFactory
 
 HTMX = {"HX-Request": "true"}
 QUESTION_BODY = "My phone shows no signal since this morning, even after a restart."
-ANSWER_BODY = "Try switching flight mode on and off, then re-seat the SIM card."
 
 _serial = itertools.count(1)
 
 
-def board_make(slug: str = "network", name: str = "Network & Coverage") -> Board:
-    return Board.objects.create(slug=slug, name=name, description=f"All about {name}.")
-
-
 def tag_make(slug: str = "esim", name: str = "eSIM") -> Tag:
     return Tag.objects.create(slug=slug, name=name)
-
-
-def question_make(
-    *,
-    author: Member,
-    board: Board,
-    title: str | None = None,
-    body: str = QUESTION_BODY,
-    tags: Sequence[str] = (),
-) -> Thread:
-    return services.thread_create(
-        author=author,
-        board=board,
-        title=title or f"No signal on my phone, case {next(_serial)}",
-        body=body,
-        tags=tags,
-        check_limits=False,
-    )
-
-
-def answer_make(*, author: Member, thread: Thread, body: str | None = None) -> Post:
-    return services.post_create(
-        author=author,
-        thread=thread,
-        body=body or f"{ANSWER_BODY} (tip {next(_serial)})",
-        check_limits=False,
-    )
 
 
 def members_make(count: int, prefix: str = "crowd") -> list[Member]:
@@ -75,7 +41,7 @@ def answers_make(
     posts = []
     for i in range(count):
         author = authors[i % len(authors)]
-        post = answer_make(author=author, thread=thread)
+        post = answer(author, thread)
         if i % 3 == 0:
             fan = authors[(i + 1) % len(authors)]
             if fan.pk != author.pk:
@@ -84,9 +50,3 @@ def answers_make(
                 services.kudos_give(giver=kudos_from, post=post)
         posts.append(post)
     return posts
-
-
-def logged_in(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client

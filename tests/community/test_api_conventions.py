@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from community.errors import Conflict, RateLimited
 from community.models import Member, Subscription, Thread
 from config.api import exception_handler
-from tests.community.content_factories import api_client, post_create, thread_create
+from tests.builders import AN_HOUR, answer, api_client, ask
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +35,7 @@ WRITES = [
 
 @pytest.fixture
 def thread(asker: Member) -> Thread:
-    return thread_create(author=asker)
+    return ask(author=asker, ago=AN_HOUR)
 
 
 @pytest.mark.parametrize(("method", "path"), WRITES)
@@ -206,7 +206,7 @@ def test_an_unexpected_error_is_left_to_be_a_500() -> None:
 def test_a_browser_asking_for_html_gets_the_browsable_api_not_a_500(
     thread: Thread, helper: Member, moderator: Member, path: str
 ) -> None:
-    post = post_create(thread=thread, author=helper)
+    post = answer(thread=thread, author=helper, ago=AN_HOUR)
     client = APIClient()
     client.force_login(moderator)
 

@@ -8,24 +8,24 @@ import pytest
 
 from community import events, services
 from community.models import Kudos, Member, Post, Thread
-from tests.community.content_factories import api_client, post_create, thread_create
+from tests.builders import AN_HOUR, answer, api_client, ask
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def thread(asker: Member) -> Thread:
-    return thread_create(author=asker)
+    return ask(author=asker, ago=AN_HOUR)
 
 
 @pytest.fixture
 def post(thread: Thread, helper: Member) -> Post:
-    return post_create(thread=thread, author=helper)
+    return answer(thread=thread, author=helper, ago=AN_HOUR)
 
 
 @pytest.fixture
 def other_post(thread: Thread, outsider: Member) -> Post:
-    return post_create(thread=thread, author=outsider)
+    return answer(thread=thread, author=outsider, ago=AN_HOUR)
 
 
 def target_url(kind: str, thread: Thread, post: Post) -> str:
@@ -241,7 +241,7 @@ def test_an_anonymous_visitor_cannot_choose_or_withdraw_the_solution(
 def test_an_answer_from_another_question_is_a_400_on_post(
     thread: Thread, asker: Member, helper: Member
 ) -> None:
-    elsewhere = post_create(thread=thread_create(author=helper), author=asker)
+    elsewhere = answer(thread=ask(author=helper, ago=AN_HOUR), author=asker, ago=AN_HOUR)
 
     response = accept(api_client(asker), thread, elsewhere.pk)
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from community import services
 from community.models import Member, Post, Revision, Thread
-from tests.community.content_factories import api_client, post_create, thread_create
+from tests import builders
+from tests.builders import AN_HOUR, api_client, ask
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +33,12 @@ ANSWER = "Open the app, choose Top up and then pay by card."
 
 @pytest.fixture
 def thread(asker: Member) -> Thread:
-    return thread_create(author=asker, title="My card top-up keeps failing")
+    return ask(author=asker, title="My card top-up keeps failing", ago=AN_HOUR)
 
 
 @pytest.fixture
 def post(thread: Thread, helper: Member) -> Post:
-    return post_create(thread=thread, author=helper, body=ANSWER)
+    return builders.answer(thread=thread, author=helper, body=ANSWER, ago=AN_HOUR)
 
 
 def answer(client: Any, thread: Thread, body: Any = ANSWER) -> Any:
@@ -50,9 +51,9 @@ def answer(client: Any, thread: Thread, body: Any = ANSWER) -> Any:
 def test_anyone_reads_the_answers_with_the_solution_first(
     thread: Thread, asker: Member, helper: Member, outsider: Member
 ) -> None:
-    first = post_create(thread=thread, author=helper, ago=timedelta(hours=3))
-    second = post_create(thread=thread, author=outsider, ago=timedelta(hours=2))
-    third = post_create(thread=thread, author=helper, ago=timedelta(hours=1))
+    first = builders.answer(thread=thread, author=helper, ago=timedelta(hours=3))
+    second = builders.answer(thread=thread, author=outsider, ago=timedelta(hours=2))
+    third = builders.answer(thread=thread, author=helper, ago=timedelta(hours=1))
     services.solution_accept(thread=thread, post=second, actor=asker)
 
     response = api_client().get(f"/api/v1/threads/{thread.pk}/posts/")

@@ -17,13 +17,9 @@ from django.test.utils import CaptureQueriesContext
 
 from community import services
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Member, Thread
-from tests.community.content_factories import (
-    api_client,
-    board_create,
-    post_create,
-    tag_create,
-    thread_create,
-)
+from tests import builders
+from tests.builders import AN_HOUR, api_client, ask, board_make
+from tests.community.content_factories import tag_create
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,9 +63,11 @@ def add_threads(count: int, authors: list[Member], board: Board) -> None:
     tag_create(slug=f"tag-{Thread.objects.count()}-b")
     slugs = [f"tag-{Thread.objects.count()}-a", f"tag-{Thread.objects.count()}-b"]
     for n in range(count):
-        thread = thread_create(author=authors[n % len(authors)], board=board, tags=slugs)
+        thread = ask(author=authors[n % len(authors)], board=board, tags=slugs, ago=AN_HOUR)
         if n % 3 == 0:
-            answer = post_create(thread=thread, author=authors[(n + 1) % len(authors)])
+            answer = builders.answer(
+                thread=thread, author=authors[(n + 1) % len(authors)], ago=AN_HOUR
+            )
             services.solution_accept(thread=thread, post=answer, actor=thread.author)
 
 
@@ -80,7 +78,7 @@ def test_the_thread_list_costs_the_same_for_5_and_40_threads(
     outsider: Member,
     as_member: bool,
 ) -> None:
-    board = board_create(slug="billing")
+    board = board_make(slug="billing")
     client = api_client(outsider if as_member else None)
     url = "/api/v1/threads/?page_size=50&board=billing"
 
@@ -104,16 +102,16 @@ def test_the_answers_cost_the_same_for_5_and_60_answers(
     outsider: Member,
     as_member: bool,
 ) -> None:
-    thread = thread_create(author=asker)
+    thread = ask(author=asker, ago=AN_HOUR)
     client = api_client(outsider if as_member else None)
     url = f"/api/v1/threads/{thread.pk}/posts/?page_size=50"
 
-    posts = [post_create(thread=thread, author=authors[n % 5]) for n in range(5)]
+    posts = [builders.answer(thread=thread, author=authors[n % 5], ago=AN_HOUR) for n in range(5)]
     services.solution_accept(thread=thread, post=posts[3], actor=asker)
     services.kudos_give(giver=outsider, post=posts[1])
     small, small_body = measured(django_assert_max_num_queries, 12, client, url)
     for n in range(55):
-        post_create(thread=thread, author=authors[n % 5])
+        builders.answer(thread=thread, author=authors[n % 5], ago=AN_HOUR)
     large, large_body = measured(django_assert_max_num_queries, 12, client, url)
 
     assert len(small_body["results"]) == 5
@@ -129,12 +127,12 @@ def test_the_board_list_costs_the_same_for_5_and_40_boards(
 ) -> None:
     client = api_client()
     for _ in range(5):
-        board_create()
+        board_make()
     small, _body = measured(
         django_assert_max_num_queries, 2, client, "/api/v1/boards/?page_size=50"
     )
     for _ in range(35):
-        board_create()
+        board_make()
     large, body = measured(django_assert_max_num_queries, 2, client, "/api/v1/boards/?page_size=50")
 
     assert len(body["results"]) == 40
@@ -149,12 +147,15 @@ def test_search_costs_the_same_for_5_and_40_matching_threads(
 
     def add(count: int) -> None:
         for n in range(count):
-            thread = thread_create(
+            thread = ask(
                 author=authors[n % 5],
                 title=f"Roaming trouble number {n}",
                 body="My roaming does not work abroad at all.",
+                ago=AN_HOUR,
             )
-            post_create(thread=thread, author=authors[(n + 1) % 5], body="Try roaming reset.")
+            builders.answer(
+                thread=thread, author=authors[(n + 1) % 5], body="Try roaming reset.", ago=AN_HOUR
+            )
 
     add(5)
     small, small_body = measured(django_assert_max_num_queries, 4, client, url)
@@ -169,7 +170,7 @@ def test_search_costs_the_same_for_5_and_40_matching_threads(
 def test_one_thread_costs_a_fixed_number_of_queries(
     django_assert_max_num_queries: AssertMaxQueries, authors: list[Member], outsider: Member
 ) -> None:
-    thread = thread_create(author=authors[1])
+    thread = ask(author=authors[1], ago=AN_HOUR)
     client = api_client(outsider)
 
     with django_assert_max_num_queries(12):

@@ -9,7 +9,8 @@ import pytest
 
 from community import services
 from community.models import Member, Thread
-from tests.community.content_factories import api_client, post_create, thread_create
+from tests import builders
+from tests.builders import AN_HOUR, api_client, ask
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +23,17 @@ def search(**params: Any) -> Any:
 
 @pytest.fixture
 def roaming(asker: Member, helper: Member) -> Thread:
-    thread = thread_create(
+    thread = ask(
         author=asker,
         title="Roaming data stopped working in Spain",
         body="Since Monday my roaming data shows no signal at all.",
+        ago=AN_HOUR,
     )
-    post_create(
+    builders.answer(
         thread=thread,
         author=helper,
         body="Switch data roaming off and on again in the settings.",
+        ago=AN_HOUR,
     )
     return thread
 
@@ -57,9 +60,11 @@ def test_anyone_finds_questions_and_answers_with_the_contract_fields(roaming: Th
 def test_solved_questions_rank_higher(asker: Member, helper: Member) -> None:
     title = "Voicemail greeting cannot be changed"
     body = "Every time I record a voicemail greeting the old one comes back."
-    unsolved = thread_create(author=asker, title=title, body=body)
-    solved = thread_create(author=asker, title=title, body=body)
-    answer = post_create(thread=solved, author=helper, body="Dial 121 and choose option 3.")
+    unsolved = ask(author=asker, title=title, body=body, ago=AN_HOUR)
+    solved = ask(author=asker, title=title, body=body, ago=AN_HOUR)
+    answer = builders.answer(
+        thread=solved, author=helper, body="Dial 121 and choose option 3.", ago=AN_HOUR
+    )
     services.solution_accept(thread=solved, post=answer, actor=asker)
 
     results = search(q="voicemail greeting").json()["results"]
@@ -72,10 +77,11 @@ def test_solved_questions_rank_higher(asker: Member, helper: Member) -> None:
 
 def test_results_come_in_pages_with_next_and_previous_links(asker: Member) -> None:
     for n in range(5):
-        thread_create(
+        ask(
             author=asker,
             title=f"Porting my number, attempt {n}",
             body="The porting code was refused by the other network.",
+            ago=AN_HOUR,
         )
 
     first = search(q="porting", page_size=2).json()
@@ -95,8 +101,11 @@ def test_results_come_in_pages_with_next_and_previous_links(asker: Member) -> No
 
 def test_a_page_holds_twenty_results_by_default(asker: Member) -> None:
     for n in range(21):
-        thread_create(
-            author=asker, title=f"Invoice question number {n}", body="A question about my invoices."
+        ask(
+            author=asker,
+            title=f"Invoice question number {n}",
+            body="A question about my invoices.",
+            ago=AN_HOUR,
         )
 
     body = search(q="invoice").json()
@@ -113,10 +122,11 @@ def test_a_query_of_only_common_words_finds_nothing(roaming: Thread) -> None:
 
 
 def test_the_snippet_escapes_what_the_members_wrote(asker: Member) -> None:
-    thread_create(
+    ask(
         author=asker,
         title="Billing address with ampersand",
         body="My street is Smith & Sons <b>billing</b> lane, and billing fails.",
+        ago=AN_HOUR,
     )
 
     [hit] = search(q="billing").json()["results"]

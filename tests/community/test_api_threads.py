@@ -11,13 +11,9 @@ from django.core.cache import cache
 
 from community import services
 from community.models import Board, Member, Revision, Subscription, Thread
-from tests.community.content_factories import (
-    api_client,
-    board_create,
-    post_create,
-    tag_create,
-    thread_create,
-)
+from tests import builders
+from tests.builders import AN_HOUR, answer, api_client, board_make
+from tests.community.content_factories import tag_create
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,14 +51,14 @@ def _clear_cache() -> Iterator[None]:
 
 @pytest.fixture
 def board(db: None) -> Board:
-    return board_create(slug="billing", name="Billing & Top-ups")
+    return board_make(slug="billing", name="Billing & Top-ups")
 
 
 @pytest.fixture
 def thread(asker: Member, board: Board) -> Thread:
     tag_create(slug="cards")
-    return thread_create(
-        author=asker, board=board, title="My card top-up keeps failing", tags=["cards"]
+    return builders.ask(
+        author=asker, board=board, title="My card top-up keeps failing", tags=["cards"], ago=AN_HOUR
     )
 
 
@@ -76,7 +72,7 @@ def ask(client: Any, **overrides: Any) -> Any:
 
 
 def test_anyone_lists_the_boards_with_their_counts_and_pages(board: Board, asker: Member) -> None:
-    thread_create(author=asker, board=board)
+    builders.ask(author=asker, board=board, ago=AN_HOUR)
 
     response = api_client().get("/api/v1/boards/")
 
@@ -130,8 +126,8 @@ def test_anyone_lists_threads_with_every_field_of_the_contract(thread: Thread) -
 
 
 def test_staff_authors_are_marked_as_staff(agent: Member, moderator: Member, board: Board) -> None:
-    thread_create(author=agent, board=board)
-    thread_create(author=moderator, board=board)
+    builders.ask(author=agent, board=board, ago=AN_HOUR)
+    builders.ask(author=moderator, board=board, ago=AN_HOUR)
 
     results = api_client().get("/api/v1/threads/").json()["results"]
 
@@ -143,7 +139,7 @@ def test_staff_authors_are_marked_as_staff(agent: Member, moderator: Member, boa
 
 def test_a_member_without_a_display_name_shows_the_username(board: Board) -> None:
     plain = MemberFactory.create(username="plain", display_name="")
-    thread_create(author=plain, board=board)
+    builders.ask(author=plain, board=board, ago=AN_HOUR)
 
     [item] = api_client().get("/api/v1/threads/").json()["results"]
 
@@ -153,18 +149,18 @@ def test_a_member_without_a_display_name_shows_the_username(board: Board) -> Non
 @pytest.fixture
 def assorted(asker: Member, helper: Member, moderator: Member, board: Board) -> dict[str, Thread]:
     """Four threads, one of each status, in another board or with another tag each."""
-    other_board = board_create(slug="roaming")
+    other_board = board_make(slug="roaming")
     tag_create(slug="esim")
     tag_create(slug="cards")
-    unanswered = thread_create(author=asker, board=board, tags=["esim"], ago=timedelta(hours=4))
-    answered = thread_create(author=helper, board=board, ago=timedelta(hours=3))
-    post_create(thread=answered, author=asker, ago=timedelta(hours=3))
-    solved = thread_create(author=asker, board=other_board, tags=["cards"], ago=timedelta(hours=2))
+    unanswered = builders.ask(author=asker, board=board, tags=["esim"], ago=timedelta(hours=4))
+    answered = builders.ask(author=helper, board=board, ago=timedelta(hours=3))
+    answer(thread=answered, author=asker, ago=timedelta(hours=3))
+    solved = builders.ask(author=asker, board=other_board, tags=["cards"], ago=timedelta(hours=2))
     services.solution_accept(
-        thread=solved, post=post_create(thread=solved, author=helper), actor=asker
+        thread=solved, post=answer(thread=solved, author=helper, ago=AN_HOUR), actor=asker
     )
     services.kudos_give(giver=helper, thread=solved)
-    locked = thread_create(author=helper, board=other_board, ago=timedelta(hours=1))
+    locked = builders.ask(author=helper, board=other_board, ago=timedelta(hours=1))
     services.thread_lock(thread=locked, actor=moderator, locked=True)
     return {"unanswered": unanswered, "answered": answered, "solved": solved, "locked": locked}
 
@@ -247,7 +243,7 @@ def test_an_unknown_board_says_which_board_is_unknown(board: Board) -> None:
 
 def test_a_page_holds_at_most_fifty_threads(asker: Member, board: Board) -> None:
     for _ in range(52):
-        thread_create(author=asker, board=board)
+        builders.ask(author=asker, board=board, ago=AN_HOUR)
 
     response = api_client().get("/api/v1/threads/?page_size=500")
 
@@ -542,7 +538,7 @@ def test_the_author_deletes_a_question_without_answers(thread: Thread, asker: Me
 def test_the_author_cannot_delete_a_question_with_answers(
     thread: Thread, asker: Member, helper: Member
 ) -> None:
-    post_create(thread=thread, author=helper)
+    answer(thread=thread, author=helper, ago=AN_HOUR)
 
     response = api_client(asker).delete(f"/api/v1/threads/{thread.pk}/")
 
@@ -556,7 +552,7 @@ def test_the_author_cannot_delete_a_question_with_answers(
 def test_a_moderator_deletes_a_question_with_answers(
     thread: Thread, helper: Member, moderator: Member
 ) -> None:
-    post_create(thread=thread, author=helper)
+    answer(thread=thread, author=helper, ago=AN_HOUR)
 
     response = api_client(moderator).delete(f"/api/v1/threads/{thread.pk}/")
 
@@ -668,7 +664,7 @@ def test_an_anonymous_visitor_cannot_lock_a_thread(thread: Thread) -> None:
 
 
 def test_anyone_gets_similar_questions_as_a_plain_list(thread: Thread, asker: Member) -> None:
-    thread_create(author=asker, title="Where do I change my password?")
+    builders.ask(author=asker, title="Where do I change my password?", ago=AN_HOUR)
 
     response = api_client().get("/api/v1/threads/similar/", {"title": "card top-up failing"})
 

@@ -508,6 +508,7 @@ def test_a_link_title_cannot_break_out_of_its_attribute() -> None:
 def test_a_javascript_link_is_left_as_text_not_as_a_link() -> None:
     html = render_markdown("[x](javascript:alert(1))").html
     assert "<a" not in html
+    assert html == "<p>[x](javascript:alert(1))</p>"  # the text stays, as typed
 
 
 def test_the_sanitizer_drops_unsafe_attributes_and_keeps_safe_ones() -> None:

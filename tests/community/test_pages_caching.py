@@ -12,13 +12,8 @@ from django.core.cache import cache
 from django.test import Client
 
 from community.models import Member
-from tests.community.page_factories import (
-    answer_make,
-    board_make,
-    logged_in,
-    question_make,
-    tag_make,
-)
+from tests.builders import answer, ask, board_make, logged_in
+from tests.community.page_factories import tag_make
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -33,12 +28,10 @@ def _fresh_cache() -> None:
 
 @pytest.fixture
 def pages(asker: Member, helper: Member) -> list[str]:
-    board = board_make()
+    board = board_make("network", "Network & Coverage")
     tag_make("esim", "eSIM")
-    thread = question_make(
-        author=asker, board=board, title="My eSIM will not activate", tags=["esim"]
-    )
-    answer_make(author=helper, thread=thread)
+    thread = ask(author=asker, board=board, title="My eSIM will not activate", tags=["esim"])
+    answer(author=helper, thread=thread)
     return [
         "/",
         "/boards/",

@@ -25,14 +25,8 @@ from django.test.utils import CaptureQueriesContext
 
 from community import services
 from community.models import Board, Member, Post, Thread
-from tests.community.page_factories import (
-    answers_make,
-    board_make,
-    logged_in,
-    members_make,
-    question_make,
-    tag_make,
-)
+from tests.builders import ask, board_make, logged_in
+from tests.community.page_factories import answers_make, members_make, tag_make
 
 pytestmark = pytest.mark.django_db
 
@@ -75,12 +69,12 @@ def threads(asker: Member, helper: Member, agent: Member, moderator: Member) -> 
     """The asker's question with 10 answers and another with 200, by many authors (staff
     among them, for the role badges), a third of them with kudos from the helper, who also
     answers and thanks the question; the big one has an accepted solution."""
-    board = board_make()
+    board = board_make("network", "Network & Coverage")
     for slug in ("esim", "roaming", "billing"):
         tag_make(slug, slug.title())
     crowd = [*members_make(30), agent, moderator]
-    small = question_make(author=asker, board=board, tags=["esim", "roaming"])
-    big = question_make(author=asker, board=board, tags=["esim", "roaming", "billing"])
+    small = ask(author=asker, board=board, tags=["esim", "roaming"])
+    big = ask(author=asker, board=board, tags=["esim", "roaming", "billing"])
     answers_make(thread=small, authors=crowd[:10], count=10, kudos_from=helper)
     posts = answers_make(thread=big, authors=[*crowd, helper], count=200, kudos_from=helper)
     services.solution_accept(thread=big, post=posts[150], actor=asker)
@@ -134,7 +128,7 @@ def threads_make(
     made = []
     for i in range(count):
         author = authors[i % len(authors)]
-        thread = question_make(author=author, board=board, tags=tags[: 1 + i % 3])
+        thread = ask(author=author, board=board, tags=tags[: 1 + i % 3])
         if i % 2 == 0:
             post = answers_make(thread=thread, authors=[helper], count=1)[0]
             if i % 4 == 0:
@@ -148,7 +142,7 @@ def threads_make(
 @pytest.fixture
 def lists(helper: Member, agent: Member, moderator: Member) -> Callable[[int], SimpleNamespace]:
     """Grows one board to the number of questions asked for, by ever new authors."""
-    board = board_make()
+    board = board_make("network", "Network & Coverage")
     for slug in ("esim", "roaming", "billing"):
         tag_make(slug, slug.title())
     board_make("billing", "Billing")  # a second board for the board cards

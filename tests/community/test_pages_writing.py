@@ -21,16 +21,10 @@ from django.test import Client
 from django.utils import timezone
 
 from community.models import Attachment, Kudos, Member, Post, Revision, Subscription, Thread
+from tests import builders
+from tests.builders import ask, board_make, logged_in
 from tests.community.images import image_bytes, media_files, upload
-from tests.community.page_factories import (
-    HTMX,
-    QUESTION_BODY,
-    answer_make,
-    board_make,
-    logged_in,
-    question_make,
-    tag_make,
-)
+from tests.community.page_factories import HTMX, QUESTION_BODY, tag_make
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
@@ -62,11 +56,13 @@ def _fresh_cache() -> None:
 @pytest.fixture
 def forum(asker: Member, helper: Member, agent: Member) -> SimpleNamespace:
     """A question by the asker with one answer by the helper, and a question with none."""
-    board = board_make()
+    board = board_make("network", "Network & Coverage")
     tag_make("esim", "eSIM")
-    thread = question_make(author=asker, board=board, title="My eSIM will not activate at all")
-    answer = answer_make(author=helper, thread=thread, body="Restart the phone, then scan again.")
-    bare = question_make(author=asker, board=board, title="Nobody has answered this yet")
+    thread = ask(author=asker, board=board, title="My eSIM will not activate at all")
+    answer = builders.answer(
+        author=helper, thread=thread, body="Restart the phone, then scan again."
+    )
+    bare = ask(author=asker, board=board, title="Nobody has answered this yet")
     return SimpleNamespace(board=board, thread=thread, answer=answer, bare=bare)
 
 
@@ -415,7 +411,7 @@ def test_following_asks_visitors_to_sign_in(client: Client, forum: SimpleNamespa
 @pytest.fixture
 def two_answers(forum: SimpleNamespace, outsider: Member) -> list[Post]:
     """The helper's answer, then a later one by the outsider."""
-    return [forum.answer, answer_make(author=outsider, thread=forum.thread)]
+    return [forum.answer, builders.answer(author=outsider, thread=forum.thread)]
 
 
 @pytest.mark.parametrize("who", ["asker", "moderator", "agent"])
@@ -480,7 +476,7 @@ def test_accepting_nothing_or_an_answer_from_elsewhere_explains_itself(
     asker: Member, forum: SimpleNamespace, outsider: Member
 ) -> None:
     client = logged_in(asker)
-    elsewhere = answer_make(author=outsider, thread=forum.bare)
+    elsewhere = builders.answer(author=outsider, thread=forum.bare)
 
     nothing = client.post(f"/threads/{forum.thread.pk}/solution/", {"post": ""}, follow=True)
     foreign = client.post(

@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from typing import TypeVar
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 
 from community import services
 from community.models import Board, Kudos, Member, Post, Thread
-from tests.community.svc_factories import answer, ask, capture_events, make_board
+from tests.builders import answer, ask, board_make
+from tests.community.svc_factories import capture_events
+from tests.concurrency import requires_postgresql, run_at_once, transactional
 from tests.factories import MemberFactory
-
-T = TypeVar("T")
-
-# A string condition, so pytest evaluates it when the test is about to run (against the
-# database the session really uses) and before any fixture touches that database.
-requires_postgresql = pytest.mark.skipif(
-    "connection.vendor != 'postgresql'",
-    reason="concurrency needs PostgreSQL: SQLite serializes every writer, so it proves nothing",
-)
 
 
 @pytest.fixture
 def board(db: None) -> Board:
-    return make_board()
+    return board_make()
 
 
 @pytest.fixture
@@ -175,39 +165,6 @@ def test_giving_and_withdrawing_announce_the_kudos_the_receiver_and_the_actor(
 # --- concurrency (PostgreSQL) ---------------------------------------------------------------
 
 
-def run_at_once(tasks: list[Callable[[], T]]) -> tuple[list[T], list[BaseException]]:
-    """Run every task in its own thread, released together by a barrier.
-
-    Returns the results and the exceptions that escaped. Each thread closes its own database
-    connection: Django opens one per thread, and the test database can't be dropped while
-    any of them is open.
-    """
-    barrier = threading.Barrier(len(tasks), timeout=30)
-    results: list[T] = []
-    errors: list[BaseException] = []
-    guard = threading.Lock()
-
-    def work(task: Callable[[], T]) -> None:
-        try:
-            barrier.wait()
-            result = task()
-            with guard:
-                results.append(result)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test, which fails on it
-            with guard:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=work, args=(task,)) for task in tasks]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=60)
-    assert not any(worker.is_alive() for worker in workers), "a worker hung"
-    return results, errors
-
-
 def give(giver: Member, post: Post) -> Callable[[], bool]:
     return lambda: services.kudos_give(giver=giver, post=post)[1]
 
@@ -216,15 +173,10 @@ def withdraw(giver: Member, post: Post) -> Callable[[], bool]:
     return lambda: services.kudos_withdraw(giver=giver, post=post)
 
 
-# serialized_rollback: the flush after a transactional test empties every table, including
-# the staff groups and their permissions that migrations wrote; the later tests need them.
-transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
 @requires_postgresql
 @transactional
 def test_fifty_members_giving_kudos_at_once_are_all_counted(helper: Member) -> None:
-    post = answer(helper, ask(MemberFactory.create(), make_board()))
+    post = answer(helper, ask(MemberFactory.create(), board_make()))
     givers = MemberFactory.create_batch(50)
 
     results, errors = run_at_once([give(giver, post) for giver in givers])
@@ -250,7 +202,7 @@ def test_fifty_members_giving_kudos_at_once_are_all_counted(helper: Member) -> N
 @requires_postgresql
 @transactional
 def test_one_member_giving_kudos_from_ten_threads_at_once_counts_once(helper: Member) -> None:
-    post = answer(helper, ask(MemberFactory.create(), make_board()))
+    post = answer(helper, ask(MemberFactory.create(), board_make()))
     giver = MemberFactory.create()
 
     results, errors = run_at_once([give(giver, post) for _ in range(10)])

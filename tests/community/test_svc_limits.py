@@ -15,7 +15,8 @@ from community import services
 from community.errors import RateLimited
 from community.models import Board, Member, Post, Thread
 from community.services.limits import is_new_member
-from tests.community.svc_factories import age, answer, ask, established_member, make_board
+from tests.builders import answer, ask, board_make, member_make
+from tests.community.svc_factories import age
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +25,12 @@ DAY = 24 * 60 * 60
 
 @pytest.fixture
 def board() -> Board:
-    return make_board()
+    return board_make()
 
 
 @pytest.fixture
 def veteran() -> Member:
-    return established_member(username="veteran")
+    return member_make(username="veteran")
 
 
 def ask_now(
@@ -165,7 +166,12 @@ def test_the_same_text_by_someone_else_is_fine(
     body = "Try turning flight mode on and off."
     first = answer(helper, thread, body=body)
     age(first, seconds=60)
-    answer_now(veteran, thread, body=body)
+
+    second = answer_now(veteran, thread, body=body)
+
+    assert (second.author, second.body) == (veteran, body)
+    same_text = Post.objects.filter(thread=thread, body=body).order_by("pk")
+    assert [post.author for post in same_text] == [helper, veteran]
 
 
 # --- first-day caps -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.contrib.auth.models import AnonymousUser, Group
 
 from community import permissions
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Member, Thread
-from tests.community.svc_factories import answer, ask, make_board
+from tests.builders import answer, ask, board_make
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +52,7 @@ def test_members_hold_what_their_group_grants(
 
 @pytest.fixture
 def board() -> Board:
-    return make_board()
+    return board_make()
 
 
 @pytest.fixture

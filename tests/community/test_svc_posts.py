@@ -8,14 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from community import services
 from community.errors import Conflict
 from community.models import Board, Member, Mention, Post, Revision, Subscription, Thread
-from tests.community.svc_factories import ANSWER_BODY, ask, capture_events, make_board
+from tests.builders import ANSWER_BODY, ask, board_make
+from tests.community.svc_factories import capture_events
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def board() -> Board:
-    return make_board()
+    return board_make()
 
 
 @pytest.fixture

@@ -12,7 +12,8 @@ from django.db import connection
 from community import selectors, services
 from community.models import Board, Member, Thread
 from community.selectors import SearchHit
-from tests.community.svc_factories import answer, ask, make_board, on_postgresql
+from tests.builders import answer, ask, board_make
+from tests.community.svc_factories import on_postgresql
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ postgresql_only = pytest.mark.skipif(
 
 @pytest.fixture
 def board() -> Board:
-    return make_board()
+    return board_make()
 
 
 def found(hits: list[SearchHit]) -> list[tuple[str, int]]:

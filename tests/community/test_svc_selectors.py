@@ -12,14 +12,15 @@ from django.http import Http404
 
 from community import selectors, services
 from community.models import Board, Member, Tag, Thread
-from tests.community.svc_factories import age, answer, ask, make_board, make_tag
+from tests.builders import answer, ask, board_make
+from tests.community.svc_factories import age, make_tag
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def board() -> Board:
-    return make_board()
+    return board_make()
 
 
 def ids(threads: Any) -> list[int]:
@@ -66,7 +67,7 @@ def test_the_open_list_leaves_out_locked_and_solved_threads(by_status: dict[str,
 def test_thread_list_filters_by_board_tag_and_author(
     asker: Member, helper: Member, board: Board
 ) -> None:
-    other_board = make_board("Roaming")
+    other_board = board_make(name="Roaming")
     make_tag("sim")
     make_tag("billing")
     mine_sim = ask(asker, board, tags=["sim"])

@@ -8,14 +8,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from community import services
 from community.errors import Conflict
 from community.models import Board, Member, Post, Thread
-from tests.community.svc_factories import answer, ask, capture_events, make_board
+from tests.builders import answer, ask, board_make
+from tests.community.svc_factories import capture_events
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def board() -> Board:
-    return make_board()
+    return board_make()
 
 
 @pytest.fixture
@@ -173,7 +174,7 @@ def test_accepting_on_a_locked_unsolved_thread_is_a_conflict(
 
 
 def test_solved_counts_stay_per_board(asker: Member, helper: Member, board: Board) -> None:
-    other_board = make_board("Roaming")
+    other_board = board_make(name="Roaming")
     here = ask(asker, board)
     there = ask(asker, other_board)
     services.solution_accept(thread=here, post=answer(helper, here), actor=asker)

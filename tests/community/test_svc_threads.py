@@ -14,13 +14,8 @@ from django.urls import resolve
 
 from community import events, services
 from community.models import Board, Member, Mention, Revision, Subscription, Tag, Thread
-from tests.community.svc_factories import (
-    QUESTION_BODY,
-    answer,
-    capture_events,
-    make_board,
-    make_tag,
-)
+from tests.builders import QUESTION_BODY, answer, board_make
+from tests.community.svc_factories import capture_events, make_tag
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def board() -> Board:
-    return make_board()
+    return board_make()
 
 
 @pytest.fixture
@@ -166,7 +161,7 @@ def test_nothing_is_written_or_announced_when_a_question_is_refused(
 def test_asking_counts_the_question_on_its_board_and_tags(
     asker: Member, board: Board, tags: dict[str, Tag]
 ) -> None:
-    other_board = make_board("Roaming")
+    other_board = board_make(name="Roaming")
     first = create(asker, board, tags=["billing", "sim"])
     second = create(asker, board, title="A second question here", tags=["billing"])
 

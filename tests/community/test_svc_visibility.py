@@ -8,12 +8,12 @@ from django.test import Client
 
 from community import selectors, services
 from community.models import HiddenReason, Member, Thread
-from tests.community.svc_factories import answer, ask, make_board
+from tests.builders import answer, ask, board_make
 
 
 @pytest.fixture
 def thread(asker: Member) -> Thread:
-    return ask(asker, make_board(), title="Roaming charges in Norway")
+    return ask(asker, board_make(), title="Roaming charges in Norway")
 
 
 def test_a_hidden_question_leaves_lists_search_and_its_page_for_the_public(

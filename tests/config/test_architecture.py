@@ -11,7 +11,7 @@ import ast
 import re
 from pathlib import Path
 
-from tests.config.processes import REPO_ROOT
+from tests.processes import REPO_ROOT
 
 APPS = ("community", "gamification", "support", "notifications")
 FORBIDDEN: dict[str, set[str]] = {

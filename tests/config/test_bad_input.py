@@ -17,7 +17,8 @@ from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from community.models import Board, Member, Thread
-from tests.community.svc_factories import ask, established_member, make_board, make_tag
+from tests.builders import ask, board_make, member_make
+from tests.community.svc_factories import make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,7 @@ def _clear_cache() -> Iterator[None]:
 
 @pytest.fixture
 def board() -> Board:
-    return make_board(slug="billing")
+    return board_make(slug="billing")
 
 
 @pytest.fixture
@@ -108,7 +109,7 @@ def test_a_nul_in_the_query_string_is_a_400(
 
 
 def test_a_nul_in_a_json_body_is_a_400(asker: Member, thread: Thread) -> None:
-    api = token_client(established_member(username="poster"))
+    api = token_client(member_make(username="poster"))
     for path, body in [
         ("/api/v1/threads/", {"board": "bill\x00ing", "title": "A title long enough", "body": "x"}),
         ("/api/v1/threads/", {"board": "billing", "title": "T\x00", "body": "Body text here"}),

@@ -20,7 +20,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from community.tasks import sessions_clear_expired
-from tests.config.processes import REPO_ROOT, clean_environment, probe, run_manage
+from tests.processes import REPO_ROOT, clean_environment, probe, run_manage
 
 WORKER_DEADLINE = 60.0
 

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
-from tests.config.processes import REPO_ROOT, clean_environment
+from tests.processes import REPO_ROOT, clean_environment
 
 LOCALE_DIR = REPO_ROOT / "locale" / "it" / "LC_MESSAGES"
 PO_PATH = LOCALE_DIR / "django.po"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from tests.config.processes import clean_environment, probe, run_manage, run_python
+from tests.processes import clean_environment, probe, run_manage, run_python
 
 EMBEDDED_PROBE = """
 from django.conf import settings

@@ -1,6 +1,6 @@
-"""Helpers for the gamification tests: members, content written through the community
-services (so the receivers run exactly as they do for members), and readers of the ledger
-and of the totals derived from it.
+"""Helpers for the gamification tests: readers of the ledger and of the totals derived
+from it. Members and content come from tests/builders.py, through the community services, so
+the receivers run exactly as they do for members.
 """
 
 from __future__ import annotations
@@ -15,63 +15,18 @@ from django.db.models import Q, Sum
 from django.dispatch import Signal
 from django.utils import timezone
 
-from community import services
-from community.models import Board, Member, Post, Thread
+from community.models import Member, Post, Thread
 from gamification.models import LeaderboardScore, LedgerEntry, MemberScore
 from gamification.periods import period_starts
-from tests.factories import MemberFactory
 
 _numbers = itertools.count(1)
 
-QUESTION_BODY = "My phone stopped charging after the last update, what can I do?"
-ANSWER_BODY = "Try another cable and restart the phone while it is plugged in."
 A_MONTH = timedelta(days=30)
-
-
-POSTGRESQL_ONLY = (
-    "concurrency needs PostgreSQL: SQLite serializes every writer, so it proves nothing"
-)
 
 
 def local_time(year: int, month: int, day: int, hour: int = 12, minute: int = 0) -> datetime:
     """A moment in the community's time zone (Europe/London unless TIME_ZONE says otherwise)."""
     return datetime(year, month, day, hour, minute, tzinfo=timezone.get_current_timezone())
-
-
-def board_make(name: str | None = None) -> Board:
-    n = next(_numbers)
-    return Board.objects.create(name=name or f"Board {n}", slug=f"g-board-{n}")
-
-
-def member_make(**kwargs: Any) -> Member:
-    """A member who joined a month ago: kudos they give pay points (see new_member_make)."""
-    kwargs.setdefault("date_joined", timezone.now() - A_MONTH)
-    return MemberFactory.create(**kwargs)
-
-
-def new_member_make(**kwargs: Any) -> Member:
-    """A member who joined just now: kudos they give pay nothing for the first 24 hours."""
-    return MemberFactory.create(**kwargs)
-
-
-def ask(author: Member, board: Board, *, body: str | None = None) -> Thread:
-    """A question, through the service (receivers run), without the posting limits."""
-    n = next(_numbers)
-    return services.thread_create(
-        author=author,
-        board=board,
-        title=f"Question number {n} about my phone",
-        body=body or f"{QUESTION_BODY} (case {n})",
-        check_limits=False,
-    )
-
-
-def answer(author: Member, thread: Thread, *, body: str | None = None) -> Post:
-    """An answer, through the service (receivers run), without the posting limits."""
-    n = next(_numbers)
-    return services.post_create(
-        author=author, thread=thread, body=body or f"{ANSWER_BODY} (tip {n})", check_limits=False
-    )
 
 
 def backdate(obj: Thread | Post, *, by: timedelta) -> None:

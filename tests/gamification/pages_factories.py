@@ -11,13 +11,9 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.test import Client
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from community.models import Board, Member
 from gamification.models import (
@@ -34,24 +30,9 @@ from gamification.periods import payback_period_bounds, period_starts
 from gamification.services.ledger import points_award
 from gamification.services.payback import reward_period_close, reward_period_for
 from gamification.services.rebuild import gamification_rebuild
-from tests.factories import MemberFactory
 
 _serial = itertools.count(1)
 A_MONTH = timedelta(days=30)
-
-
-def member_make(username: str | None = None, **kwargs: Any) -> Member:
-    """A member who joined a month ago, so the kudos they give pay points."""
-    kwargs.setdefault("date_joined", timezone.now() - A_MONTH)
-    if username is not None:
-        kwargs["username"] = username
-        kwargs.setdefault("display_name", username.title())
-    return MemberFactory.create(**kwargs)
-
-
-def board_make(slug: str | None = None, name: str | None = None) -> Board:
-    n = next(_serial)
-    return Board.objects.create(slug=slug or f"gp-board-{n}", name=name or f"Board {n}")
 
 
 def award(
@@ -75,21 +56,6 @@ def award(
     )
     assert entry is not None
     return entry
-
-
-def logged_in(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
-
-
-def api_client(member: Member | None = None) -> APIClient:
-    """A client speaking for `member` with an API token, or an anonymous one."""
-    client = APIClient()
-    if member is not None:
-        token, _created = Token.objects.get_or_create(user=member)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return client
 
 
 def crowd_bulk(count: int, prefix: str = "bulk") -> list[Member]:

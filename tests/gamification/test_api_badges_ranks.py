@@ -6,7 +6,7 @@ import pytest
 
 from gamification.badges import REGISTRY
 from gamification.models import BadgeAward, Rank
-from tests.gamification.pages_factories import api_client, member_make
+from tests.builders import api_client, member_make
 
 pytestmark = pytest.mark.django_db
 

@@ -9,14 +9,8 @@ from django.utils import timezone
 
 from community.models import Member
 from gamification.periods import payback_period_bounds
-from tests.gamification.pages_factories import (
-    api_client,
-    award,
-    board_make,
-    crowd_bulk,
-    member_make,
-    scores_bulk,
-)
+from tests.builders import api_client, board_make, member_make
+from tests.gamification.pages_factories import award, crowd_bulk, scores_bulk
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.utils.dateparse import parse_datetime
 from community import services
 from community.models import Member
 from gamification.models import BadgeAward, Reason
-from tests.gamification.pages_factories import api_client, award, board_make, member_make
+from tests.builders import api_client, board_make, member_make
+from tests.gamification.pages_factories import award
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from community.models import Member
 from gamification.models import RewardPeriod, Statement
-from tests.gamification.pages_factories import api_client, closed_period, member_make
+from tests.builders import api_client, member_make
+from tests.gamification.pages_factories import closed_period
 
 pytestmark = pytest.mark.django_db
 

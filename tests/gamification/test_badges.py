@@ -19,7 +19,8 @@ from gamification.badges import REGISTRY
 from gamification.models import BadgeAward
 from gamification.services.badges import badges_evaluate
 from gamification.tasks import badges_evaluate as badges_evaluate_task
-from tests.gamification.helpers import answer, ask, backdate, board_make, capture, member_make
+from tests.builders import answer, ask, board_make, member_make
+from tests.gamification.helpers import backdate, capture
 
 CaptureCallbacks = Callable[..., AbstractContextManager[list[Callable[[], Any]]]]
 
@@ -370,13 +371,14 @@ def test_answering_kudos_and_solutions_award_badges_once_committed(
 def test_a_rolled_back_action_schedules_no_evaluation(
     member: Member, board: Board, django_capture_on_commit_callbacks: CaptureCallbacks
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        try:
-            with transaction.atomic():
-                ask(member, board)
-                raise RuntimeError("boom")
-        except RuntimeError:
-            pass
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError, match="boom"),
+        transaction.atomic(),
+    ):
+        ask(member, board)
+        assert Thread.objects.filter(author=member).exists()  # written, then undone
+        raise RuntimeError("boom")
 
     assert callbacks == []
     assert held(member) == set()

@@ -33,7 +33,8 @@ from gamification.selectors import leaderboard as leaderboard_read
 from gamification.services.ledger import points_award
 from gamification.services.payback import period_points, reward_period_close, reward_period_for
 from gamification.tasks import payback_close_ended
-from tests.gamification.helpers import answer, ask, board_make, leaderboard_at, member_make
+from tests.builders import answer, ask, board_make, member_make
+from tests.gamification.helpers import leaderboard_at
 
 
 def utc(text: str) -> datetime:

@@ -22,7 +22,8 @@ from gamification.models import (
 )
 from gamification.services import ledger
 from gamification.services.payback import reward_period_for
-from tests.gamification.helpers import answer, ask, board_make, local_time, member_make, score
+from tests.builders import answer, ask, board_make, member_make
+from tests.gamification.helpers import local_time, score
 
 
 def run(*args: str) -> str:

@@ -13,15 +13,8 @@ from community.models import Board, Kudos, Member, Post
 from gamification.models import LedgerEntry, Reason
 from gamification.services.fraud import SerialVoting, serial_voting_correct, serial_voting_find
 from gamification.tasks import serial_voting_correct as serial_voting_correct_task
-from tests.gamification.helpers import (
-    answer,
-    ask,
-    board_make,
-    entries,
-    ledger_sum,
-    member_make,
-    score,
-)
+from tests.builders import answer, ask, board_make, member_make
+from tests.gamification.helpers import entries, ledger_sum, score
 
 
 @pytest.fixture

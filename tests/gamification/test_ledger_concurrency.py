@@ -3,12 +3,7 @@ exactly the ledger's sums, and the daily cap holds when kudos arrive at once."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from typing import TypeVar
-
-import pytest
-from django.db import connection
 
 from community import services
 from community.models import Kudos, Member, Post
@@ -21,59 +16,9 @@ from gamification.models import (
     Reason,
 )
 from gamification.services.rebuild import gamification_rebuild
-from tests.gamification.helpers import (
-    POSTGRESQL_ONLY,
-    answer,
-    ask,
-    board_make,
-    ledger_sum,
-    member_make,
-)
-
-T = TypeVar("T")
-
-# serialized_rollback: the flush after a transactional test empties every table, including
-# the staff groups, their permissions and the default rules and ranks that migrations wrote;
-# the later tests need them.
-transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def skip_unless_postgresql() -> None:
-    # Evaluated inside the test, against the database the session really uses.
-    if connection.vendor != "postgresql":
-        pytest.skip(POSTGRESQL_ONLY)
-
-
-def run_at_once(tasks: list[Callable[[], T]]) -> tuple[list[T], list[BaseException]]:
-    """Run every task in its own thread, released together by a barrier.
-
-    Each thread closes its own database connection: Django opens one per thread, and the
-    test database can't be dropped while any of them is open.
-    """
-    barrier = threading.Barrier(len(tasks), timeout=30)
-    results: list[T] = []
-    errors: list[BaseException] = []
-    guard = threading.Lock()
-
-    def work(task: Callable[[], T]) -> None:
-        try:
-            barrier.wait()
-            result = task()
-            with guard:
-                results.append(result)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test, which fails on it
-            with guard:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=work, args=(task,)) for task in tasks]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=90)
-    assert not any(worker.is_alive() for worker in workers), "a worker hung"
-    return results, errors
+from tests.builders import answer, ask, board_make, member_make
+from tests.concurrency import requires_postgresql, run_at_once, transactional
+from tests.gamification.helpers import ledger_sum
 
 
 def give(giver: Member, post: Post) -> Callable[[], bool]:
@@ -93,9 +38,9 @@ def assert_derived_rows_are_the_ledger_sums(member: Member) -> None:
     assert LeaderboardScore.objects.filter(member=member).exists()
 
 
+@requires_postgresql
 @transactional
 def test_thirty_kudos_and_fifteen_withdrawals_at_once_leave_totals_equal_to_the_ledger() -> None:
-    skip_unless_postgresql()
     helper = member_make()
     board, other_board = board_make(), board_make()
     post = answer(helper, ask(member_make(), board))
@@ -124,9 +69,9 @@ def test_thirty_kudos_and_fifteen_withdrawals_at_once_leave_totals_equal_to_the_
     assert_derived_rows_are_the_ledger_sums(helper)
 
 
+@requires_postgresql
 @transactional
 def test_the_daily_kudos_cap_holds_when_kudos_on_different_answers_arrive_at_once() -> None:
-    skip_unless_postgresql()
     config = GamificationSettings.current()
     config.kudos_daily_cap = 100
     config.save()
@@ -146,9 +91,9 @@ def test_the_daily_kudos_cap_holds_when_kudos_on_different_answers_arrive_at_onc
     assert_derived_rows_are_the_ledger_sums(helper)
 
 
+@requires_postgresql
 @transactional
 def test_ten_answers_posted_at_once_pay_exactly_one_fast_answer_bonus() -> None:
-    skip_unless_postgresql()
     thread = ask(member_make(), board_make())
     answerers = [member_make() for _ in range(10)]
 

@@ -14,16 +14,13 @@ from gamification import events
 from gamification.models import ALL_TIME_START, LeaderboardScore, LedgerEntry, Period, Reason
 from gamification.periods import period_start, period_starts
 from gamification.services import ledger
+from tests.builders import answer, ask, board_make, member_make
 from tests.gamification.helpers import (
-    answer,
-    ask,
-    board_make,
     capture,
     leaderboard,
     leaderboard_at,
     ledger_sum,
     local_time,
-    member_make,
     score,
 )
 

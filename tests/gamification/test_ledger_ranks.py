@@ -10,7 +10,8 @@ from community.models import Member
 from gamification import events
 from gamification.models import LedgerEntry, MemberScore, Rank, Reason
 from gamification.services import ledger
-from tests.gamification.helpers import answer, ask, board_make, capture, member_make
+from tests.builders import answer, ask, board_make, member_make
+from tests.gamification.helpers import capture
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ services."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.utils import timezone
@@ -19,7 +21,8 @@ from gamification.models import (
     StatementStatus,
 )
 from gamification.services.payback import reward_period_for
-from tests.gamification.pages_factories import award, closed_period, logged_in, member_make
+from tests.builders import logged_in, member_make
+from tests.gamification.pages_factories import award, closed_period
 
 pytestmark = pytest.mark.django_db
 
@@ -185,5 +188,10 @@ def test_an_approved_statement_is_read_only(admin_client: Client) -> None:
 def test_the_points_rule_list_is_ordered_and_complete(admin_client: Client) -> None:
     html = admin_client.get(f"{ADMIN}/pointsrule/").content.decode()
 
+    # Each row links to its rule's change page: the rows, top to bottom, by their links.
+    keys_by_pk = dict(PointsRule.objects.values_list("pk", "key"))
+    rows = [int(pk) for pk in re.findall(rf'href="{ADMIN}/pointsrule/(\d+)/change/', html)]
+    listed = [keys_by_pk[pk] for pk in dict.fromkeys(rows)]
+    assert listed == sorted(RuleKey.values)
     for key in RuleKey:
         assert str(PointsRule.objects.get(key=key).get_key_display()) in html

@@ -11,7 +11,7 @@ from django.test import Client
 from community.models import Member
 from gamification.badges import REGISTRY
 from gamification.models import BadgeAward
-from tests.gamification.pages_factories import member_make
+from tests.builders import member_make
 
 pytestmark = pytest.mark.django_db
 

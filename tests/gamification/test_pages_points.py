@@ -14,7 +14,8 @@ from django.test import Client
 from community import services
 from community.models import Member
 from gamification.models import Reason
-from tests.gamification.pages_factories import award, board_make, logged_in, member_make
+from tests.builders import board_make, logged_in, member_make
+from tests.gamification.pages_factories import award
 
 pytestmark = pytest.mark.django_db
 

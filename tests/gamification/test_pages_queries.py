@@ -30,14 +30,8 @@ from community.models import Board, Member
 from gamification import selectors
 from gamification.models import BadgeAward, Period
 from gamification.profile import standing_section
-from tests.gamification.pages_factories import (
-    award,
-    board_make,
-    crowd_bulk,
-    logged_in,
-    member_make,
-    scores_bulk,
-)
+from tests.builders import board_make, logged_in, member_make
+from tests.gamification.pages_factories import award, crowd_bulk, scores_bulk
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,8 @@ import pytest
 from django.test import Client
 
 from gamification.models import GamificationSettings, PointsRule, Rank, RuleKey
-from tests.gamification.pages_factories import award, logged_in, member_make
+from tests.builders import logged_in, member_make
+from tests.gamification.pages_factories import award
 
 pytestmark = pytest.mark.django_db
 

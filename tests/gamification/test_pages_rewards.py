@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from community.models import Member
 from gamification.models import PayoutMethod, RewardPeriod, Statement, StatementStatus
-from tests.gamification.pages_factories import award, closed_period, logged_in, member_make
+from tests.builders import logged_in, member_make
+from tests.gamification.pages_factories import award, closed_period
 
 pytestmark = pytest.mark.django_db
 

@@ -33,7 +33,8 @@ from gamification.services.payback import (
     statement_clawback,
 )
 from gamification.tasks import payback_close_ended
-from tests.gamification.helpers import capture, ledger_sum, local_time, member_make, score
+from tests.builders import member_make
+from tests.gamification.helpers import capture, ledger_sum, local_time, score
 
 WINTER = date(2025, 1, 15)  # in 1 December 2024 - 31 May 2025
 CLOSING_DAY = date(2025, 6, 1)

@@ -3,6 +3,8 @@ alongside the staff groups, and the content a member writes obeys them."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -11,13 +13,13 @@ from community.models import Member
 from gamification.backends import RankPrivilegeBackend
 from gamification.models import Reason
 from gamification.services import ledger
-from tests.gamification.helpers import ask, board_make, member_make
+from tests.builders import ask, board_make, member_make
 
 LINK_BODY = "See https://example.com/fix for the full steps of the charging fix."
 IMAGE_BODY = "Like this: ![the settings](/media/attachments/2025/01/settings.png) and then retry."
 
 
-def with_points(points: int, **kwargs: object) -> Member:
+def with_points(points: int, **kwargs: Any) -> Member:
     """A member, fresh from the database, holding `points` (and the rank they earn)."""
     member = member_make(**kwargs)
     if points:

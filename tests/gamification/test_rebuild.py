@@ -25,7 +25,7 @@ from gamification.models import (
 from gamification.periods import period_starts
 from gamification.services import ledger
 from gamification.services.rebuild import gamification_rebuild
-from tests.gamification.helpers import answer, ask, board_make, member_make, new_member_make
+from tests.builders import answer, ask, board_make, member_make, new_member_make
 
 SEED = 20250611
 # A thousand actions keep this to seconds on SQLite; the mix, not the count, finds bugs.

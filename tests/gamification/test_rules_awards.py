@@ -12,16 +12,8 @@ from community import services
 from community.models import Board, Kudos, Member
 from gamification.models import LedgerEntry, PointsRule, Reason, RuleKey
 from gamification.services import rules
-from tests.gamification.helpers import (
-    answer,
-    ask,
-    board_make,
-    entries,
-    ledger_sum,
-    member_make,
-    reasons,
-    score,
-)
+from tests.builders import answer, ask, board_make, member_make
+from tests.gamification.helpers import entries, ledger_sum, reasons, score
 
 
 @pytest.fixture

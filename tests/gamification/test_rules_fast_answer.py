@@ -9,7 +9,8 @@ import pytest
 from community import services
 from community.models import Board, Member, Thread
 from gamification.models import GamificationSettings, Reason
-from tests.gamification.helpers import answer, ask, backdate, board_make, ledger_sum, member_make
+from tests.builders import answer, ask, board_make, member_make
+from tests.gamification.helpers import backdate, ledger_sum
 
 
 @pytest.fixture

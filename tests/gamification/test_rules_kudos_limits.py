@@ -10,16 +10,8 @@ from django.utils import timezone
 from community import services
 from community.models import Board, Member, Post, Thread
 from gamification.models import GamificationSettings, LedgerEntry, Reason
-from tests.gamification.helpers import (
-    answer,
-    ask,
-    board_make,
-    entries,
-    ledger_sum,
-    member_make,
-    new_member_make,
-    score,
-)
+from tests.builders import answer, ask, board_make, member_make, new_member_make
+from tests.gamification.helpers import entries, ledger_sum, score
 
 CAP_NOTE = "Daily limit of points from kudos reached."
 NEW_ACCOUNT_NOTE = "Kudos from an account younger than a day pay no points."

@@ -10,15 +10,8 @@ from community.models import Board, Member
 from gamification.models import LedgerEntry, Reason
 from gamification.services import rules
 from gamification.services.ledger import points_award, points_reverse
-from tests.gamification.helpers import (
-    answer,
-    ask,
-    board_make,
-    entries,
-    ledger_sum,
-    member_make,
-    score,
-)
+from tests.builders import answer, ask, board_make, member_make
+from tests.gamification.helpers import entries, ledger_sum, score
 
 
 @pytest.fixture

@@ -10,66 +10,21 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.db import transaction
-from django.utils import timezone
 
-from community import services
-from community.models import AGENTS_GROUP, Board, Member, Post, Thread
+from community.models import Member
 from notifications import realtime
 from notifications import services as notification_services
 from notifications.messages import message_for
 from notifications.models import Notification
-from tests.factories import MemberFactory
 
 _numbers = itertools.count(1)
 
-QUESTION_BODY = "My phone stopped charging after the last update, what can I do?"
-ANSWER_BODY = "Try another cable and restart the phone while it is plugged in."
 # Personal data the support app holds content for (a UK mobile in international format).
 PHONE = "+44 7700 900123"
-
-
-def board_make(name: str | None = None) -> Board:
-    n = next(_numbers)
-    return Board.objects.create(name=name or f"Kinds board {n}", slug=f"kinds-board-{n}")
-
-
-def member_make(username: str | None = None, **kwargs: Any) -> Member:
-    """A member who joined a month ago (kudos they give pay points)."""
-    kwargs.setdefault("date_joined", timezone.now() - timedelta(days=30))
-    return MemberFactory.create(username=username or f"kinds{next(_numbers)}", **kwargs)
-
-
-def agent_make(username: str | None = None) -> Member:
-    return MemberFactory.create(
-        username=username or f"kindsagent{next(_numbers)}", is_staff=True, groups=[AGENTS_GROUP]
-    )
-
-
-def ask(author: Member, board: Board, *, title: str | None = None, body: str = "") -> Thread:
-    n = next(_numbers)
-    return services.thread_create(
-        author=author,
-        board=board,
-        title=title or f"Charging problem number {n}",
-        body=body or f"{QUESTION_BODY} (case {n})",
-        check_limits=False,
-    )
-
-
-def answer(author: Member, thread: Thread, *, body: str = "") -> Post:
-    post = services.post_create(
-        author=author,
-        thread=thread,
-        body=body or f"{ANSWER_BODY} (tip {next(_numbers)})",
-        check_limits=False,
-    )
-    thread.refresh_from_db()
-    return post
 
 
 # --- reading the inbox ----------------------------------------------------------------------

@@ -22,11 +22,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db.backends.utils import CursorWrapper
 from rest_framework.authtoken.models import Token
 
-from community.models import AGENTS_GROUP, Member
+from community.models import Member
 from config.asgi import application
-from notifications import services
-from notifications.models import Kind, Notification
-from tests.factories import MemberFactory
 
 _numbers = itertools.count(1)
 
@@ -40,13 +37,6 @@ QUIET_SECONDS = 0.3
 # serialized_rollback: the flush after a transactional test empties every table, including
 # the rows migrations made (the staff groups, ranks, badges), which later tests rely on.
 transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def member_make(*, agent: bool = False, **kwargs: Any) -> Member:
-    kwargs.setdefault("username", f"live{next(_numbers)}")
-    if agent:
-        kwargs.update(is_staff=True, groups=[AGENTS_GROUP])
-    return MemberFactory.create(**kwargs)
 
 
 def token_for(member: Member) -> str:
@@ -63,18 +53,6 @@ def session_cookie_for(member: Member) -> bytes:
     session[HASH_SESSION_KEY] = member.get_session_auth_hash()
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}".encode()
-
-
-def notify_answer(recipient: Member, actor: Member, *, title: str = "No signal") -> Notification:
-    notification = services.notify(
-        recipient_id=recipient.pk,
-        kind=Kind.ANSWER,
-        actor_id=actor.pk,
-        url=f"/threads/{next(_numbers)}/no-signal/",
-        data={"title": title},
-    )
-    assert notification is not None
-    return notification
 
 
 def socket(

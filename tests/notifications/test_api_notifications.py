@@ -10,10 +10,9 @@ from django.test import Client
 
 from community.models import Member
 from notifications.models import Notification
+from tests.builders import api_client, new_member_make
 from tests.notifications.inbox_factories import (
-    api_client,
     many_kudos,
-    member_make,
     notify_answer,
     notify_badge,
     notify_kudos,
@@ -260,7 +259,7 @@ def test_neither_ids_nor_all_says_what_to_send(asker: Member) -> None:
 
 def test_reading_via_the_api_updates_the_bell(asker: Member, helper: Member) -> None:
     notify_kudos(asker, helper)
-    member = member_make()
+    member = new_member_make()
     notify_kudos(member, helper)
 
     post_json(api_client(asker), {"all": True})

@@ -19,7 +19,8 @@ from django.core import mail
 from community.models import Member
 from notifications import tasks
 from notifications.models import Notification
-from tests.notifications.inbox_factories import member_make, notify_badge, notify_kudos
+from tests.builders import member_make
+from tests.notifications.inbox_factories import notify_badge, notify_kudos
 
 pytestmark = pytest.mark.django_db
 

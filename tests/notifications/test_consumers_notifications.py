@@ -21,15 +21,15 @@ from config.asgi import application
 from notifications import realtime, services
 from notifications.models import Kind, Notification
 from notifications.receivers import AGENTS_GROUP
+from tests.builders import agent_make, new_member_make
+from tests.notifications.inbox_factories import notify_answer
 from tests.notifications.live_helpers import (
     IN_MEMORY_LAYER,
     close_worker_connections,
     closed_with,
     connect,
     in_thread,
-    member_make,
     nothing_more,
-    notify_answer,
     receive,
     receive_until,
     session_cookie_for,
@@ -71,7 +71,7 @@ async def test_an_unknown_token_is_closed_with_4401() -> None:
 
 
 async def test_a_deactivated_members_token_is_closed_with_4401() -> None:
-    member = await in_thread(member_make)(is_active=False)
+    member = await in_thread(new_member_make)(is_active=False)
     token = await in_thread(token_for)(member)
 
     communicator = await connect(f"/ws/notifications/?token={token}")
@@ -80,7 +80,7 @@ async def test_a_deactivated_members_token_is_closed_with_4401() -> None:
 
 
 async def test_a_member_signed_in_by_session_hears_where_they_stand() -> None:
-    member, other = await in_thread(lambda: (member_make(), member_make()))()
+    member, other = await in_thread(lambda: (new_member_make(), new_member_make()))()
     notes = await in_thread(lambda: [notify_answer(member, other) for _ in range(2)])()
     cookie = await in_thread(session_cookie_for)(member)
 
@@ -97,7 +97,7 @@ async def test_a_member_signed_in_by_session_hears_where_they_stand() -> None:
 
 
 async def test_a_member_connects_with_an_api_token() -> None:
-    member = await in_thread(member_make)()
+    member = await in_thread(new_member_make)()
     token = await in_thread(token_for)(member)
 
     communicator = await connect(f"/ws/notifications/?token={token}")
@@ -107,7 +107,7 @@ async def test_a_member_connects_with_an_api_token() -> None:
 
 
 async def test_an_app_that_sends_no_origin_connects_with_its_token() -> None:
-    member = await in_thread(member_make)()
+    member = await in_thread(new_member_make)()
     token = await in_thread(token_for)(member)
     # Native apps and scripts send no Origin header; browsers always do.
     communicator = WebsocketCommunicator(application, f"/ws/notifications/?token={token}")
@@ -120,7 +120,7 @@ async def test_an_app_that_sends_no_origin_connects_with_its_token() -> None:
 
 
 async def test_a_page_on_another_site_cannot_use_a_members_cookie() -> None:
-    member = await in_thread(member_make)()
+    member = await in_thread(new_member_make)()
     cookie = await in_thread(session_cookie_for)(member)
     communicator = WebsocketCommunicator(
         application,
@@ -135,7 +135,7 @@ async def test_a_page_on_another_site_cannot_use_a_members_cookie() -> None:
 
 
 async def test_since_replays_every_newer_unread_notification_in_order_and_nothing_older() -> None:
-    member, other = await in_thread(lambda: (member_make(), member_make()))()
+    member, other = await in_thread(lambda: (new_member_make(), new_member_make()))()
     notes = await in_thread(lambda: [notify_answer(member, other) for _ in range(5)])()
     # Read on another device in the meantime: no longer news.
     await in_thread(services.notifications_mark_read)(member_id=member.pk, ids=[notes[3].pk])
@@ -156,7 +156,7 @@ async def test_since_replays_every_newer_unread_notification_in_order_and_nothin
 
 
 async def test_replay_speaks_the_language_the_browser_asks_for() -> None:
-    member, other = await in_thread(lambda: (member_make(), member_make()))()
+    member, other = await in_thread(lambda: (new_member_make(), new_member_make()))()
     note = await in_thread(notify_answer)(member, other, title="Roaming")
     token = await in_thread(token_for)(member)
 
@@ -179,7 +179,7 @@ async def test_replay_speaks_the_language_the_browser_asks_for() -> None:
 
 
 async def test_a_cursor_from_the_future_does_not_hide_what_comes_next() -> None:
-    member, other = await in_thread(lambda: (member_make(), member_make()))()
+    member, other = await in_thread(lambda: (new_member_make(), new_member_make()))()
     token = await in_thread(token_for)(member)
     communicator = await connect(f"/ws/notifications/?token={token}&since=999999999")
     await receive_until(communicator, lambda m: m["type"] == "unread")
@@ -192,7 +192,7 @@ async def test_a_cursor_from_the_future_does_not_hide_what_comes_next() -> None:
 
 
 async def test_a_new_notification_is_pushed_after_commit() -> None:
-    member, other = await in_thread(lambda: (member_make(), member_make()))()
+    member, other = await in_thread(lambda: (new_member_make(), new_member_make()))()
     token = await in_thread(token_for)(member)
     communicator = await connect(f"/ws/notifications/?token={token}")
     await receive(communicator)  # where they stand
@@ -208,7 +208,7 @@ async def test_a_new_notification_is_pushed_after_commit() -> None:
 
 
 async def test_nothing_is_pushed_for_a_transaction_that_rolls_back() -> None:
-    member, other = await in_thread(lambda: (member_make(), member_make()))()
+    member, other = await in_thread(lambda: (new_member_make(), new_member_make()))()
     token = await in_thread(token_for)(member)
     communicator = await connect(f"/ws/notifications/?token={token}")
     await receive(communicator)
@@ -234,7 +234,7 @@ async def test_nothing_is_pushed_for_a_transaction_that_rolls_back() -> None:
 
 
 async def test_a_member_hears_only_their_own_notifications() -> None:
-    member, neighbour, actor = await in_thread(lambda: [member_make() for _ in range(3)])()
+    member, neighbour, actor = await in_thread(lambda: [new_member_make() for _ in range(3)])()
     token = await in_thread(token_for)(member)
     communicator = await connect(f"/ws/notifications/?token={token}")
     await receive(communicator)
@@ -250,7 +250,7 @@ async def test_a_member_hears_only_their_own_notifications() -> None:
 
 
 async def test_marking_notifications_read_pushes_the_new_count() -> None:
-    member, other = await in_thread(lambda: (member_make(), member_make()))()
+    member, other = await in_thread(lambda: (new_member_make(), new_member_make()))()
     notes = await in_thread(lambda: [notify_answer(member, other) for _ in range(3)])()
     token = await in_thread(token_for)(member)
     communicator = await connect(f"/ws/notifications/?token={token}")
@@ -263,7 +263,7 @@ async def test_marking_notifications_read_pushes_the_new_count() -> None:
 
 
 async def test_agents_hear_that_the_queue_changed_and_customers_do_not() -> None:
-    agent, customer = await in_thread(lambda: (member_make(agent=True), member_make()))()
+    agent, customer = await in_thread(lambda: (agent_make(), new_member_make()))()
     agent_socket = await connect(f"/ws/notifications/?token={await in_thread(token_for)(agent)}")
     customer_socket = await connect(
         f"/ws/notifications/?token={await in_thread(token_for)(customer)}"
@@ -283,7 +283,7 @@ async def test_with_polling_a_row_no_one_pushed_still_arrives(settings: Any) -> 
     # The embedded mode: a notification written by the Celery worker, another process,
     # whose push this process's in-memory layer never sees.
     settings.NOTIFICATIONS_POLL_SECONDS = 0.2
-    member, other = await in_thread(lambda: (member_make(), member_make()))()
+    member, other = await in_thread(lambda: (new_member_make(), new_member_make()))()
     token = await in_thread(token_for)(member)
     communicator = await connect(f"/ws/notifications/?token={token}")
     await receive(communicator)
@@ -305,7 +305,7 @@ async def test_with_polling_a_row_no_one_pushed_still_arrives(settings: Any) -> 
 
 async def test_listening_never_writes_to_the_database(settings: Any) -> None:
     settings.NOTIFICATIONS_POLL_SECONDS = 0.1
-    agent, other = await in_thread(lambda: (member_make(agent=True), member_make()))()
+    agent, other = await in_thread(lambda: (agent_make(), new_member_make()))()
     notes = await in_thread(lambda: [notify_answer(agent, other) for _ in range(3)])()
     cookie = await in_thread(session_cookie_for)(agent)
     token = await in_thread(token_for)(agent)

@@ -14,14 +14,13 @@ import pytest_asyncio
 
 from community import services
 from community.models import MODERATORS_GROUP, HiddenReason, Member, Thread
-from tests.community.svc_factories import answer, ask, make_board
+from tests.builders import answer, ask, board_make, member_make, new_member_make
 from tests.notifications.live_helpers import (
     IN_MEMORY_LAYER,
     close_worker_connections,
     closed_with,
     connect,
     in_thread,
-    member_make,
     nothing_more,
     receive_until,
     session_cookie_for,
@@ -46,8 +45,8 @@ async def _close_connections() -> AsyncIterator[None]:
 
 
 def a_question() -> tuple[Member, Member, Thread]:
-    asker, helper = member_make(), member_make()
-    return asker, helper, ask(asker, make_board())
+    asker, helper = new_member_make(), new_member_make()
+    return asker, helper, ask(asker, board_make())
 
 
 def of_type(kind: str) -> Any:

@@ -17,9 +17,9 @@ from django.utils import timezone
 from community.models import Member
 from notifications import services, tasks
 from notifications.models import Channel, EmailSettings, Kind, Notification
+from tests.builders import new_member_make
 from tests.notifications.inbox_factories import (
     many_kudos,
-    member_make,
     notify_answer,
     notify_badge,
     notify_kudos,
@@ -209,7 +209,7 @@ def test_kinds_chosen_both_ways_are_left_out_once_read_on_the_site(
 
 
 def test_members_without_a_confirmed_address_get_none(helper: Member) -> None:
-    unconfirmed = member_make(verified=False)
+    unconfirmed = new_member_make(verified=False)
     notify_kudos(unconfirmed, helper)
 
     assert services.digest_send(member_id=unconfirmed.pk) == 0

@@ -17,14 +17,8 @@ from django.utils import translation
 from community.models import Member
 from notifications import emails, services, tasks
 from notifications.models import Channel, Kind, Notification, Preference
-from tests.notifications.inbox_factories import (
-    answer,
-    ask,
-    board_make,
-    member_make,
-    notify_answer,
-    notify_kudos,
-)
+from tests.builders import answer, ask, board_make, new_member_make
+from tests.notifications.inbox_factories import notify_answer, notify_kudos
 
 pytestmark = pytest.mark.django_db
 
@@ -221,7 +215,7 @@ def test_a_member_who_unsubscribed_gets_no_email_but_keeps_the_notification(
 def test_a_member_without_a_confirmed_address_gets_no_email(
     django_capture_on_commit_callbacks: OnCommit, helper: Member
 ) -> None:
-    unconfirmed = member_make(verified=False)
+    unconfirmed = new_member_make(verified=False)
 
     with django_capture_on_commit_callbacks(execute=True):
         notification = notify_answer(unconfirmed, helper)

@@ -35,14 +35,14 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from config.cache import RETRY_AFTER_SECONDS, ResilientRedisCache
 from notifications import consumers, realtime
 from notifications.receivers import AGENTS_GROUP
+from tests.builders import agent_make, ask, board_make, new_member_make
+from tests.notifications.inbox_factories import notify_answer
 from tests.notifications.live_helpers import (
     close_worker_connections,
     closed_with,
     connect,
     in_thread,
-    member_make,
     nothing_more,
-    notify_answer,
     receive,
     token_for,
     transactional,
@@ -50,14 +50,12 @@ from tests.notifications.live_helpers import (
 from tests.notifications.servers import (
     Community,
     Server,
-    daphne,
     open_socket,
     prepare,
     request,
-    server_environment,
-    servers_database,
 )
 from tests.notifications.servers import receive_until as receive_from_server
+from tests.processes import daphne, server_environment, throwaway_database
 
 # A page that waits on a dead Redis for longer than this is broken for its visitor.
 FAST_SECONDS = 2.0
@@ -198,7 +196,7 @@ async def send_until_heard(communicator: Any, group: str, message: dict[str, Any
 async def test_with_the_layer_down_a_socket_replays_then_polls_the_database(
     flaky_layer: type[FlakyLayer],
 ) -> None:
-    member, other = await in_thread(lambda: (member_make(), member_make()))()
+    member, other = await in_thread(lambda: (new_member_make(), new_member_make()))()
     missed = await in_thread(notify_answer)(member, other, title="Stored while away")
     token = await in_thread(token_for)(member)
 
@@ -221,7 +219,7 @@ async def test_with_the_layer_down_a_socket_replays_then_polls_the_database(
 async def test_when_the_layer_comes_back_open_sockets_rejoin_their_groups(
     flaky_layer: type[FlakyLayer],
 ) -> None:
-    agent = await in_thread(member_make)(agent=True)
+    agent = await in_thread(agent_make)()
     token = await in_thread(token_for)(agent)
     communicator = await connect(f"/ws/notifications/?token={token}")
     await receive(communicator)
@@ -242,9 +240,7 @@ async def test_when_the_layer_comes_back_open_sockets_rejoin_their_groups(
 async def test_with_the_layer_down_thread_pages_still_connect_and_hidden_ones_still_close(
     flaky_layer: type[FlakyLayer],
 ) -> None:
-    from tests.community.svc_factories import ask, make_board
-
-    thread = await in_thread(lambda: ask(member_make(), make_board()))()
+    thread = await in_thread(lambda: ask(new_member_make(), board_make()))()
 
     open_page = await connect(f"/ws/threads/{thread.pk}/")
     missing = await connect("/ws/threads/987654321/")
@@ -270,7 +266,7 @@ class Outage:
 def outage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outage]:
     root: Path = tmp_path_factory.mktemp("outage")
     dead_redis = f"redis://127.0.0.1:{closed_port()}/0"
-    with servers_database(root) as database_url:
+    with throwaway_database(root) as database_url:
         setup_env = server_environment(root, database_url, CELERY_TASK_ALWAYS_EAGER="1")
         community = prepare(setup_env)
         eager_env = server_environment(

@@ -8,7 +8,8 @@ from django.test import Client
 
 from community.models import Member
 from notifications.models import Channel, EmailSettings, Kind, Notification, Preference
-from tests.notifications.inbox_factories import logged_in, member_make, notify_answer
+from tests.builders import logged_in, new_member_make
+from tests.notifications.inbox_factories import notify_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +18,7 @@ ADMIN = "/admin/notifications"
 
 @pytest.fixture
 def admin_client() -> Client:
-    return logged_in(member_make("boss", is_staff=True, is_superuser=True))
+    return logged_in(new_member_make("boss", is_staff=True, is_superuser=True))
 
 
 def test_every_notifications_admin_page_opens(

@@ -10,7 +10,8 @@ from django.utils import translation
 from community.models import Member
 from notifications.messages import message_for
 from notifications.models import Notification
-from tests.notifications.inbox_factories import HTMX, api_client, logged_in, notify_answer
+from tests.builders import api_client, logged_in
+from tests.notifications.inbox_factories import HTMX, notify_answer
 
 pytestmark = pytest.mark.django_db
 

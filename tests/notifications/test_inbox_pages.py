@@ -9,11 +9,10 @@ from django.test import Client
 
 from community.models import Member
 from notifications.models import Notification
+from tests.builders import logged_in, new_member_make
 from tests.notifications.inbox_factories import (
     HTMX,
-    logged_in,
     many_kudos,
-    member_make,
     notify_answer,
     notify_badge,
     notify_kudos,
@@ -271,8 +270,11 @@ def test_the_bell_links_to_the_inbox_and_opens_the_dropdown_with_htmx(asker: Mem
 
 
 def test_anonymous_visitors_have_no_bell(client: Client) -> None:
-    html = client.get("/").content.decode()
+    response = client.get("/")
+    html = response.content.decode()
 
+    assert response.status_code == 200
+    assert 'href="/accounts/login/' in html  # the header is there, with a sign-in link
     assert "notification-unread-count" not in html
     assert "/notifications/" not in html
 
@@ -320,7 +322,7 @@ def test_mark_all_read_from_the_dropdown_answers_with_the_dropdown_and_a_quiet_b
 
 def test_the_dropdown_is_for_its_owner_only(asker: Member, helper: Member) -> None:
     notify_answer(asker, helper, title="Private billing question")
-    other = member_make()
+    other = new_member_make()
 
     html = logged_in(other).get("/notifications/dropdown/", headers=HTMX).content.decode()
 

@@ -26,14 +26,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from community.models import Member
-from tests.notifications.inbox_factories import (
-    HTMX,
-    api_client,
-    logged_in,
-    many_kudos,
-    member_make,
-    notify_badge,
-)
+from tests.builders import api_client, logged_in, new_member_make
+from tests.notifications.inbox_factories import HTMX, many_kudos, notify_badge
 
 pytestmark = pytest.mark.django_db
 
@@ -68,8 +62,8 @@ def touching_notifications(queries: list[str]) -> list[str]:
 
 def inbox_of(size: int) -> Member:
     """A member with `size` notifications from ten different actors, and one with none."""
-    member = member_make()
-    actors = [member_make() for _ in range(10)]
+    member = new_member_make()
+    actors = [new_member_make() for _ in range(10)]
     many_kudos(member, actors, size - 1)
     notify_badge(member)
     return member
@@ -102,7 +96,7 @@ def test_the_bell_costs_an_anonymous_visitor_nothing(settings: Any, client: Clie
 
 
 def test_a_page_showing_the_unread_count_twice_counts_once(asker: Member) -> None:
-    many_kudos(asker, [member_make()], 3)
+    many_kudos(asker, [new_member_make()], 3)
 
     # The inbox shows the count in the bell and in its header.
     queries = touching_notifications(queries_for(logged_in(asker), "/notifications/"))

@@ -12,15 +12,12 @@ from community import services
 from community.models import Member
 from notifications.models import Kind
 from notifications.services import notifications_mark_read
+from tests.builders import answer, ask, board_make, member_make
 from tests.notifications.kinds_helpers import (
     PHONE,
-    answer,
-    ask,
     assert_message,
-    board_make,
     kinds_of,
     mark,
-    member_make,
     of,
     only,
     recipients,

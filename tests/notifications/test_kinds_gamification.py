@@ -20,17 +20,8 @@ from gamification.services.ledger import points_award, points_reverse
 from gamification.services.payback import reward_period_close, reward_period_for
 from notifications.messages import message_for
 from notifications.models import Kind
-from tests.notifications.kinds_helpers import (
-    answer,
-    ask,
-    assert_message,
-    board_make,
-    kinds_of,
-    member_make,
-    of,
-    only,
-    recipients,
-)
+from tests.builders import answer, ask, board_make, member_make
+from tests.notifications.kinds_helpers import assert_message, kinds_of, of, only, recipients
 
 pytestmark = pytest.mark.django_db
 

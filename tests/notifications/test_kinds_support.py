@@ -30,16 +30,12 @@ from support.insights.services import alert_key, trending_alert_send
 from support.insights.trending import TrendingProblem, trending_problems
 from support.moderation import sanctions
 from support.moderation import services as moderation
+from tests.builders import agent_make, answer, ask, board_make, member_make
 from tests.notifications.kinds_helpers import (
     PHONE,
-    agent_make,
-    answer,
-    ask,
     assert_message,
-    board_make,
     kinds_of,
     mark,
-    member_make,
     of,
     only,
     recipients,
@@ -451,7 +447,7 @@ def test_an_agent_accepting_a_solution_asks_the_asker_too(
 def test_a_trending_board_alerts_the_staff_once_an_hour(
     asker: Member, helper: Member, agent: Member, moderator: Member, outsider: Member
 ) -> None:
-    board = board_make("Outages")
+    board = board_make(name="Outages")
     for _ in range(3):
         ask(asker, board)
     now = timezone.now()

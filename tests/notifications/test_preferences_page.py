@@ -20,7 +20,7 @@ from notifications.models import (
     Preference,
     default_channel,
 )
-from tests.notifications.inbox_factories import logged_in, member_make
+from tests.builders import logged_in, new_member_make
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +142,7 @@ def test_a_bad_choice_is_a_400_that_saves_nothing(asker: Member, bad: dict[str, 
 
 
 def test_the_page_warns_a_member_without_a_confirmed_address() -> None:
-    unconfirmed = member_make(verified=False)
+    unconfirmed = new_member_make(verified=False)
 
     html = logged_in(unconfirmed).get(PAGE).content.decode()
 

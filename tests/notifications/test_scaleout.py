@@ -19,14 +19,12 @@ import pytest
 from tests.notifications.servers import (
     Community,
     Server,
-    daphne,
     open_socket,
     prepare,
     receive_until,
     request,
-    server_environment,
-    servers_database,
 )
+from tests.processes import daphne, server_environment, throwaway_database
 
 REDIS_URL = os.environ.get("REDIS_URL")
 # A push crosses Redis in milliseconds; this bound only absorbs a loaded CI machine.
@@ -50,7 +48,7 @@ class Pair:
 def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
     root: Path = tmp_path_factory.mktemp("scaleout")
     assert REDIS_URL
-    with servers_database(root) as database_url:
+    with throwaway_database(root) as database_url:
         env = server_environment(
             root,
             database_url,

@@ -9,91 +9,15 @@ are made old with a queryset update of `created_at`, as the SLA scan reads it.
 from __future__ import annotations
 
 import itertools
-import threading
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from datetime import datetime
 
-import pytest
-from django.conf import settings
-from django.db import connection
-from django.db.models import F
-from django.test import Client
 from django.utils import timezone
 
-from community import services
-from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Member, Post, Thread
+from community.models import Member, Thread
 from support.cases.models import Case
 from support.cases.services import case_escalate
-from tests.community.content_factories import api_client
-from tests.factories import MemberFactory
-
-T = TypeVar("T")
 
 _numbers = itertools.count(1)
-
-POSTGRESQL_ONLY = "needs PostgreSQL: SQLite serializes writers, so nothing would race"
-on_postgresql = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-postgresql_only = pytest.mark.skipif(not on_postgresql, reason=POSTGRESQL_ONLY)
-# serialized_rollback: the flush after a transactional test empties every table, including
-# the staff groups and permissions the migrations wrote; later tests need them back.
-transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-__all__ = ["api_client"]
-
-
-def board_make(slug: str | None = None, name: str | None = None) -> Board:
-    n = next(_numbers)
-    return Board.objects.create(slug=slug or f"support-board-{n}", name=name or f"Board {n}")
-
-
-def member_make(**kwargs: Any) -> Member:
-    kwargs.setdefault("username", f"member{next(_numbers)}x")
-    return MemberFactory.create(**kwargs)
-
-
-def agent_make(username: str | None = None, **kwargs: Any) -> Member:
-    return MemberFactory.create(
-        username=username or f"agent{next(_numbers)}x",
-        is_staff=True,
-        groups=[AGENTS_GROUP],
-        **kwargs,
-    )
-
-
-def moderator_make(username: str | None = None) -> Member:
-    return MemberFactory.create(
-        username=username or f"mod{next(_numbers)}x", is_staff=True, groups=[MODERATORS_GROUP]
-    )
-
-
-def ask(author: Member, board: Board | None = None, *, ago: timedelta | None = None) -> Thread:
-    """A question by `author`; `ago` moves its creation (and activity) back in time."""
-    n = next(_numbers)
-    thread = services.thread_create(
-        author=author,
-        board=board or board_make(),
-        title=f"My top-up did not arrive, number {n}",
-        body=f"I paid by card an hour ago and my balance is still the same (case {n}).",
-        check_limits=False,
-    )
-    if ago:
-        Thread.objects.filter(pk=thread.pk).update(
-            created_at=F("created_at") - ago, last_activity_at=F("last_activity_at") - ago
-        )
-        thread.refresh_from_db()
-    return thread
-
-
-def answer(thread: Thread, author: Member) -> Post:
-    post = services.post_create(
-        author=author,
-        thread=thread,
-        body=f"Check the payments page; it can take ten minutes (tip {next(_numbers)}).",
-        check_limits=False,
-    )
-    thread.refresh_from_db()
-    return post
 
 
 def escalate(thread: Thread, actor: Member | None = None, message: str = "") -> Case:
@@ -101,43 +25,5 @@ def escalate(thread: Thread, actor: Member | None = None, message: str = "") -> 
     return case
 
 
-def logged_in(member: Member) -> Client:
-    client = Client()
-    client.force_login(member)
-    return client
-
-
 def iso(moment: datetime) -> str:
     return timezone.localtime(moment).isoformat()
-
-
-def run_at_once(tasks: list[Callable[[], T]]) -> tuple[list[T], list[BaseException]]:
-    """Run every task in its own thread, released together by a barrier.
-
-    Each thread closes its own database connection: Django opens one per thread, and the
-    test database can't be dropped while any of them is open.
-    """
-    barrier = threading.Barrier(len(tasks), timeout=30)
-    results: list[T] = []
-    errors: list[BaseException] = []
-    guard = threading.Lock()
-
-    def work(task: Callable[[], T]) -> None:
-        try:
-            barrier.wait()
-            result = task()
-            with guard:
-                results.append(result)
-        except BaseException as exc:  # noqa: BLE001 - handed to the test, which fails on it
-            with guard:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=work, args=(task,)) for task in tasks]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=90)
-    assert not any(worker.is_alive() for worker in workers), "a worker hung"
-    return results, errors

@@ -20,7 +20,7 @@ from community.models import Member
 from gamification.models import MemberScore, Rank
 from support import events
 from support.moderation.models import ModerationAction
-from tests.community.svc_factories import established_member
+from tests.builders import member_make
 
 NEWCOMER, MEMBER, HELPER, EXPERT = 1, 2, 3, 4
 
@@ -38,7 +38,7 @@ def rank(member: Member, level: int) -> Member:
 
 def ranked(level: int, **kwargs: Any) -> Member:
     """A member who joined long ago, at the rank of `level`."""
-    return rank(established_member(**kwargs), level)
+    return rank(member_make(**kwargs), level)
 
 
 @dataclass

@@ -15,7 +15,8 @@ from rest_framework.test import APIClient
 from community.models import Member, Thread
 from support.cases.models import Case, CaseMessage, CaseStatus
 from support.cases.services import case_message_post, case_open, case_update
-from tests.support.cases_helpers import agent_make, api_client, ask, board_make, escalate
+from tests.builders import agent_make, api_client, ask, board_make
+from tests.support.cases_helpers import escalate
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from rest_framework.test import APIClient
 from community.models import Member
 from support.cases.models import Case
 from support.cases.services import case_message_post
-from tests.support.cases_helpers import agent_make, api_client, ask, escalate, member_make
+from tests.builders import agent_make, api_client, ask, new_member_make
+from tests.support.cases_helpers import escalate
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def queries_for(client: APIClient, url: str) -> int:
 
 def cases_make(count: int) -> list[Case]:
     """Cases by different customers, routed over every agent in turn."""
-    return [escalate(ask(member_make())) for _ in range(count)]
+    return [escalate(ask(new_member_make())) for _ in range(count)]
 
 
 def test_the_case_list_costs_the_same_for_3_or_40_cases(

@@ -11,22 +11,15 @@ from functools import partial
 from community.models import Member
 from support.cases.models import Case, CaseEvent
 from support.cases.services import case_escalate
-from tests.support.cases_helpers import (
-    agent_make,
-    ask,
-    member_make,
-    moderator_make,
-    postgresql_only,
-    run_at_once,
-    transactional,
-)
+from tests.builders import agent_make, ask, moderator_make, new_member_make
+from tests.concurrency import requires_postgresql, run_at_once, transactional
 
 
-@postgresql_only
+@requires_postgresql
 @transactional
 def test_concurrent_escalations_of_one_thread_open_one_case() -> None:
     agent_make()
-    asker: Member = member_make()
+    asker: Member = new_member_make()
     moderators = [moderator_make() for _ in range(3)]
     thread = ask(asker)
     actors = [asker, asker, asker, *moderators]

@@ -14,7 +14,8 @@ from support.cases import selectors
 from support.cases.models import Case, CaseEvent, CaseStatus
 from support.cases.services import case_message_post, case_update
 from support.satisfaction.models import Satisfaction
-from tests.support.cases_helpers import agent_make, ask, escalate
+from tests.builders import agent_make, ask
+from tests.support.cases_helpers import escalate
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,8 @@ from support.cases.services import (
     case_update,
     route,
 )
-from tests.support.cases_helpers import agent_make, answer, ask, board_make, escalate
+from tests.builders import agent_make, answer, ask, board_make
+from tests.support.cases_helpers import escalate
 
 pytestmark = pytest.mark.django_db
 
@@ -475,7 +476,7 @@ def test_a_case_without_a_thread_takes_no_staff_answer(asker: Member, agent: Mem
 def test_answers_before_the_case_do_not_count_as_its_first_response(
     thread: Thread, helper: Member
 ) -> None:
-    answer(thread, helper)
+    answer(helper, thread)
 
     case = escalate(thread)
 

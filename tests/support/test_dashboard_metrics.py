@@ -24,7 +24,8 @@ from support.insights.selectors import (
     period_for,
 )
 from support.satisfaction.services import satisfaction_record
-from tests.community.content_factories import post_create, thread_create
+from tests import builders
+from tests.builders import AN_HOUR, ask
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -42,11 +43,11 @@ def question(
     answerer: Member | None = None,
 ) -> Thread:
     """A question asked at `asked`, answered and solved after the given times."""
-    thread = thread_create(author=asker)
+    thread = ask(author=asker, ago=AN_HOUR)
     if first_answer_after is not None:
-        post_create(thread=thread, author=answerer or solved_by or asker)
+        builders.answer(thread=thread, author=answerer or solved_by or asker, ago=AN_HOUR)
     if solved_by is not None:
-        answer = post_create(thread=thread, author=solved_by)
+        answer = builders.answer(thread=thread, author=solved_by, ago=AN_HOUR)
         services.solution_accept(thread=thread, post=answer, actor=asker)
     Thread.objects.filter(pk=thread.pk).update(
         created_at=asked,

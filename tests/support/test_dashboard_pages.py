@@ -16,7 +16,8 @@ from community import services
 from community.models import Member, Thread
 from support.insights.charts import bar_chart, line_chart, nice_step
 from support.insights.views import CSV_COLUMNS
-from tests.community.content_factories import post_create, thread_create
+from tests import builders
+from tests.builders import AN_HOUR, ask
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,8 +29,8 @@ EXPORT = reverse("staff-dashboard-export")
 @pytest.fixture
 def activity(asker: Member, helper: Member) -> Thread:
     """A question asked yesterday, answered after 30 minutes and solved after 2 hours."""
-    thread = thread_create(author=asker)
-    answer = post_create(thread=thread, author=helper)
+    thread = ask(author=asker, ago=AN_HOUR)
+    answer = builders.answer(thread=thread, author=helper, ago=AN_HOUR)
     services.solution_accept(thread=thread, post=answer, actor=asker)
     asked = timezone.now() - timedelta(days=1)
     Thread.objects.filter(pk=thread.pk).update(

@@ -25,7 +25,8 @@ from support.cases.models import CaseEvent, CaseReason, CaseStatus
 from support.cases.services import case_open, case_update
 from support.insights.selectors import dashboard_metrics
 from support.satisfaction.services import satisfaction_record
-from tests.community.content_factories import board_create, post_create, thread_create
+from tests import builders
+from tests.builders import ask, board_make
 from tests.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,16 +51,14 @@ def _clear_cache() -> Iterator[None]:
 
 def community(size: int, agent: Member) -> None:
     """`size` askers and helpers; each question answered, solved, rated, some escalated."""
-    boards = [board_create() for _ in range(2)]
+    boards = [board_make() for _ in range(2)]
     tags = [Tag.objects.get_or_create(slug=f"topic-{n}", name=f"Topic {n}")[0] for n in range(2)]
     now = timezone.now()
     for n in range(size):
         asker = MemberFactory.create()
         helper = MemberFactory.create()
-        thread = thread_create(
-            author=asker, board=boards[n % 2], tags=[tags[n % 2].slug], ago=timedelta(0)
-        )
-        answer = post_create(thread=thread, author=helper, ago=timedelta(0))
+        thread = ask(author=asker, board=boards[n % 2], tags=[tags[n % 2].slug], ago=timedelta(0))
+        answer = builders.answer(thread=thread, author=helper, ago=timedelta(0))
         services.solution_accept(thread=thread, post=answer, actor=asker)
         satisfaction_record(thread=thread, respondent=asker, score=1 + n % 5)
         case, _ = case_open(customer=asker, reason=CaseReason.REQUESTED, thread=thread)
@@ -74,7 +73,7 @@ def community(size: int, agent: Member) -> None:
         )
     # A spike, so the trending table has rows too.
     for _ in range(3 + size):
-        thread_create(author=agent, board=boards[0], tags=[tags[0].slug], ago=timedelta(0))
+        ask(author=agent, board=boards[0], tags=[tags[0].slug], ago=timedelta(0))
 
 
 def test_the_metrics_take_nine_queries_whatever_the_size(

@@ -22,7 +22,8 @@ from support import events
 from support.insights.services import trending_alert_send
 from support.insights.tasks import trending_alert
 from support.insights.trending import is_trending, trending_problems
-from tests.community.content_factories import board_create, tag_create, thread_create
+from tests.builders import AN_HOUR, ask, board_make
+from tests.community.content_factories import tag_create
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,7 @@ def questions_at(
     author: Member, board: Board, times: list[datetime], *, tags: tuple[Tag, ...] = ()
 ) -> None:
     """Questions on `board` asked at `times` (one through the services, the rest copies)."""
-    model = thread_create(author=author, board=board, tags=[t.slug for t in tags])
+    model = ask(author=author, board=board, tags=[t.slug for t in tags], ago=AN_HOUR)
     Thread.objects.filter(pk=model.pk).update(created_at=times[0])
     copies = []
     for at in times[1:]:
@@ -75,7 +76,7 @@ def test_the_rule_needs_three_questions_and_three_times_the_usual_rate() -> None
 
 def test_a_spike_on_a_quiet_board_is_flagged_with_its_ratio(asker: Member) -> None:
     now = timezone.now()
-    board = board_create(slug="billing", name="Billing")
+    board = board_make(slug="billing", name="Billing")
     # Two questions a day for a week (14 in 168 hours), then five in the last hour.
     usual = [now - HOUR - timedelta(hours=12 * n + 1) for n in range(14)]
     questions_at(asker, board, usual + last_hour(now, 5))
@@ -93,7 +94,7 @@ def test_a_spike_on_a_quiet_board_is_flagged_with_its_ratio(asker: Member) -> No
 
 def test_steady_busy_traffic_is_no_false_alarm(asker: Member) -> None:
     now = timezone.now()
-    board = board_create(slug="network")
+    board = board_make(slug="network")
     # Three questions every hour for a week, then eight in the last hour: under 3 x 3.
     questions_at(asker, board, spread(now, per_hour=3) + last_hour(now, 8))
     assert trending_problems(now) == []
@@ -101,7 +102,7 @@ def test_steady_busy_traffic_is_no_false_alarm(asker: Member) -> None:
 
 def test_a_busy_board_is_flagged_when_it_triples(asker: Member) -> None:
     now = timezone.now()
-    board = board_create(slug="network")
+    board = board_make(slug="network")
     questions_at(asker, board, spread(now, per_hour=3) + last_hour(now, 9))
     [problem] = trending_problems(now)
     assert problem.baseline == pytest.approx(3.0) and problem.ratio == pytest.approx(3.0)
@@ -109,7 +110,7 @@ def test_a_busy_board_is_flagged_when_it_triples(asker: Member) -> None:
 
 def test_a_new_topic_with_no_history_is_flagged_from_three_questions(asker: Member) -> None:
     now = timezone.now()
-    quiet, new = board_create(slug="quiet"), board_create(slug="new")
+    quiet, new = board_make(slug="quiet"), board_make(slug="new")
     questions_at(asker, quiet, last_hour(now, 2))
     questions_at(asker, new, last_hour(now, 3))
     [problem] = trending_problems(now)
@@ -119,7 +120,7 @@ def test_a_new_topic_with_no_history_is_flagged_from_three_questions(asker: Memb
 def test_a_tag_spiking_across_boards_is_flagged(asker: Member) -> None:
     now = timezone.now()
     outage = tag_create(slug="outage")
-    boards = [board_create() for _ in range(3)]
+    boards = [board_make() for _ in range(3)]
     for board in boards:  # one question on each board: no board spikes, the tag does
         questions_at(asker, board, last_hour(now, 1), tags=(outage,))
     problems = trending_problems(now)
@@ -129,7 +130,7 @@ def test_a_tag_spiking_across_boards_is_flagged(asker: Member) -> None:
 
 def test_old_and_spam_questions_do_not_count(asker: Member) -> None:
     now = timezone.now()
-    board = board_create()
+    board = board_make()
     questions_at(asker, board, last_hour(now, 3))
     spam = Thread.objects.filter(board=board).values_list("pk", flat=True)[:1]
     Thread.objects.filter(pk__in=list(spam)).update(hidden_reason=HiddenReason.FLAGGED)
@@ -154,7 +155,7 @@ def test_the_alert_is_sent_once_per_problem_and_hour(
     asker: Member, alerts: list[dict[str, Any]]
 ) -> None:
     now = timezone.now().replace(minute=30)
-    board = board_create()
+    board = board_make()
     tag = tag_create(slug="login")
     questions_at(asker, board, last_hour(now, 4), tags=(tag,))
     announced = trending_alert_send(now=now)
@@ -171,7 +172,7 @@ def test_the_alert_is_sent_once_per_problem_and_hour(
 
 def test_a_failing_receiver_leaves_the_alert_for_the_next_run(asker: Member) -> None:
     now = timezone.now()
-    questions_at(asker, board_create(), last_hour(now, 3))
+    questions_at(asker, board_make(), last_hour(now, 3))
 
     def broken(**kwargs: Any) -> None:
         raise RuntimeError("notifications are down")
@@ -186,7 +187,7 @@ def test_a_failing_receiver_leaves_the_alert_for_the_next_run(asker: Member) -> 
 
 
 def test_the_celery_task_runs_the_scan(asker: Member, alerts: list[dict[str, Any]]) -> None:
-    questions_at(asker, board_create(), last_hour(timezone.now(), 3))
+    questions_at(asker, board_make(), last_hour(timezone.now(), 3))
     assert trending_alert.delay().get() == 1
     assert trending_alert.name == "support.trending_alert"
     assert len(alerts) == 1

@@ -16,7 +16,7 @@ from community.models import Board, HiddenReason, Member, Post, Subscription, Th
 from support.moderation import sanctions
 from support.moderation import services as moderation
 from support.moderation.models import Flag, ModerationAction, Sanction
-from tests.community.svc_factories import answer, ask, make_board
+from tests.builders import answer, ask, board_make
 from tests.support.moderation_factories import MEMBER, moderation_announced, ranked
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def world(asker: Member, helper: Member) -> SimpleNamespace:
-    board, other_board = make_board("Billing"), make_board("Network")
+    board, other_board = board_make(name="Billing"), board_make(name="Network")
     thread = ask(asker, board, title="Roaming charges in Norway")
     post = answer(helper, thread)
     return SimpleNamespace(board=board, other_board=other_board, thread=thread, post=post)

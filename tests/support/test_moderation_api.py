@@ -10,8 +10,7 @@ from django.test import Client
 from community import services
 from community.models import HiddenReason, Member, Post, Thread
 from support.moderation.models import Flag
-from tests.community.page_factories import logged_in
-from tests.community.svc_factories import answer, ask, make_board
+from tests.builders import answer, ask, board_make, logged_in
 from tests.support.moderation_factories import HELPER, MEMBER, NEWCOMER, rank, ranked
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def thread(asker: Member) -> Thread:
-    return ask(asker, make_board(), title="Roaming charges in Norway")
+    return ask(asker, board_make(), title="Roaming charges in Norway")
 
 
 @pytest.fixture

@@ -3,63 +3,26 @@ click flags once."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.db import connection
 
 from community.errors import Conflict
 from community.models import HiddenReason, Member, Post
 from support.cases.models import Case
 from support.moderation import services as moderation
 from support.moderation.models import Flag, ModerationAction
-from tests.community.svc_factories import answer, ask, make_board
+from tests.builders import answer, ask, board_make
+from tests.concurrency import requires_postgresql, run_at_once, transactional
 from tests.support.moderation_factories import HELPER, MEMBER, ranked
 
-# serialized_rollback: the flush after a transactional test empties every table, including
-# the groups, permissions and ranks that migrations wrote; later tests need them.
-# Decided before any database is set up: SQLite has no row locks to test, and a needless
-# transactional test there only costs a flush.
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="concurrency needs PostgreSQL's row locks"
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-
-def run_at_once(tasks: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(len(tasks), timeout=30)
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    guard = threading.Lock()
-
-    def work(task: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            result = task()
-            with guard:
-                results.append(result)
-        except BaseException as exc:  # noqa: BLE001 - reported to the test
-            with guard:
-                errors.append(exc)
-        finally:
-            connection.close()
-
-    workers = [threading.Thread(target=work, args=(task,)) for task in tasks]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(timeout=90)
-    assert not any(worker.is_alive() for worker in workers), "a worker hung"
-    return results, errors
+pytestmark = [requires_postgresql, transactional]
 
 
 @pytest.fixture
 def post(asker: Member, helper: Member) -> Post:
-    return answer(helper, ask(asker, make_board()), body="Cheap followers at our shop!")
+    return answer(helper, ask(asker, board_make()), body="Cheap followers at our shop!")
 
 
 def flag(flagger: Member, post: Post) -> Callable[[], Any]:

@@ -11,7 +11,7 @@ from support.cases.models import Case, CaseReason
 from support.moderation import sanctions
 from support.moderation import services as moderation
 from support.moderation.models import Flag, FlagStatus, ModerationAction
-from tests.community.svc_factories import answer, ask, make_board
+from tests.builders import answer, ask, board_make
 from tests.support.moderation_factories import (
     EXPERT,
     HELPER,
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def thread(asker: Member) -> Thread:
-    return ask(asker, make_board(), title="Roaming charges in Norway")
+    return ask(asker, board_make(), title="Roaming charges in Norway")
 
 
 @pytest.fixture
@@ -38,7 +38,7 @@ def post(thread: Thread, helper: Member) -> Post:
 def past_flags(flagger: Member, *, upheld: int = 0, rejected: int = 0) -> None:
     """Give `flagger` a record of judged flags on other people's questions."""
     author = ranked(NEWCOMER)
-    board = make_board()
+    board = board_make()
     for status in [FlagStatus.UPHELD] * upheld + [FlagStatus.REJECTED] * rejected:
         Flag.objects.create(
             flagger=flagger, thread=ask(author, board), kind="spam", status=status, weight=1

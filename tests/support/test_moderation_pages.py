@@ -15,8 +15,7 @@ from community.models import HiddenReason, Member, Post, Thread
 from support.moderation import sanctions
 from support.moderation import services as moderation
 from support.moderation.models import Flag, FlagStatus, ModerationAction, Sanction
-from tests.community.page_factories import logged_in
-from tests.community.svc_factories import answer, ask, make_board
+from tests.builders import answer, ask, board_make, logged_in
 from tests.support.moderation_factories import HELPER, MEMBER, NEWCOMER, rank, ranked
 
 pytestmark = pytest.mark.django_db
@@ -26,8 +25,8 @@ MaxQueries = Callable[[int], AbstractContextManager[object]]
 
 @pytest.fixture
 def world(asker: Member, helper: Member) -> SimpleNamespace:
-    board = make_board("Billing", slug="billing")
-    other = make_board("Network", slug="network")
+    board = board_make(name="Billing", slug="billing")
+    other = board_make(name="Network", slug="network")
     thread = ask(asker, board, title="Roaming charges in Norway")
     post = answer(helper, thread, body="Buy cheap followers at our shop, best prices!")
     return SimpleNamespace(board=board, other=other, thread=thread, post=post)
@@ -399,7 +398,7 @@ def test_moderators_see_a_link_to_a_members_sanctions_on_their_profile(
 
 
 def test_a_held_question_tells_its_author_what_happens_next(asker: Member) -> None:
-    held = ask(asker, make_board(), title="Please call me", body="Call me on 07700 900123 today!")
+    held = ask(asker, board_make(), title="Please call me", body="Call me on 07700 900123 today!")
     assert Thread.objects.get(pk=held.pk).hidden_reason == HiddenReason.SENSITIVE
 
     html = logged_in(asker).get(held.get_absolute_url()).content.decode()

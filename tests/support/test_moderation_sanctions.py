@@ -16,7 +16,7 @@ from community.models import Member
 from support.moderation import sanctions
 from support.moderation.models import ModerationAction, Sanction
 from support.moderation.selectors import member_is_silenced
-from tests.community.page_factories import logged_in
+from tests.builders import logged_in
 from tests.factories import PASSWORD
 from tests.support.moderation_factories import moderation_announced
 

@@ -14,14 +14,8 @@ from community.models import Member, Thread
 from support.cases.models import AgentStatus, Case, CaseEvent, CaseStatus
 from support.cases.services import case_message_post, case_update
 from support.satisfaction.models import Satisfaction
-from tests.support.cases_helpers import (
-    agent_make,
-    answer,
-    ask,
-    board_make,
-    escalate,
-    logged_in,
-)
+from tests.builders import agent_make, answer, ask, board_make, logged_in
+from tests.support.cases_helpers import escalate
 
 pytestmark = pytest.mark.django_db
 
@@ -422,7 +416,7 @@ def test_after_the_case_is_resolved_the_asker_may_ask_again(
 def test_the_thread_page_of_an_answered_question_still_offers_the_button(
     thread: Thread, asker: Member, helper: Member
 ) -> None:
-    answer(thread, helper)
+    answer(helper, thread)
 
     assert "Ask an agent" in html(logged_in(asker).get(thread.get_absolute_url()))
 

@@ -7,8 +7,9 @@ import pytest
 
 from community.models import Member
 from support.cases.models import Case, CaseEvent, SLAPolicy
+from tests.builders import ask, board_make, logged_in
 from tests.factories import MemberFactory
-from tests.support.cases_helpers import ask, board_make, escalate, logged_in
+from tests.support.cases_helpers import escalate
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from community.models import Member
 from support.cases.models import Case
 from support.cases.services import case_message_post, case_update
-from tests.support.cases_helpers import agent_make, ask, escalate, logged_in, member_make
+from tests.builders import agent_make, ask, logged_in, new_member_make
+from tests.support.cases_helpers import escalate
 
 pytestmark = pytest.mark.django_db
 
@@ -42,12 +43,12 @@ def test_the_queue_costs_the_same_for_3_or_30_cases(
     agent_make(), agent_make()
     client = logged_in(agent)
     for _ in range(3):
-        escalate(ask(member_make()))
+        escalate(ask(new_member_make()))
     with django_assert_max_num_queries(QUEUE_MAX):
         small = queries_for(client, "/support/")
 
     for i in range(27):
-        case = escalate(ask(member_make()))
+        case = escalate(ask(new_member_make()))
         if i % 4 == 0:
             case_update(case=case, actor=agent, unassign=True)
     with django_assert_max_num_queries(QUEUE_MAX):

@@ -13,7 +13,8 @@ from community.models import Member, Thread
 from support.cases.models import Case, CaseReason, CaseStatus
 from support.cases.services import case_open, case_update
 from support.satisfaction.models import Satisfaction
-from tests.community.content_factories import api_client, post_create, thread_create
+from tests import builders
+from tests.builders import AN_HOUR, api_client, ask
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +29,8 @@ def case_feedback_url(case: Case) -> str:
 
 @pytest.fixture
 def solved(asker: Member, helper: Member) -> Thread:
-    thread = thread_create(author=asker)
-    answer = post_create(thread=thread, author=helper)
+    thread = ask(author=asker, ago=AN_HOUR)
+    answer = builders.answer(thread=thread, author=helper, ago=AN_HOUR)
     services.solution_accept(thread=thread, post=answer, actor=asker)
     return thread
 
@@ -80,8 +81,8 @@ def test_anyone_but_the_asker_gets_403(
 
 
 def test_rating_before_a_solution_is_accepted_is_a_409(asker: Member, helper: Member) -> None:
-    thread = thread_create(author=asker)
-    post_create(thread=thread, author=helper)
+    thread = ask(author=asker, ago=AN_HOUR)
+    builders.answer(thread=thread, author=helper, ago=AN_HOUR)
     response = api_client(asker).post(feedback_url(thread), {"score": 5}, format="json")
     assert response.status_code == 409
     assert response.json() == {"detail": "There is no accepted solution to rate yet."}

@@ -6,57 +6,24 @@ same 409 as a later one would, and the partial unique index backs that up.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from functools import partial
-from typing import Any
-
-import pytest
-from django.db import connection, connections
 
 from community import services
 from community.errors import Conflict
 from support.satisfaction.models import Satisfaction
 from support.satisfaction.services import satisfaction_record
-from tests.community.content_factories import post_create, thread_create
+from tests import builders
+from tests.builders import AN_HOUR, ask
+from tests.concurrency import requires_postgresql, run_at_once, transactional
 from tests.factories import MemberFactory
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL"),
-]
-
-
-def run_at_once(calls: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    barrier = threading.Barrier(len(calls))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-    lock = threading.Lock()
-
-    def run(call: Callable[[], Any]) -> None:
-        try:
-            barrier.wait()
-            outcome = call()
-            with lock:
-                results.append(outcome)
-        except BaseException as error:  # noqa: BLE001 - collected for the assertions
-            with lock:
-                errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results, errors
+pytestmark = [requires_postgresql, transactional]
 
 
 def test_two_simultaneous_ratings_keep_one_score_and_refuse_the_other() -> None:
     asker, helper = MemberFactory.create(), MemberFactory.create()
-    thread = thread_create(author=asker)
-    answer = post_create(thread=thread, author=helper)
+    thread = ask(author=asker, ago=AN_HOUR)
+    answer = builders.answer(thread=thread, author=helper, ago=AN_HOUR)
     services.solution_accept(thread=thread, post=answer, actor=asker)
 
     results, errors = run_at_once(

@@ -13,7 +13,8 @@ from support import events
 from support.cases.models import CaseReason, CaseStatus
 from support.cases.services import case_open, case_update
 from support.satisfaction.services import satisfaction_record
-from tests.community.content_factories import post_create, thread_create
+from tests import builders
+from tests.builders import AN_HOUR, ask
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +34,8 @@ def requests() -> Iterator[list[dict[str, Any]]]:
 def test_accepting_a_solution_asks_the_asker(
     requests: list[dict[str, Any]], asker: Member, helper: Member, moderator: Member
 ) -> None:
-    thread = thread_create(author=asker)
-    answer = post_create(thread=thread, author=helper)
+    thread = ask(author=asker, ago=AN_HOUR)
+    answer = builders.answer(thread=thread, author=helper, ago=AN_HOUR)
     services.solution_accept(thread=thread, post=answer, actor=moderator)
     assert requests == [{"member_id": asker.pk, "thread_id": thread.pk, "case_id": None}]
 
@@ -42,8 +43,8 @@ def test_accepting_a_solution_asks_the_asker(
 def test_an_asker_who_accepts_their_own_answer_is_not_asked(
     requests: list[dict[str, Any]], asker: Member
 ) -> None:
-    thread = thread_create(author=asker)
-    own = post_create(thread=thread, author=asker)
+    thread = ask(author=asker, ago=AN_HOUR)
+    own = builders.answer(thread=thread, author=asker, ago=AN_HOUR)
     services.solution_accept(thread=thread, post=own, actor=asker)
     assert requests == []
 
@@ -51,9 +52,9 @@ def test_an_asker_who_accepts_their_own_answer_is_not_asked(
 def test_a_changed_solution_asks_again_only_if_the_asker_has_not_answered(
     requests: list[dict[str, Any]], asker: Member, helper: Member, outsider: Member
 ) -> None:
-    thread = thread_create(author=asker)
-    first = post_create(thread=thread, author=helper)
-    second = post_create(thread=thread, author=outsider)
+    thread = ask(author=asker, ago=AN_HOUR)
+    first = builders.answer(thread=thread, author=helper, ago=AN_HOUR)
+    second = builders.answer(thread=thread, author=outsider, ago=AN_HOUR)
     services.solution_accept(thread=thread, post=first, actor=asker)
     services.solution_accept(thread=thread, post=second, actor=asker)
     assert len(requests) == 2
@@ -65,7 +66,7 @@ def test_a_changed_solution_asks_again_only_if_the_asker_has_not_answered(
 def test_a_case_becoming_resolved_asks_its_customer_once(
     requests: list[dict[str, Any]], asker: Member, agent: Member
 ) -> None:
-    thread = thread_create(author=asker)
+    thread = ask(author=asker, ago=AN_HOUR)
     case, _opened = case_open(customer=asker, reason=CaseReason.REQUESTED, thread=thread)
     case_update(case=case, actor=agent, status=CaseStatus.OPEN)
     assert requests == []

@@ -12,7 +12,8 @@ from support.cases.models import Case, CaseReason, CaseStatus
 from support.cases.services import case_open, case_update
 from support.satisfaction.models import Satisfaction
 from support.satisfaction.services import satisfaction_record
-from tests.community.content_factories import post_create, thread_create
+from tests import builders
+from tests.builders import AN_HOUR, ask
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +24,8 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture
 def thread(asker: Member, helper: Member) -> Thread:
-    thread = thread_create(author=asker)
-    post_create(thread=thread, author=helper)
+    thread = ask(author=asker, ago=AN_HOUR)
+    builders.answer(thread=thread, author=helper, ago=AN_HOUR)
     return thread
 
 

@@ -13,15 +13,16 @@ from support.cases.services import case_open, case_update
 from support.insights.selectors import Score, satisfaction_average, satisfaction_averages
 from support.satisfaction.models import Satisfaction
 from support.satisfaction.services import satisfaction_record
-from tests.community.content_factories import post_create, thread_create
+from tests import builders
+from tests.builders import AN_HOUR, ask
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def solved(asker: Member, helper: Member) -> tuple[Thread, Post]:
-    thread = thread_create(author=asker)
-    answer = post_create(thread=thread, author=helper)
+    thread = ask(author=asker, ago=AN_HOUR)
+    answer = builders.answer(thread=thread, author=helper, ago=AN_HOUR)
     services.solution_accept(thread=thread, post=answer, actor=asker)
     thread.refresh_from_db()
     return thread, answer
@@ -29,7 +30,7 @@ def solved(asker: Member, helper: Member) -> tuple[Thread, Post]:
 
 @pytest.fixture
 def resolved_case(asker: Member, agent: Member) -> Case:
-    thread = thread_create(author=asker)
+    thread = ask(author=asker, ago=AN_HOUR)
     case, _opened = case_open(customer=asker, reason=CaseReason.REQUESTED, thread=thread)
     return case_update(case=case, actor=agent, status=CaseStatus.RESOLVED, assignee=agent)
 
@@ -56,8 +57,8 @@ def test_only_the_asker_may_rate_a_solution(
 def test_a_question_without_an_accepted_solution_cannot_be_rated_yet(
     asker: Member, helper: Member
 ) -> None:
-    thread = thread_create(author=asker)
-    post_create(thread=thread, author=helper)
+    thread = ask(author=asker, ago=AN_HOUR)
+    builders.answer(thread=thread, author=helper, ago=AN_HOUR)
     with pytest.raises(Conflict, match="There is no accepted solution to rate yet."):
         satisfaction_record(thread=thread, respondent=asker, score=5)
 
@@ -94,8 +95,8 @@ def test_a_comment_over_two_thousand_characters_is_refused(
 
 
 def test_an_asker_who_accepted_their_own_answer_has_nothing_to_rate(asker: Member) -> None:
-    thread = thread_create(author=asker)
-    own = post_create(thread=thread, author=asker)
+    thread = ask(author=asker, ago=AN_HOUR)
+    own = builders.answer(thread=thread, author=asker, ago=AN_HOUR)
     services.solution_accept(thread=thread, post=own, actor=asker)
     with pytest.raises(PermissionDenied):
         satisfaction_record(thread=thread, respondent=asker, score=5)
@@ -126,7 +127,7 @@ def test_a_case_rating_and_a_solution_rating_of_the_same_thread_live_side_by_sid
 ) -> None:
     thread = resolved_case.thread
     assert thread is not None
-    answer = post_create(thread=thread, author=helper)
+    answer = builders.answer(thread=thread, author=helper, ago=AN_HOUR)
     services.solution_accept(thread=thread, post=answer, actor=asker)
     satisfaction_record(case=resolved_case, respondent=asker, score=4)
     satisfaction_record(thread=thread, respondent=asker, score=5)
@@ -155,8 +156,8 @@ def test_the_averages_per_helper_and_agent_count_every_score_about_them(
     asker: Member, helper: Member, agent: Member, resolved_case: Case
 ) -> None:
     for score in (5, 2):
-        thread = thread_create(author=asker)
-        answer = post_create(thread=thread, author=helper)
+        thread = ask(author=asker, ago=AN_HOUR)
+        answer = builders.answer(thread=thread, author=helper, ago=AN_HOUR)
         services.solution_accept(thread=thread, post=answer, actor=asker)
         satisfaction_record(thread=thread, respondent=asker, score=score)
     satisfaction_record(case=resolved_case, respondent=asker, score=4)

@@ -13,8 +13,7 @@ from community.models import HiddenReason, Member, Post, Thread
 from support.cases.models import Case, CaseReason
 from support.moderation import services as moderation
 from support.moderation.models import ModerationAction
-from tests.community.page_factories import logged_in
-from tests.community.svc_factories import answer, ask, make_board
+from tests.builders import answer, ask, board_make, logged_in
 from tests.support.moderation_factories import moderation_announced
 
 PHONE_QUESTION = "My phone was cut off, please call me back on 07700 900123 today, thanks."
@@ -23,14 +22,14 @@ CARD_ANSWER = "I paid with card 4111 1111 1111 1111 and still have no credit."
 
 @pytest.fixture
 def thread(asker: Member) -> Thread:
-    return ask(asker, make_board(), title="Top-up did not arrive")
+    return ask(asker, board_make(), title="Top-up did not arrive")
 
 
 def test_a_question_with_a_phone_number_is_held_before_anyone_else_sees_it(
     asker: Member, outsider: Member, client: Client
 ) -> None:
     with moderation_announced() as announced:
-        held = ask(asker, make_board(), title="Please call me back today", body=PHONE_QUESTION)
+        held = ask(asker, board_make(), title="Please call me back today", body=PHONE_QUESTION)
 
     held.refresh_from_db()
     assert held.hidden_reason == HiddenReason.SENSITIVE
@@ -53,7 +52,7 @@ def test_a_question_with_a_phone_number_is_held_before_anyone_else_sees_it(
 
 
 def test_the_author_still_sees_the_held_question_with_the_reason(asker: Member) -> None:
-    held = ask(asker, make_board(), title="Please call me back today", body=PHONE_QUESTION)
+    held = ask(asker, board_make(), title="Please call me back today", body=PHONE_QUESTION)
 
     page = logged_in(asker).get(held.get_absolute_url())
 
@@ -169,7 +168,7 @@ def test_staff_answers_with_the_companys_numbers_are_not_held(
     ],
 )
 def test_ordinary_support_questions_are_never_held(asker: Member, body: str) -> None:
-    thread = ask(asker, make_board(), title="Something went wrong", body=body)
+    thread = ask(asker, board_make(), title="Something went wrong", body=body)
 
     thread.refresh_from_db()
     assert not thread.is_hidden

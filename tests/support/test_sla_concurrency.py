@@ -7,26 +7,19 @@ from datetime import timedelta
 
 from support.cases.models import Case, CaseReason
 from support.cases.sla import ScanReport, escalate_overdue
-from tests.support.cases_helpers import (
-    agent_make,
-    answer,
-    ask,
-    member_make,
-    postgresql_only,
-    run_at_once,
-    transactional,
-)
+from tests.builders import agent_make, answer, ask, new_member_make
+from tests.concurrency import requires_postgresql, run_at_once, transactional
 
 
-@postgresql_only
+@requires_postgresql
 @transactional
 def test_two_concurrent_scans_open_one_case_per_thread() -> None:
     agent_make()
-    asker, helper = member_make(), member_make()
+    asker, helper = new_member_make(), new_member_make()
     unanswered = [ask(asker, ago=timedelta(hours=2)) for _ in range(5)]
     unsolved = [ask(asker, ago=timedelta(days=3)) for _ in range(3)]
     for thread in unsolved:
-        answer(thread, helper)
+        answer(helper, thread)
 
     reports, errors = run_at_once([escalate_overdue, escalate_overdue, escalate_overdue])
 

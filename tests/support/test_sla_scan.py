@@ -17,7 +17,8 @@ from support.cases.models import Case, CaseEvent, CaseReason, CaseStatus, SLAPol
 from support.cases.services import case_message_post, case_update
 from support.cases.sla import escalate_overdue
 from support.cases.tasks import escalate_overdue as escalate_overdue_task
-from tests.support.cases_helpers import answer, ask, board_make, escalate, iso
+from tests.builders import answer, ask, board_make
+from tests.support.cases_helpers import escalate, iso
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +70,7 @@ def test_an_answered_question_does_not_escalate_as_unanswered(
     asker: Member, helper: Member
 ) -> None:
     thread = ask(asker, ago=TWO_HOURS)
-    answer(thread, helper)
+    answer(helper, thread)
 
     scan()
 
@@ -78,7 +79,7 @@ def test_an_answered_question_does_not_escalate_as_unanswered(
 
 def test_the_askers_own_follow_up_is_no_answer(asker: Member) -> None:
     thread = ask(asker, ago=TWO_HOURS)
-    answer(thread, asker)
+    answer(asker, thread)
 
     scan()
 
@@ -126,7 +127,7 @@ def test_an_answered_but_unsolved_question_escalates_once_after_its_time(
     asker: Member, helper: Member
 ) -> None:
     thread = ask(asker, ago=THREE_DAYS)
-    answer(thread, helper)
+    answer(helper, thread)
 
     first = scan()
     scan()
@@ -139,7 +140,7 @@ def test_an_answered_question_within_its_time_does_not_escalate(
     asker: Member, helper: Member
 ) -> None:
     thread = ask(asker, ago=timedelta(hours=20))
-    answer(thread, helper)
+    answer(helper, thread)
 
     scan()
 
@@ -153,13 +154,13 @@ def test_solved_locked_and_hidden_questions_never_escalate(
     asker: Member, helper: Member, moderator: Member
 ) -> None:
     solved = ask(asker, ago=THREE_DAYS)
-    services.solution_accept(thread=solved, post=answer(solved, helper), actor=asker)
+    services.solution_accept(thread=solved, post=answer(helper, solved), actor=asker)
     locked = ask(asker, ago=THREE_DAYS)
     services.thread_lock(thread=locked, actor=moderator, locked=True)
     hidden = ask(asker, ago=THREE_DAYS)
     Thread.objects.filter(pk=hidden.pk).update(hidden_reason="moderator")
     hidden_answered = ask(asker, ago=THREE_DAYS)
-    answer(hidden_answered, helper)
+    answer(helper, hidden_answered)
     Thread.objects.filter(pk=hidden_answered.pk).update(hidden_reason="sensitive")
 
     scan(iso(timezone.now() + timedelta(days=30)))
@@ -188,7 +189,7 @@ def test_a_resolved_sla_case_does_not_escalate_again_for_the_same_reason(
     assert cases_of(thread) == [(CaseReason.SLA_UNANSWERED, CaseStatus.RESOLVED)]
 
     # Later answered but still unsolved: that is another reason, and it escalates once.
-    answer(thread, helper)
+    answer(helper, thread)
     scan(iso(timezone.now() + THREE_DAYS))
     scan(iso(timezone.now() + THREE_DAYS))
 
@@ -264,7 +265,7 @@ def test_the_command_rejects_a_bad_now_with_a_clear_error(bad: str, asker: Membe
 def test_the_scheduled_task_runs_the_same_scan(asker: Member, helper: Member) -> None:
     unanswered = ask(asker, ago=TWO_HOURS)
     unsolved = ask(asker, ago=THREE_DAYS)
-    answer(unsolved, helper)
+    answer(helper, unsolved)
 
     opened = escalate_overdue_task.delay().get()
     again = escalate_overdue_task.delay().get()
@@ -277,7 +278,7 @@ def test_the_scheduled_task_runs_the_same_scan(asker: Member, helper: Member) ->
 def test_the_scan_reports_what_it_did(asker: Member, helper: Member) -> None:
     ask(asker, ago=TWO_HOURS)
     answered = ask(asker, ago=THREE_DAYS)
-    answer(answered, helper)
+    answer(helper, answered)
 
     report = escalate_overdue()
 
