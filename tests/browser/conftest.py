@@ -2,9 +2,10 @@
 
 The product runs as a separate process, as a member would meet it: `manage.py migrate` and
 `manage.py seed_demo` (the demo community, so journeys start from members, boards and questions
-that already exist), then daphne serving `config.asgi:application`, with its own database, its
-own var folder and a file-based mail outbox the tests read the confirmation links from. Tests
-therefore never touch the Django ORM in-process; they assert database facts through the pages.
+that already exist), then the production web server (`python -m config.serve`), with its own
+database, its own var folder and a file-based mail outbox the tests read the confirmation links
+from. Tests therefore never touch the Django ORM in-process; they assert database facts through
+the pages.
 
 Why the browser fixtures are package-scoped rather than session-scoped: Playwright's sync API
 keeps an asyncio loop marked as running in the test thread for as long as it lives. Django then
@@ -244,24 +245,18 @@ def mutua_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MutuaServ
         # journeys log in as chiara or hannah instead of signing up and confirming first.
         _manage(env, root / "seed_demo.log", "seed_demo", "--no-progress")
 
-        # We bind the port ourselves and hand daphne the listening socket: picking a "free"
-        # port and letting daphne bind it later races with anything else starting on this
-        # machine, and the health check would then happily talk to the other server.
+        # We bind the port ourselves and hand the server the listening socket: picking a
+        # "free" port and letting the server bind it later races with anything else starting
+        # on this machine, and the health check would then happily talk to the other server.
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.bind(("127.0.0.1", 0))
         listener.listen(128)
         port = listener.getsockname()[1]
         url = f"http://127.0.0.1:{port}"
         with log_path.open("wb") as log:
+            # The production command, as `make run` and the Procfile start it.
             process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "--fd",
-                    str(listener.fileno()),
-                    "config.asgi:application",
-                ],
+                [sys.executable, "-m", "config.serve", "--fd", str(listener.fileno())],
                 cwd=REPO_ROOT,
                 env=env,
                 stdout=log,

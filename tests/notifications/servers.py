@@ -4,7 +4,8 @@ process boundaries (test_scaleout.py) or survive an outage (test_failure.py).
 Each test module gets one database for its servers (a throwaway PostgreSQL database when
 DATABASE_URL names PostgreSQL, as the browser harness does; a SQLite file otherwise),
 migrated once, with a few members, tokens and a question made by a setup script; then as
-many daphne processes on it as it needs, each on its own loopback port. Every wait is
+many web servers on it as it needs (the production command, `python -m config.serve`), each
+on its own loopback port. Every wait is
 bounded and every process is ended, whatever the test does.
 """
 
@@ -129,6 +130,9 @@ def server_environment(root: Path, database_url: str, **overrides: str) -> dict[
         EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
         EMAIL_FILE_PATH=str(root / "mail"),
         LOG_LEVEL="WARNING",
+        # One process per server, so a test knows which process holds which socket; the
+        # scale-out tests cross processes by starting several servers.
+        WEB_CONCURRENCY="1",
     )
     env.update(overrides)
     return env
@@ -162,22 +166,17 @@ def prepare(env: dict[str, str]) -> Community:
 
 
 @contextmanager
-def daphne(env: dict[str, str], log_path: Path) -> Iterator[Server]:
-    """daphne serving config.asgi on a loopback port we bound ourselves (no port race)."""
+def web_server(env: dict[str, str], log_path: Path) -> Iterator[Server]:
+    """The production web server (`python -m config.serve`) on a loopback port we bound
+    ourselves (no port race). WEB_CONCURRENCY in `env` sets its processes (one by default
+    without REDIS_URL)."""
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(128)
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "--fd",
-                str(listener.fileno()),
-                "config.asgi:application",
-            ],
+            [sys.executable, "-m", "config.serve", "--fd", str(listener.fileno())],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
@@ -190,6 +189,7 @@ def daphne(env: dict[str, str], log_path: Path) -> Iterator[Server]:
         _wait_until_healthy(process, server)
         yield server
     finally:
+        # SIGTERM to the server: uvicorn's supervisor stops its worker processes too.
         process.terminate()
         try:
             process.wait(timeout=10)
@@ -203,7 +203,7 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], server: Server) -> Non
     while True:
         if process.poll() is not None:
             pytest.fail(
-                f"daphne exited with {process.returncode} on startup:\n{server.log_tail()}",
+                f"the server exited with {process.returncode} on startup:\n{server.log_tail()}",
                 pytrace=False,
             )
         try:
@@ -213,7 +213,7 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], server: Server) -> Non
         except (urllib.error.URLError, OSError):
             pass
         if time.monotonic() > deadline:
-            pytest.fail(f"daphne never became healthy:\n{server.log_tail()}", pytrace=False)
+            pytest.fail(f"the server never became healthy:\n{server.log_tail()}", pytrace=False)
         time.sleep(0.1)
 
 

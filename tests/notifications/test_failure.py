@@ -50,12 +50,12 @@ from tests.notifications.live_helpers import (
 from tests.notifications.servers import (
     Community,
     Server,
-    daphne,
     open_socket,
     prepare,
     request,
     server_environment,
     servers_database,
+    web_server,
 )
 from tests.notifications.servers import receive_until as receive_from_server
 
@@ -280,8 +280,8 @@ def outage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outage]:
             root, database_url, REDIS_URL=dead_redis, CELERY_TASK_ALWAYS_EAGER="0"
         )
         with (
-            daphne(eager_env, root / "eager.log") as eager,
-            daphne(queued_env, root / "queued.log") as queued,
+            web_server(eager_env, root / "eager.log") as eager,
+            web_server(queued_env, root / "queued.log") as queued,
         ):
             yield Outage(eager=eager, queued=queued, community=community)
 

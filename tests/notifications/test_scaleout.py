@@ -1,6 +1,6 @@
 """Two web servers behind one Redis: a push made on one reaches a socket held by the other.
 
-Production runs several daphne processes; a member's socket lives on one of them while the
+Production runs several web server processes; a member's socket lives on one of them while the
 request that notifies them lands on another. Only the Redis channel layer connects the two,
 so both servers here run with NOTIFICATIONS_POLL_SECONDS=0: without Redis carrying the push,
 nothing would arrive. Needs REDIS_URL (CI's PostgreSQL + Redis run sets it).
@@ -19,13 +19,13 @@ import pytest
 from tests.notifications.servers import (
     Community,
     Server,
-    daphne,
     open_socket,
     prepare,
     receive_until,
     request,
     server_environment,
     servers_database,
+    web_server,
 )
 
 REDIS_URL = os.environ.get("REDIS_URL")
@@ -60,7 +60,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
             CELERY_TASK_ALWAYS_EAGER="1",
         )
         community = prepare(env)
-        with daphne(env, root / "a.log") as a, daphne(env, root / "b.log") as b:
+        with web_server(env, root / "a.log") as a, web_server(env, root / "b.log") as b:
             yield Pair(a=a, b=b, community=community)
 
 

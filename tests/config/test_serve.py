@@ -1,0 +1,86 @@
+"""The production web server command (`python -m config.serve`, config/web.py).
+
+How many processes it runs follows the environment; and in one process on the embedded
+defaults (the in-memory channel layer, as `make run` has it), a push made by an HTTP request
+running on the server's thread pool reaches a WebSocket held by the same process at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from config import serve, web
+from tests.notifications.servers import (
+    Community,
+    Server,
+    open_socket,
+    prepare,
+    receive_until,
+    request,
+    server_environment,
+    servers_database,
+    web_server,
+)
+
+
+def test_one_process_without_redis_and_one_per_core_with_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("WEB_CONCURRENCY", raising=False)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    assert serve.processes() == 1
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setattr(serve.os, "cpu_count", lambda: 6)
+    assert serve.processes() == 6
+    monkeypatch.setenv("WEB_CONCURRENCY", "3")
+    assert serve.processes() == 3
+
+
+def test_nonsense_sizes_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("WEB_CONCURRENCY", "0")
+    with pytest.raises(SystemExit, match="WEB_CONCURRENCY"):
+        serve.processes()
+    monkeypatch.setenv("WEB_THREADS", "0")
+    with pytest.raises(ValueError, match="WEB_THREADS"):
+        web.web_threads()
+    monkeypatch.setenv("WEB_THREADS", "8")
+    assert web.web_threads() == 8
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Community]]:
+    root: Path = tmp_path_factory.mktemp("serve")
+    with servers_database(root) as database_url:
+        # No REDIS_URL (server_environment starts from none): the in-memory channel layer.
+        env = server_environment(root, database_url, CELERY_TASK_ALWAYS_EAGER="1")
+        community = prepare(env)
+        with web_server(env, root / "server.log") as server:
+            yield server, community
+
+
+def test_an_answer_posted_over_http_reaches_a_thread_socket_of_the_same_process(
+    embedded: tuple[Server, Community],
+) -> None:
+    server, community = embedded
+    with open_socket(server, f"/ws/threads/{community.thread_id}/") as page:
+        posted = request(
+            f"{server.url}/api/v1/threads/{community.thread_id}/posts/",
+            method="POST",
+            token=community.token("helper1"),
+            data={"body": "Check that data roaming is on for the French network."},
+        )
+        assert posted.status == 201, posted.body
+        event, _ = receive_until(
+            page, lambda message: message.get("type") == "post.created", seconds=5.0
+        )
+    assert event["post_id"] == posted.json()["id"]
+
+
+def test_pages_and_sockets_share_one_port(embedded: tuple[Server, Community]) -> None:
+    server, community = embedded
+    page = request(f"{server.url}{community.thread_url}")
+    assert page.status == 200
+    assert b"No data when roaming in France" in page.body
