@@ -26,7 +26,7 @@ from typing import Any
 from bench import fanout, infra, load, writes
 from bench.server import LAYOUTS, REPO_ROOT, serve
 
-DEFAULT_SECONDS = {"full": 15.0, "small": 8.0, "tiny": 2.0}
+DEFAULT_SECONDS = {"full": 15.0, "small": 5.0, "tiny": 2.0}
 DEFAULT_SOCKETS = {"full": 1000, "small": 1000, "tiny": 50}
 DEFAULT_ROUNDS = {"full": 200, "small": 100, "tiny": 20}
 
