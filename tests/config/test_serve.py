@@ -1,16 +1,20 @@
 """The production web server command (`python -m config.serve`, config/web.py).
 
-How many processes it runs follows the environment; and in one process on the embedded
-defaults (the in-memory channel layer, as `make run` has it), a push made by an HTTP request
-running on the server's thread pool reaches a WebSocket held by the same process at once.
+How many processes it runs follows the environment; request threads run their async calls
+on the server's event loop; and in one process on the embedded defaults (the in-memory channel
+layer, as `make run` has it), a push made by an HTTP request running on the server's thread
+pool reaches a WebSocket held by the same process.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
 
 from config import serve, web
 from tests.notifications.servers import (
@@ -48,6 +52,51 @@ def test_nonsense_sizes_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         web.web_threads()
     monkeypatch.setenv("WEB_THREADS", "8")
     assert web.web_threads() == 8
+
+
+async def _running_loop() -> asyncio.AbstractEventLoop:
+    return asyncio.get_running_loop()
+
+
+@pytest.mark.asyncio
+async def test_a_request_thread_runs_its_async_calls_on_the_servers_loop() -> None:
+    """What lets a push from a view reach this process's sockets and reuse its Redis
+    connections: async_to_sync in a request thread schedules on the server's own loop,
+    instead of starting a loop of its own."""
+    seen: list[asyncio.AbstractEventLoop] = []
+
+    def wsgi_app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        seen.append(async_to_sync(_running_loop)())
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return [b"ok"]
+
+    app = web.ThreadedWSGI(wsgi_app, threads=2)
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/",
+        "raw_path": b"/",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"host", b"testserver")],
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 50000),
+    }
+    for _ in range(3):  # every pool thread, not only the first
+        await app(scope, receive, send)
+    assert seen == [asyncio.get_running_loop()] * 3
+    assert sent[0]["status"] == 200
 
 
 @pytest.fixture(scope="module")
