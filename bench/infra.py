@@ -17,12 +17,10 @@ from urllib.parse import urlsplit
 from bench.server import REPO_ROOT
 
 VAR = REPO_ROOT / "var" / "bench"
-# Sizes of `manage.py seed_scale` per BENCH_SCALE (issue 12: "full" is the record).
-SCALES: dict[str, dict[str, int]] = {
-    "full": {"members": 100_000, "threads": 200_000, "posts": 1_000_000, "kudos": 5_000_000},
-    "small": {"members": 5_000, "threads": 10_000, "posts": 50_000, "kudos": 200_000},
-    "tiny": {"members": 200, "threads": 300, "posts": 1_000, "kudos": 2_000},
-}
+# BENCH_SCALE names a `manage.py seed_scale --size` preset (community/scale.py: full is
+# 100,000 members, 200,000 threads, 1,000,000 posts, 5,000,000 kudos); tiny (the smoke test)
+# seeds nothing but the bench fixtures.
+SCALES = ("full", "small", "tiny")
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/mutua_bench"
 
 
@@ -170,9 +168,8 @@ def seed(env: dict[str, str], scale: str) -> None:
     if scale == "tiny":
         return
     if has_seed_scale(env):
-        sizes = SCALES[scale]
-        log(f"seeding with seed_scale {sizes}")
-        manage(env, "seed_scale", *(f"--{key}={value}" for key, value in sizes.items()))
+        log(f"seeding with seed_scale --size={scale}")
+        manage(env, "seed_scale", f"--size={scale}", "--no-progress")
     else:
         log("seed_scale is not available: demo community plus a small grown one")
         manage(env, "seed_demo", "--no-progress")
