@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import math
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -235,6 +236,9 @@ def thread_url_path(pk: int, title: str) -> str:
 def title_slug(title: str) -> str:
     slug = slugify(title)[:80].strip("-") or "thread"
     return f"{slug}-thread" if slug in RESERVED_THREAD_SLUGS else slug
+
+
+_EXPONENTIAL = [-math.log1p(-(i + 0.5) / 65536) for i in range(65536)]  # mean 1
 
 
 def _dt(epoch: int) -> datetime:
@@ -617,9 +621,12 @@ class Community:
     def _kudos_time(self, target_at: int, giver: int) -> int:
         rng = self.rng
         joined = self.joined[giver]
+        # Five million of these: exponential delays from a table of its quantiles, which
+        # is several times faster than random.expovariate and just as good for made-up data.
+        bits = rng.getrandbits(32)
         at = max(
-            target_at + 30 + int(rng.expovariate(1 / (10 * HOUR))),
-            joined + 60 + int(rng.expovariate(1 / (5 * DAY))),
+            target_at + 30 + int(_EXPONENTIAL[bits & 0xFFFF] * 10 * HOUR),
+            joined + 60 + int(_EXPONENTIAL[bits >> 16] * 5 * DAY),
         )
         hi = self.now - 60
         if at > hi:
