@@ -7,10 +7,18 @@ class GamificationConfig(AppConfig):
     verbose_name = _("Gamification")
 
     def ready(self) -> None:
-        from community.extensions import register_demo_step, register_profile_section
-        from gamification import demo, receivers  # noqa: F401 - connects the receivers
+        from community.extensions import (
+            ScaleStep,
+            register_demo_step,
+            register_profile_section,
+            register_scale_step,
+        )
+        from gamification import demo, receivers, scale  # noqa: F401 - connects the receivers
         from gamification.profile import standing_section
 
         register_profile_section(standing_section)
         register_demo_step("points history and payback", demo.demo_history_ensure)
         register_demo_step("badges", demo.demo_badges_ensure)
+        register_scale_step(
+            ScaleStep("points", scale.scale_points_build, scale.scale_points_models())
+        )
