@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+BENCH_SCALE ?= full
 export HOST PORT
 
 .PHONY: help install run test test-fast lint fmt check messages lock bench clean
@@ -16,6 +17,7 @@ help:
 	@echo "make check   manage.py check and makemigrations --check"
 	@echo "make messages  refresh and compile the translation catalogues (needs gettext)"
 	@echo "make lock    re-pin requirements*.txt from pyproject.toml"
+	@echo "make bench   measure the production server (BENCH_SCALE=full|small; BENCHMARKS.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Mutua needs Python 3.11 or newer: set PYTHON=python3.x")'
@@ -36,6 +38,11 @@ run: install
 
 test: install
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)
+
+# Starts PostgreSQL and Redis if they are down, seeds the bench database if it is missing,
+# serves with the production command on loopback and prints the table (var/bench/results.json).
+bench: install
+	$(PY) -m bench --scale $(BENCH_SCALE) $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff format --check .

@@ -109,3 +109,24 @@ def register_posting_check(check: PostingCheck) -> PostingCheck:
     if check not in posting_checks:
         posting_checks.append(check)
     return check
+
+
+@dataclass(frozen=True)
+class ScaleStep:
+    """Another app's part of `manage.py seed_scale`, run after the community's content is in.
+
+    `build(loader)` derives the app's rows from the content (through community.bulk's
+    Loader); `models` are the tables it loads, whose indexes are built after the load.
+    """
+
+    label: str
+    build: Callable[[Any], object]
+    models: tuple[type[Any], ...]
+
+
+scale_steps: list[ScaleStep] = []
+
+
+def register_scale_step(step: ScaleStep) -> None:
+    if all(existing.label != step.label for existing in scale_steps):
+        scale_steps.append(step)

@@ -8,12 +8,14 @@ class GamificationConfig(AppConfig):
 
     def ready(self) -> None:
         from community.extensions import (
+            ScaleStep,
             register_demo_history_window,
             register_demo_step,
             register_demo_thread_dated,
             register_profile_section,
+            register_scale_step,
         )
-        from gamification import demo, receivers  # noqa: F401 - connects the receivers
+        from gamification import demo, receivers, scale  # noqa: F401 - connects the receivers
         from gamification.profile import standing_section
 
         register_profile_section(standing_section)
@@ -21,3 +23,6 @@ class GamificationConfig(AppConfig):
         register_demo_thread_dated(demo.demo_thread_dated)
         register_demo_step("points history and payback", demo.demo_history_ensure)
         register_demo_step("badges", demo.demo_badges_ensure)
+        register_scale_step(
+            ScaleStep("points", scale.scale_points_build, scale.scale_points_models())
+        )

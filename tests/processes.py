@@ -3,9 +3,9 @@
 The settings module reads the environment once per process, so every test of "what the
 settings become when X is set" starts its own interpreter (`probe`, `run_python`,
 `run_manage`). Tests that need the product really serving (the browser journeys, the live
-delivery across servers and through outages) start daphne here too: `throwaway_database`
+delivery across servers and through outages) start the web server here too: `throwaway_database`
 gives the servers a database of their own, `server_environment` their settings, `manage`
-prepares it and `daphne` serves it on a loopback port, healthy before the test starts and
+prepares it and `web_server` serves it on a loopback port, healthy before the test starts and
 ended whatever the test does.
 """
 
@@ -63,6 +63,8 @@ SETTINGS_VARIABLES = (
     "SECURE_HSTS_SECONDS",
     "CELERY_TASK_ALWAYS_EAGER",
     "LOG_LEVEL",
+    "WEB_CONCURRENCY",
+    "WEB_THREADS",
 )
 
 
@@ -164,6 +166,9 @@ def server_environment(root: Path, database_url: str, **overrides: str) -> dict[
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(root / "mail"),
         "LOG_LEVEL": "WARNING",
+        # One process per server, so a test knows which process holds which socket; the
+        # scale-out tests cross processes by starting several servers.
+        "WEB_CONCURRENCY": "1",
     }
     return clean_environment(root / "var", **(settings | overrides))
 
@@ -186,25 +191,20 @@ class Server:
 
 
 @contextmanager
-def daphne(env: dict[str, str], log_path: Path) -> Iterator[Server]:
-    """daphne serving config.asgi on a free loopback port, healthy when this yields."""
-    # We bind the port ourselves and hand daphne the listening socket: picking a "free" port
-    # and letting daphne bind it later races with anything else starting on this machine,
-    # and the health check would then happily talk to the other server.
+def web_server(env: dict[str, str], log_path: Path) -> Iterator[Server]:
+    """The production web server (`python -m config.serve`, as `make run` and the Procfile
+    start it) on a free loopback port, healthy when this yields. WEB_CONCURRENCY in `env`
+    sets its processes."""
+    # We bind the port ourselves and hand the server the listening socket: picking a "free"
+    # port and letting the server bind it later races with anything else starting on this
+    # machine, and the health check would then happily talk to the other server.
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.bind(("127.0.0.1", 0))
     listener.listen(128)
     url = f"http://127.0.0.1:{listener.getsockname()[1]}"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "--fd",
-                str(listener.fileno()),
-                "config.asgi:application",
-            ],
+            [sys.executable, "-m", "config.serve", "--fd", str(listener.fileno())],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
@@ -218,6 +218,7 @@ def daphne(env: dict[str, str], log_path: Path) -> Iterator[Server]:
         _wait_until_healthy(process, server)
         yield server
     finally:
+        # SIGTERM to the server: uvicorn's supervisor stops its worker processes too.
         process.terminate()
         try:
             process.wait(timeout=10)

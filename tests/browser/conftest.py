@@ -2,9 +2,10 @@
 
 The product runs as a separate process, as a member would meet it: `manage.py migrate` and
 `manage.py seed_demo` (the demo community, so journeys start from members, boards and questions
-that already exist), then daphne serving `config.asgi:application`, with its own database, its
-own var folder and a file-based mail outbox the tests read the confirmation links from. Tests
-therefore never touch the Django ORM in-process; they assert database facts through the pages.
+that already exist), then the production web server (`python -m config.serve`), with its own
+database, its own var folder and a file-based mail outbox the tests read the confirmation links
+from. Tests therefore never touch the Django ORM in-process; they assert database facts through
+the pages.
 
 Why the browser fixtures are package-scoped rather than session-scoped: Playwright's sync API
 keeps an asyncio loop marked as running in the test thread for as long as it lives. Django then
@@ -37,10 +38,10 @@ from tests.browser.harness import DESKTOP, PHONE_MAX_WIDTH, MailOutbox
 from tests.processes import (
     REPO_ROOT,
     Server,
-    daphne,
     run_manage,
     server_environment,
     throwaway_database,
+    web_server,
 )
 from tests.processes import manage as manage_server
 
@@ -139,7 +140,7 @@ def mutua_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MutuaServ
         # The demo community (its members, all with DEMO_PASSWORD, and verified addresses):
         # journeys log in as chiara or hannah instead of signing up and confirming first.
         manage_server(env, "seed_demo", "--no-progress")
-        with daphne(env, root / "server.log") as server:
+        with web_server(env, root / "server.log") as server:
             yield MutuaServer(
                 url=server.url, log_path=server.log_path, mail_dir=root / "mail", env=env
             )

@@ -3,7 +3,7 @@ process boundaries (test_scaleout.py) or survive an outage (test_failure.py).
 
 Each test module gets one database for its servers (tests.processes.throwaway_database),
 migrated once, with a few members, tokens and a question made by a setup script; then as
-many daphne processes on it as it needs (tests.processes.daphne), each on its own loopback
+many web servers on it as it needs (tests.processes.web_server), each on its own loopback
 port. Every wait is bounded and every process is ended, whatever the test does.
 """
 

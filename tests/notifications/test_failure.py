@@ -55,7 +55,7 @@ from tests.notifications.servers import (
     request,
 )
 from tests.notifications.servers import receive_until as receive_from_server
-from tests.processes import daphne, server_environment, throwaway_database
+from tests.processes import server_environment, throwaway_database, web_server
 
 # A page that waits on a dead Redis for longer than this is broken for its visitor.
 FAST_SECONDS = 2.0
@@ -276,8 +276,8 @@ def outage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outage]:
             root, database_url, REDIS_URL=dead_redis, CELERY_TASK_ALWAYS_EAGER="0"
         )
         with (
-            daphne(eager_env, root / "eager.log") as eager,
-            daphne(queued_env, root / "queued.log") as queued,
+            web_server(eager_env, root / "eager.log") as eager,
+            web_server(queued_env, root / "queued.log") as queued,
         ):
             yield Outage(eager=eager, queued=queued, community=community)
 

@@ -1,6 +1,6 @@
 """Two web servers behind one Redis: a push made on one reaches a socket held by the other.
 
-Production runs several daphne processes; a member's socket lives on one of them while the
+Production runs several web server processes; a member's socket lives on one of them while the
 request that notifies them lands on another. Only the Redis channel layer connects the two,
 so both servers here run with NOTIFICATIONS_POLL_SECONDS=0: without Redis carrying the push,
 nothing would arrive. Needs REDIS_URL (CI's PostgreSQL + Redis run sets it).
@@ -24,7 +24,7 @@ from tests.notifications.servers import (
     receive_until,
     request,
 )
-from tests.processes import daphne, server_environment, throwaway_database
+from tests.processes import server_environment, throwaway_database, web_server
 
 REDIS_URL = os.environ.get("REDIS_URL")
 # A push crosses Redis in milliseconds; this bound only absorbs a loaded CI machine.
@@ -58,7 +58,7 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pair]:
             CELERY_TASK_ALWAYS_EAGER="1",
         )
         community = prepare(env)
-        with daphne(env, root / "a.log") as a, daphne(env, root / "b.log") as b:
+        with web_server(env, root / "a.log") as a, web_server(env, root / "b.log") as b:
             yield Pair(a=a, b=b, community=community)
 
 

@@ -1,0 +1,1 @@
+"""`make bench`: the product's production server on loopback, measured (BENCHMARKS.md)."""

@@ -1,0 +1,100 @@
+"""Timings taken inside one Django process on the bench database (no HTTP in between):
+Markdown rendering, the leaderboard, search, and the SQL queries of the thread page.
+
+Run as `python -m bench.inproc '<fixtures JSON>'` with the bench environment; prints one
+line `BENCH-INPROC {json}`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench.load import percentile
+
+MARKDOWN_5KB_PARAGRAPH = (
+    "After the **update to 17.2** my phone shows *full signal* but no data when roaming. "
+    "I tried the steps from [the help page](https://example.com/help/roaming):\n\n"
+    "1. Turn data roaming off and on.\n2. Check the APN reads `mutua.net`.\n"
+    "3. Restart the phone.\n\n> Still nothing. @bench_reader did this work for you?\n\n"
+    "```\nAPN: mutua.net\nMCC: 222  MNC: 88\n```\n\n"
+    "| setting | value |\n| --- | --- |\n| roaming | on |\n| 5G | auto |\n\n"
+)
+
+
+def markdown_source(size: int = 5 * 1024) -> str:
+    text = ""
+    while len(text) < size:
+        text += MARKDOWN_5KB_PARAGRAPH
+    return text[:size]
+
+
+def timed(fn: Callable[[], object], *, rounds: int, warmup: int = 3) -> dict[str, float]:
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - started) * 1000)
+    return {"p50_ms": percentile(samples, 50), "p95_ms": percentile(samples, 95)}
+
+
+def measure(fixtures: dict[str, Any], rounds: int) -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from community import selectors
+    from community.markdown import render_markdown
+    from community.models import Member
+    from gamification import selectors as gamification_selectors
+
+    results: dict[str, Any] = {}
+    source = markdown_source()
+    results["markdown_5kb"] = timed(lambda: render_markdown(source), rounds=rounds)
+
+    reader = Member.objects.get(username=fixtures["reader"]["username"])
+    results["leaderboard"] = timed(
+        lambda: gamification_selectors.leaderboard(period="all", viewer=reader, size=100),
+        rounds=rounds,
+    )
+    words = ["roaming", "esim transfer", "billing", "apn settings", "voicemail", "5g signal"]
+    counter = iter(range(10**9))
+    results["search"] = timed(
+        lambda: selectors.search(query=words[next(counter) % len(words)]), rounds=rounds
+    )
+
+    queries: dict[str, int] = {}
+    for answers, thread in fixtures["threads"].items():
+        for who in ("anon", "auth"):
+            client = Client()
+            if who == "auth":
+                client.force_login(reader)
+            client.get(
+                thread["url"], secure=True, HTTP_HOST="127.0.0.1"
+            )  # warm caches as a reader before
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(thread["url"], secure=True, HTTP_HOST="127.0.0.1")
+            assert response.status_code == 200, response.status_code
+            queries[f"{who}_{answers}"] = len(captured)
+    results["queries"] = queries
+    return results
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    fixtures = json.loads(sys.argv[1])
+    rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 200
+    print("BENCH-INPROC " + json.dumps(measure(fixtures, rounds)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,138 @@
+"""Start a web server layout on a loopback port, wait until it answers, measure its memory.
+
+`production` is the product's own command (`python -m config.serve`); the others are the
+layouts BENCHMARKS.md compares it with, started the way their documentation says.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+STARTUP_SECONDS = 60.0
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def command(layout: str, port: int, processes: int, threads: int) -> list[str]:
+    py = sys.executable
+    if layout == "production":
+        return [py, "-m", "config.serve", "--port", str(port)]
+    if layout == "daphne":
+        return [py, "-m", "daphne", "-p", str(port), "config.asgi:application"]
+    if layout == "uvicorn-asgi":
+        return [
+            py, "-m", "uvicorn", "config.asgi:application", "--port", str(port),
+            "--workers", str(processes), "--no-access-log", "--lifespan", "off",
+        ]  # fmt: skip
+    if layout == "gunicorn":
+        return [
+            py, "-m", "gunicorn", "config.wsgi:application", "-b", f"127.0.0.1:{port}",
+            "-w", str(processes), "-k", "gthread", "--threads", str(threads),
+        ]  # fmt: skip
+    raise ValueError(f"unknown layout {layout!r}")
+
+
+LAYOUTS = ("production", "daphne", "uvicorn-asgi", "gunicorn")
+
+
+@dataclass
+class Running:
+    url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def pids(self) -> list[int]:
+        """The server process and its children (uvicorn and gunicorn workers)."""
+        found = [self.process.pid]
+        index = 0
+        while index < len(found):
+            children = Path(f"/proc/{found[index]}/task/{found[index]}/children")
+            if children.exists():
+                found += [int(pid) for pid in children.read_text().split()]
+            index += 1
+        return found
+
+    def rss_mb(self) -> list[float]:
+        sizes = []
+        for pid in self.pids():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except FileNotFoundError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes.append(int(line.split()[1]) / 1024)
+        return sizes
+
+
+@contextmanager
+def serve(
+    layout: str,
+    *,
+    port: int,
+    env: dict[str, str],
+    log_path: Path,
+    processes: int = 2,
+    threads: int = 4,
+) -> Iterator[Running]:
+    env = {**env, "WEB_CONCURRENCY": str(processes), "WEB_THREADS": str(threads)}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command(layout, port, processes, threads),
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    running = Running(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)
+    try:
+        wait_healthy(running)
+        yield running
+    finally:
+        stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        # The whole session: uvicorn's and gunicorn's workers too.
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def wait_healthy(running: Running) -> None:
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if running.process.poll() is not None:
+            raise RuntimeError(f"the server exited on startup:\n{running.log_tail()}")
+        try:
+            with _opener.open(f"{running.url}/healthz", timeout=5) as response:
+                if response.status == 200:
+                    break
+        except (urllib.error.URLError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the server never became healthy:\n{running.log_tail()}")
+        time.sleep(0.2)
+    # Every worker process up: a few more answers, so none starts cold under the load.
+    for _ in range(20):
+        with _opener.open(f"{running.url}/healthz", timeout=5):
+            pass
