@@ -62,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database too busy to hand out a connection is a 503, not a 500.
+    "config.overload.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,9 +97,14 @@ TEMPLATES = [
     },
 ]
 
+# On PostgreSQL, each process keeps a bounded pool of connections (DB_POOL_MIN_SIZE,
+# DB_POOL_MAX_SIZE, DB_POOL_TIMEOUT; DB_POOL=off to go without). A request that waits longer
+# than the timeout for a connection is answered 503 with Retry-After (config.overload).
 DATABASES = {
     "default": env.database_config(
-        os.environ.get("DATABASE_URL"), default_sqlite_path=VAR_DIR / "mutua.sqlite3"
+        os.environ.get("DATABASE_URL"),
+        default_sqlite_path=VAR_DIR / "mutua.sqlite3",
+        pool=env.database_pool_options(),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
