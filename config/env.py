@@ -171,6 +171,9 @@ def channel_layers_config(redis_url: str | None) -> dict[str, Any]:
     return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
+BROKER_VISIBILITY_TIMEOUT = 300
+
+
 def celery_broker_config(redis_url: str | None, *, queue_dir: Path) -> dict[str, Any]:
     """The Celery broker: Redis when configured, otherwise a folder on disk.
 
@@ -182,9 +185,16 @@ def celery_broker_config(redis_url: str | None, *, queue_dir: Path) -> dict[str,
         # that schedules it: callers catch the error and log it. Refused connections fail in
         # under a second with Celery's default publish retries (3, 0.2 s apart); these bound
         # an unreachable or hanging server. BRPOP waits 1 s, well within the read timeout.
+        # visibility_timeout: a task a worker reserved and never acknowledged (the worker was
+        # killed) goes back to the queue after this long; Celery's default is an hour. Tasks
+        # are idempotent, so one that merely ran longer than this and ran twice is harmless.
         return {
             "url": redis_url,
-            "transport_options": {"socket_connect_timeout": 1.0, "socket_timeout": 5.0},
+            "transport_options": {
+                "socket_connect_timeout": 1.0,
+                "socket_timeout": 5.0,
+                "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+            },
         }
     for sub in ("queue", "processed", "control"):
         (queue_dir / sub).mkdir(parents=True, exist_ok=True)

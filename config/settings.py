@@ -236,7 +236,11 @@ CELERY_BROKER_URL = _broker["url"]
 CELERY_BROKER_TRANSPORT_OPTIONS = _broker["transport_options"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# At least once: acknowledged after running, requeued if the worker dies under a task (every
+# task is idempotent); the broker's visibility timeout (config.env) brings back what a
+# killed worker had reserved.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -251,6 +255,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Once a day; each member's digest covers what came since their last one, so the hour
     # the scheduler started at doesn't matter.
     "notifications-digest": {"task": "notifications.digest", "schedule": 86400.0},
+    # Immediate emails whose task could not be queued (Redis down) or was lost.
+    "notifications-outbox-sweep": {"task": "notifications.outbox_sweep", "schedule": 60.0},
 }
 
 LOGGING = {
