@@ -142,7 +142,7 @@ def loaded(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
             database_url,
             # A small pool per process, so a burst really queues for connections.
             DB_POOL_MIN_SIZE="1",
-            DB_POOL_MAX_SIZE="4",
+            DB_POOL_MAX_SIZE="8",
             DB_POOL_TIMEOUT="30",
             DJANGO_DEBUG="0",
         )
