@@ -94,8 +94,8 @@ def notify(
         if channel in {Channel.EMAIL, Channel.BOTH} and kind in IMMEDIATE_EMAIL_KINDS:
             # The outbox row commits with the notification: the email is owed even if the
             # task below can't be queued (Redis down); the sweep sends it later.
-            outbox = EmailOutbox.objects.create(notification=notification)
-            _email_on_commit(outbox.pk)
+            EmailOutbox.objects.create(notification=notification)
+            _email_on_commit(notification.pk)
     return notification
 
 
@@ -110,17 +110,17 @@ def notify_many(
     return sent
 
 
-def _email_on_commit(outbox_id: int) -> None:
+def _email_on_commit(notification_id: int) -> None:
     def schedule() -> None:
         from notifications.tasks import outbox_deliver
 
         try:
-            outbox_deliver.delay(outbox_id)
+            outbox_deliver.delay(notification_id)
         except Exception:  # noqa: BLE001 - a broker outage must not fail the request
             # The outbox row is committed: the sweep sends it once a worker runs again.
             logger.warning(
-                "could not queue outgoing email %s; the outbox sweep will send it",
-                outbox_id,
+                "could not queue the email of notification %s; the outbox sweep will send it",
+                notification_id,
                 exc_info=True,
             )
 
@@ -273,7 +273,7 @@ OUTBOX_SWEEP_GRACE = timedelta(seconds=30)
 OUTBOX_SWEEP_BATCH = 200
 
 
-def outbox_deliver(*, outbox_id: int) -> bool:
+def outbox_deliver(*, notification_id: int) -> bool:
     """Send one outgoing email, exactly once; True if this call dealt with it.
 
     The row is claimed with SELECT ... FOR UPDATE SKIP LOCKED and marked delivered in the
@@ -285,14 +285,14 @@ def outbox_deliver(*, outbox_id: int) -> bool:
     with transaction.atomic():
         row = (
             EmailOutbox.objects.select_for_update(skip_locked=True)
-            .filter(pk=outbox_id, delivered_at__isnull=True)
+            .filter(notification_id=notification_id, delivered_at__isnull=True)
             .first()
         )
         if row is None:
             return False
         try:
             with transaction.atomic():
-                sent = notification_email_send(notification_id=row.notification_id)
+                sent = notification_email_send(notification_id=notification_id)
         except OSError as exc:
             row.attempts += 1
             delay = min(OUTBOX_RETRY_DELAY * 2 ** (row.attempts - 1), OUTBOX_MAX_DELAY)
@@ -309,7 +309,7 @@ def outbox_deliver(*, outbox_id: int) -> bool:
 
 
 def outbox_waiting_ids(*, now: datetime | None = None) -> list[int]:
-    """Outgoing emails the sweep should try now, oldest first."""
+    """The notifications whose emails the sweep should try now, oldest first."""
     now = now or timezone.now()
     return list(
         EmailOutbox.objects.filter(
@@ -319,14 +319,14 @@ def outbox_waiting_ids(*, now: datetime | None = None) -> list[int]:
             attempts__lt=OUTBOX_MAX_ATTEMPTS,
         )
         .order_by("pk")
-        .values_list("pk", flat=True)[:OUTBOX_SWEEP_BATCH]
+        .values_list("notification_id", flat=True)[:OUTBOX_SWEEP_BATCH]
     )
 
 
 def outbox_sweep(*, now: datetime | None = None) -> int:
     """Send what the outbox still owes (its tasks were never queued, or were lost); returns
     how many this call delivered. Safe to run in several workers at once."""
-    return sum(outbox_deliver(outbox_id=pk) for pk in outbox_waiting_ids(now=now))
+    return sum(outbox_deliver(notification_id=pk) for pk in outbox_waiting_ids(now=now))
 
 
 # A first digest looks back a day; a member back after a long pause gets the last week,

@@ -39,12 +39,12 @@ def notification_email(self: Any, notification_id: int) -> bool:
 
 
 @shared_task(name="notifications.outbox_deliver", acks_late=True, ignore_result=True)
-def outbox_deliver(outbox_id: int) -> bool:
-    """Send one outgoing email from the outbox (queued when its notification commits).
+def outbox_deliver(notification_id: int) -> bool:
+    """Send a notification's email from the outbox (queued when the notification commits).
 
     No retries here: a failed attempt stays in the outbox with its next time, and the sweep
     tries it again."""
-    return services.outbox_deliver(outbox_id=outbox_id)
+    return services.outbox_deliver(notification_id=notification_id)
 
 
 @shared_task(name="notifications.outbox_sweep", max_retries=0, ignore_result=True)

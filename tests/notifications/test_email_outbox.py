@@ -97,7 +97,9 @@ def test_a_task_delivered_twice_sends_once(
         notification = notify_answer(asker, helper)
     row = EmailOutbox.objects.get(notification=notification)
 
-    assert tasks.outbox_deliver.delay(row.pk).get() is False  # the commit's task sent it
+    assert tasks.outbox_deliver.delay(notification.pk).get() is False  # sent at commit
+    row.refresh_from_db()
+    assert row.sent
 
     assert len(mail.outbox) == 1
 
