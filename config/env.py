@@ -35,7 +35,68 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def database_config(url: str | None, *, default_sqlite_path: Path) -> dict[str, Any]:
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a whole number") from None
+    if value < minimum:
+        raise ValueError(f"{name}={raw!r} must be at least {minimum}")
+    return value
+
+
+def env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name}={raw!r} is not a number") from None
+    if value <= 0:
+        raise ValueError(f"{name}={raw!r} must be more than 0")
+    return value
+
+
+# Each process (a web worker, a Celery worker's child, the scheduler) keeps its own pool.
+# Sized for one process of a small machine: the sum over processes must stay well under
+# PostgreSQL's max_connections (100 by default).
+DB_POOL_MIN_SIZE = 1
+DB_POOL_MAX_SIZE = 8
+# How long a request waits for a free connection before it is answered 503 (Retry-After).
+DB_POOL_TIMEOUT = 10.0
+
+
+def database_pool_options() -> dict[str, Any] | None:
+    """psycopg-pool's options for Django's PostgreSQL pool, from the environment.
+
+    DB_POOL=off turns the pool off (one connection per request, closed after it: for a
+    pooler in front of PostgreSQL such as PgBouncer in transaction mode).
+    """
+    if not env_bool("DB_POOL", default=True):
+        return None
+    min_size = env_int("DB_POOL_MIN_SIZE", DB_POOL_MIN_SIZE)
+    max_size = env_int("DB_POOL_MAX_SIZE", max(DB_POOL_MAX_SIZE, min_size), minimum=1)
+    if max_size < min_size:
+        raise ValueError(f"DB_POOL_MAX_SIZE={max_size} is smaller than DB_POOL_MIN_SIZE={min_size}")
+    return {
+        "min_size": min_size,
+        "max_size": max_size,
+        "timeout": env_float("DB_POOL_TIMEOUT", DB_POOL_TIMEOUT),
+        # Idle connections above min_size are closed after this long.
+        "max_idle": 300.0,
+    }
+
+
+def database_config(
+    url: str | None,
+    *,
+    default_sqlite_path: Path,
+    pool: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The `default` database: PostgreSQL from a URL, or SQLite tuned for several processes.
 
     SQLite serves the web server, the Celery worker and the beat scheduler at once in the
@@ -54,8 +115,14 @@ def database_config(url: str | None, *, default_sqlite_path: Path) -> dict[str, 
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-    # PostgreSQL keeps CONN_MAX_AGE=0: the web server runs under ASGI, where Django's
-    # persistent connections are not safe to use (each request may run on another thread).
+    elif config["ENGINE"] == "django.db.backends.postgresql" and pool:
+        # Django's connection pool (psycopg-pool): a request borrows a connection and gives
+        # it back when it ends, so the number of connections is bounded per process and a
+        # burst waits for a free one instead of opening more than PostgreSQL allows. Pooling
+        # needs CONN_MAX_AGE=0 (a persistent connection would never go back to the pool).
+        config["OPTIONS"] = {**config.get("OPTIONS", {}), "pool": dict(pool)}
+    # CONN_MAX_AGE stays 0 either way: with the pool it must; without it, under ASGI,
+    # Django's persistent connections are not safe (each request may run on another thread).
     return config
 
 
@@ -104,6 +171,9 @@ def channel_layers_config(redis_url: str | None) -> dict[str, Any]:
     return {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 
+BROKER_VISIBILITY_TIMEOUT = 300
+
+
 def celery_broker_config(redis_url: str | None, *, queue_dir: Path) -> dict[str, Any]:
     """The Celery broker: Redis when configured, otherwise a folder on disk.
 
@@ -115,9 +185,16 @@ def celery_broker_config(redis_url: str | None, *, queue_dir: Path) -> dict[str,
         # that schedules it: callers catch the error and log it. Refused connections fail in
         # under a second with Celery's default publish retries (3, 0.2 s apart); these bound
         # an unreachable or hanging server. BRPOP waits 1 s, well within the read timeout.
+        # visibility_timeout: a task a worker reserved and never acknowledged (the worker was
+        # killed) goes back to the queue after this long; Celery's default is an hour. Tasks
+        # are idempotent, so one that merely ran longer than this and ran twice is harmless.
         return {
             "url": redis_url,
-            "transport_options": {"socket_connect_timeout": 1.0, "socket_timeout": 5.0},
+            "transport_options": {
+                "socket_connect_timeout": 1.0,
+                "socket_timeout": 5.0,
+                "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+            },
         }
     for sub in ("queue", "processed", "control"):
         (queue_dir / sub).mkdir(parents=True, exist_ok=True)

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: a database too busy to hand out a connection is a 503, not a 500.
+    "config.overload.DatabaseBusyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # JSON errors under /api/, no NUL reaching the database, 503 when a fail-closed check
     # can't reach Redis (config/middleware.py).
@@ -108,9 +110,14 @@ TEMPLATES = [
     },
 ]
 
+# On PostgreSQL, each process keeps a bounded pool of connections (DB_POOL_MIN_SIZE,
+# DB_POOL_MAX_SIZE, DB_POOL_TIMEOUT; DB_POOL=off to go without). A request that waits longer
+# than the timeout for a connection is answered 503 with Retry-After (config.overload).
 DATABASES = {
     "default": env.database_config(
-        os.environ.get("DATABASE_URL"), default_sqlite_path=VAR_DIR / "mutua.sqlite3"
+        os.environ.get("DATABASE_URL"),
+        default_sqlite_path=VAR_DIR / "mutua.sqlite3",
+        pool=env.database_pool_options(),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -268,7 +275,11 @@ CELERY_BROKER_URL = _broker["url"]
 CELERY_BROKER_TRANSPORT_OPTIONS = _broker["transport_options"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env.env_bool("CELERY_TASK_ALWAYS_EAGER", default=False)
+# At least once: acknowledged after running, requeued if the worker dies under a task (every
+# task is idempotent); the broker's visibility timeout (config.env) brings back what a
+# killed worker had reserved.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
@@ -295,6 +306,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # Each member's digest covers what came since their last one: a morning read.
     "notifications-digest": {"task": "notifications.digest", "schedule": crontab(hour=7, minute=0)},
+    # Immediate emails whose task could not be queued (Redis down) or was lost.
+    "notifications-outbox-sweep": {"task": "notifications.outbox_sweep", "schedule": 60.0},
 }
 
 LOGGING = {

@@ -136,3 +136,41 @@ class EmailSettings(models.Model):
 
     def __str__(self) -> str:
         return f"email settings of {self.member_id}"
+
+
+class EmailOutbox(models.Model):
+    """An immediate notification email waiting to go out: the outbox.
+
+    Written in the transaction that stores the notification, so an email can't be lost
+    between the commit and the task queue: if the broker is down when the task would be
+    queued, the row stays and the periodic sweep (notifications.outbox_sweep) sends it when
+    a worker runs again. Delivery claims the row with a row lock (SKIP LOCKED: two workers
+    never wait on one email, nor both send it) and sets `delivered_at` in the transaction
+    that sends.
+    """
+
+    notification = models.OneToOneField(
+        Notification, on_delete=models.CASCADE, related_name="outbox"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # When the outbox was done with it; `sent` says whether an email went out (the member
+    # may have switched email off, unsubscribed or lost a confirmed address meanwhile).
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    sent = models.BooleanField(default=False)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(delivered_at__isnull=True),
+                name="outbox_waiting",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"email for notification {self.notification_id}"

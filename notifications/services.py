@@ -25,6 +25,7 @@ from notifications import emails
 from notifications.models import (
     IMMEDIATE_EMAIL_KINDS,
     Channel,
+    EmailOutbox,
     EmailSettings,
     Kind,
     Notification,
@@ -92,6 +93,9 @@ def notify(
                 {"type": "notification.new", "id": notification.pk},
             )
         if channel in {Channel.EMAIL, Channel.BOTH} and kind in IMMEDIATE_EMAIL_KINDS:
+            # The outbox row commits with the notification: the email is owed even if the
+            # task below can't be queued (Redis down); the sweep sends it later.
+            EmailOutbox.objects.create(notification=notification)
             _email_on_commit(notification.pk)
     return notification
 
@@ -112,10 +116,13 @@ def _email_on_commit(notification_id: int) -> None:
         # By name from Celery's registry: notifications.tasks imports this module, so
         # importing it back would make a cycle.
         try:
-            current_app.tasks["notifications.notification_email"].delay(notification_id)
+            current_app.tasks["notifications.outbox_deliver"].delay(notification_id)
         except Exception:  # noqa: BLE001 - a broker outage must not fail the request
+            # The outbox row is committed: the sweep sends it once a worker runs again.
             logger.warning(
-                "could not queue email for notification %s", notification_id, exc_info=True
+                "could not queue the email of notification %s; the outbox sweep will send it",
+                notification_id,
+                exc_info=True,
             )
 
     transaction.on_commit(schedule)
@@ -256,6 +263,72 @@ def notification_email_send(*, notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+# The outbox: a failed attempt (the mail server down) waits this long, doubling each time,
+# up to OUTBOX_MAX_DELAY; after OUTBOX_MAX_ATTEMPTS the row is left for staff to look at.
+OUTBOX_RETRY_DELAY = timedelta(minutes=1)
+OUTBOX_MAX_DELAY = timedelta(hours=1)
+OUTBOX_MAX_ATTEMPTS = 10
+# The sweep leaves rows younger than this to the task queued when they were written.
+OUTBOX_SWEEP_GRACE = timedelta(seconds=30)
+OUTBOX_SWEEP_BATCH = 200
+
+
+def outbox_deliver(*, notification_id: int) -> bool:
+    """Send one outgoing email, exactly once; True if this call dealt with it.
+
+    The row is claimed with SELECT ... FOR UPDATE SKIP LOCKED and marked delivered in the
+    transaction that sends: a second worker on the same row (the queued task and the sweep,
+    two sweeps, a redelivered task) skips it while it is being sent and finds it delivered
+    afterwards. Only a crash between the mail server taking the email and the commit could
+    send it twice. A failing mail server (OSError) counts an attempt and schedules the next.
+    """
+    with transaction.atomic():
+        row = (
+            EmailOutbox.objects.select_for_update(skip_locked=True)
+            .filter(notification_id=notification_id, delivered_at__isnull=True)
+            .first()
+        )
+        if row is None:
+            return False
+        try:
+            with transaction.atomic():
+                sent = notification_email_send(notification_id=notification_id)
+        except OSError as exc:
+            row.attempts += 1
+            delay = min(OUTBOX_RETRY_DELAY * 2 ** (row.attempts - 1), OUTBOX_MAX_DELAY)
+            row.next_attempt_at = timezone.now() + delay
+            row.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+            row.save(update_fields=["attempts", "next_attempt_at", "last_error"])
+            logger.warning("could not send outgoing email %s: %s", row.pk, exc)
+            return False
+        row.attempts += 1
+        row.delivered_at = timezone.now()
+        row.sent = sent
+        row.save(update_fields=["attempts", "delivered_at", "sent"])
+    return True
+
+
+def outbox_waiting_ids(*, now: datetime | None = None) -> list[int]:
+    """The notifications whose emails the sweep should try now, oldest first."""
+    now = now or timezone.now()
+    return list(
+        EmailOutbox.objects.filter(
+            delivered_at__isnull=True,
+            next_attempt_at__lte=now,
+            created_at__lte=now - OUTBOX_SWEEP_GRACE,
+            attempts__lt=OUTBOX_MAX_ATTEMPTS,
+        )
+        .order_by("pk")
+        .values_list("notification_id", flat=True)[:OUTBOX_SWEEP_BATCH]
+    )
+
+
+def outbox_sweep(*, now: datetime | None = None) -> int:
+    """Send what the outbox still owes (its tasks were never queued, or were lost); returns
+    how many this call delivered. Safe to run in several workers at once."""
+    return sum(outbox_deliver(notification_id=pk) for pk in outbox_waiting_ids(now=now))
 
 
 # A first digest looks back a day; a member back after a long pause gets the last week,

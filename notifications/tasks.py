@@ -28,11 +28,33 @@ RETRY_DELAY = 60
     ignore_result=True,
 )
 def notification_email(self: Any, notification_id: int) -> bool:
-    """Email one notification at once (the kinds in IMMEDIATE_EMAIL_KINDS)."""
+    """Email one notification at once (the kinds in IMMEDIATE_EMAIL_KINDS).
+
+    Emails are queued as notifications.outbox_deliver now; this stays for tasks already
+    in the queue when the outbox arrived."""
     try:
         return services.notification_email_send(notification_id=notification_id)
     except OSError as exc:
         raise self.retry(exc=exc, countdown=RETRY_DELAY * 2**self.request.retries) from exc
+
+
+@shared_task(name="notifications.outbox_deliver", acks_late=True, ignore_result=True)
+def outbox_deliver(notification_id: int) -> bool:
+    """Send a notification's email from the outbox (queued when the notification commits).
+
+    No retries here: a failed attempt stays in the outbox with its next time, and the sweep
+    tries it again."""
+    return services.outbox_deliver(notification_id=notification_id)
+
+
+@shared_task(name="notifications.outbox_sweep", max_retries=0, ignore_result=True)
+def outbox_sweep() -> int:
+    """Every minute (beat's "notifications-outbox-sweep"): send the outgoing emails whose
+    task was never queued (the broker was down) or was lost with a worker."""
+    delivered = services.outbox_sweep()
+    if delivered:
+        logger.info("the outbox sweep delivered %d emails", delivered)
+    return delivered
 
 
 @shared_task(

@@ -8,7 +8,7 @@ from community.services.kudos import kudos_give, kudos_withdraw
 from community.services.members import member_profile_update, sessions_clear_expired
 from community.services.posts import post_create, post_delete, post_update
 from community.services.solutions import solution_accept, solution_withdraw
-from community.services.standing import member_rank_set, member_ranks_set_many
+from community.services.standing import member_rank_set, member_ranks_set_many, members_lock
 from community.services.threads import (
     subscription_create,
     subscription_delete,
@@ -30,6 +30,7 @@ __all__ = [
     "member_profile_update",
     "member_rank_set",
     "member_ranks_set_many",
+    "members_lock",
     "post_create",
     "post_delete",
     "post_update",

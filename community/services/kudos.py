@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from community import events
 from community.models import Kudos, Member, Post, Thread
+from community.services.standing import members_lock
 
 
 def _target(thread: Thread | None, post: Post | None) -> tuple[type[Thread] | type[Post], int, int]:
@@ -36,6 +37,9 @@ def kudos_give(
         raise PermissionDenied(_("You cannot give kudos to your own post."))
     lookup = {"thread_id": pk} if model is Thread else {"post_id": pk}
     with transaction.atomic():
+        # The receiver's row before the count's: the points (and the daily cap on points
+        # from kudos) are decided under it, and member rows come first in every transaction.
+        members_lock(author_id)
         try:
             with transaction.atomic():
                 kudos = Kudos.objects.create(giver=giver, receiver_id=author_id, **lookup)
@@ -57,9 +61,10 @@ def kudos_withdraw(
     *, giver: Member, thread: Thread | None = None, post: Post | None = None
 ) -> bool:
     """Take kudos back; False if there was none to take."""
-    model, pk, _author_id = _target(thread, post)
+    model, pk, author_id = _target(thread, post)
     lookup = {"thread_id": pk} if model is Thread else {"post_id": pk}
     with transaction.atomic():
+        members_lock(author_id)
         kudos = Kudos.objects.select_for_update().filter(giver=giver, **lookup).first()
         if kudos is None:
             return False

@@ -5,6 +5,12 @@
 - members in their first day may ask 3 questions and post 10 answers.
 Staff are exempt. The facts come from the database, so every process agrees and a restart
 forgets nothing.
+
+The check runs inside the transaction that writes the question or answer, holding the
+member's row (community.services.standing.members_lock): a member's concurrent posts take
+turns, each sees the ones committed before it, so thirty answers sent at once pass the
+gap once and twenty identical bodies are posted once. Check-then-insert without the lock
+would let every one of them read the same empty history.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import math
 from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +28,7 @@ from django.utils.translation import ngettext
 from community import extensions
 from community.errors import RateLimited
 from community.models import Member, Post, Thread
+from community.services.standing import members_lock
 
 MIN_GAP = timedelta(seconds=5)
 NEW_MEMBER_MIN_GAP = timedelta(seconds=30)
@@ -46,14 +54,18 @@ def posting_limits_check(*, member: Member, kind: str, body: str) -> None:
     """Raise RateLimited or ValidationError if `member` may not post `body` now.
 
     `kind` is "thread" for a question or "post" for an answer. Other apps' posting checks
-    (a moderator's silence) apply to everyone.
+    (a moderator's silence) apply to everyone. Call it inside the transaction that writes
+    the post, before any other lock: it locks the member's row until that transaction ends.
     """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("posting_limits_check runs inside the transaction that posts.")
     for check in extensions.posting_checks:
         refusal = check(member)
         if refusal:
             raise PermissionDenied(refusal)
     if member.is_staff:
         return
+    members_lock(member.pk)
     now = timezone.now()
     new = is_new_member(member, now=now)
     last_thread = Thread.objects.filter(author=member).aggregate(last=Max("created_at"))["last"]

@@ -14,6 +14,7 @@ from community.errors import Conflict
 from community.models import Board, Member, Post, Revision, Subscription, Thread
 from community.services.content import ANSWER_MIN, clean_body, mentions_record, render
 from community.services.limits import posting_limits_check
+from community.services.standing import members_lock
 
 
 def post_create(*, author: Member, thread: Thread, body: str, check_limits: bool = True) -> Post:
@@ -24,13 +25,17 @@ def post_create(*, author: Member, thread: Thread, body: str, check_limits: bool
     if thread.is_locked:
         raise Conflict(_("This thread is locked: it takes no new answers."))
     body = clean_body(body, minimum=ANSWER_MIN)
-    if check_limits:
-        posting_limits_check(member=author, kind="post", body=body)
     rendered = render(body, author=author)
     with transaction.atomic():
+        # The limits hold the author's row (first, as every write about a member does), so
+        # the author's concurrent posts take turns and each sees the ones before it.
+        if check_limits:
+            posting_limits_check(member=author, kind="post", body=body)
         # The row lock orders concurrent answers and re-checks the lock under it; the time is
-        # taken under it too, so answers' times follow the order they were written in.
-        locked = Thread.objects.select_for_update().get(pk=thread.pk)
+        # taken under it too, so answers' times follow the order they were written in. NO KEY:
+        # a concurrent follow of the thread (its foreign key check) is not held up, so the
+        # answer's own follow below never waits on a follow that waits on this lock.
+        locked = Thread.objects.select_for_update(no_key=True).get(pk=thread.pk)
         now = timezone.now()
         if locked.is_locked:
             raise Conflict(_("This thread is locked: it takes no new answers."))
@@ -92,7 +97,11 @@ def post_delete(*, post: Post, actor: Member) -> None:
     if not permissions.can_delete_post(actor, post):
         raise PermissionDenied(_("You can't delete this answer."))
     with transaction.atomic():
-        thread = Thread.objects.select_for_update().get(pk=post.thread_id)
+        # The members whose points go back (the answer's author; the asker's too when it was
+        # the solution) first, then the thread: the order every write about members keeps.
+        asker_id = Thread.objects.filter(pk=post.thread_id).values_list("author_id", flat=True)
+        members_lock(post.author_id, asker_id.first())
+        thread = Thread.objects.select_for_update(no_key=True).get(pk=post.thread_id)
         # Under the thread lock, so of two deletes of one answer (a double click) only the
         # first counts it off the thread and the board.
         if not Post.objects.filter(pk=post.pk).exists():

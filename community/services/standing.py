@@ -1,8 +1,34 @@
-"""A member's standing as other apps see fit to set it (ranks come from gamification)."""
+"""A member's standing as other apps see fit to set it (ranks come from gamification), and
+the member row lock that orders every write about one member.
+
+Lock order: member rows first (in id order when there are several), then threads, boards
+and posts, then gamification's score rows. Writes that decide on a member's history (the
+posting limits, the daily kudos cap) and writes that change a member's points take their
+members' rows before anything else, so two transactions never wait on each other in
+opposite orders. FOR NO KEY UPDATE: rows that merely point at the member (a new post, a
+notification, a kudos) take KEY SHARE for their foreign key check, which it lets through.
+"""
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from community.models import Member
+
+
+def members_lock(*member_ids: int | None) -> None:
+    """Lock these members' rows, in id order, until the end of the current transaction."""
+    ids = sorted({pk for pk in member_ids if pk is not None})
+    if not ids:
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("members_lock needs a transaction: call it inside atomic().")
+    list(
+        Member.objects.select_for_update(no_key=True)
+        .filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def member_rank_set(*, member_id: int, name: str, level: int) -> None:

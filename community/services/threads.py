@@ -42,11 +42,12 @@ def thread_create(
     title = clean_title(title)
     body = clean_body(body, minimum=QUESTION_MIN)
     tag_objects = resolve_tags(tags)
-    if check_limits:
-        posting_limits_check(member=author, kind="thread", body=body)
     rendered = render(body, author=author)
-    now = timezone.now()
     with transaction.atomic():
+        # Under the author's row lock: concurrent questions of one member take turns.
+        if check_limits:
+            posting_limits_check(member=author, kind="thread", body=body)
+        now = timezone.now()
         thread = Thread.objects.create(
             board=board,
             author=author,

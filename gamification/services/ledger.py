@@ -163,7 +163,12 @@ def leaderboard_bump(
 
 
 def score_bump(*, member_id: int, delta: int) -> MemberScore:
-    """Add to a member's total and move the rank if a threshold was crossed."""
+    """Add to a member's total and move the rank if a threshold was crossed.
+
+    The member's row first: a rank change updates it, and every write about a member takes
+    it before anything else (community.services.standing), so the orders never cross.
+    """
+    community_services.members_lock(member_id)
     rows = MemberScore.objects.filter(member_id=member_id)
     if not rows.update(points=F("points") + delta):
         try:
@@ -182,6 +187,7 @@ def score_lock(*, member_id: int) -> MemberScore:
     For decisions that depend on what the member has earned (the daily kudos cap): holding
     the row they will bump makes concurrent decisions for one member take turns.
     """
+    community_services.members_lock(member_id)
     score = MemberScore.objects.select_for_update().filter(member_id=member_id).first()
     return score if score is not None else score_bump(member_id=member_id, delta=0)
 
