@@ -10,12 +10,14 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
+from django.db.models import Count, QuerySet, Window
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -88,6 +90,28 @@ def _htmx(request: HttpRequest) -> bool:
 
 def _paginate(request: HttpRequest, items: Any, per_page: int) -> Page:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def _paginate_with_total(request: HttpRequest, items: QuerySet[Any], per_page: int) -> Page:
+    """_paginate() with the total counted in the same query as the rows (a window count).
+
+    A page past the end (or an empty list) falls back to _paginate(), which shows the last page.
+    """
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    if number < 1:
+        number = 1
+    bottom = (number - 1) * per_page
+    if bottom > 2**31:  # no thread is that long; _paginate() keeps LIMIT/OFFSET in range
+        return _paginate(request, items, per_page)
+    rows = list(items.annotate(total_rows=Window(Count("pk")))[bottom : bottom + per_page])
+    if not rows:
+        return _paginate(request, items, per_page)
+    paginator = Paginator(items, per_page)
+    paginator.count = rows[0].total_rows  # a cached_property: set, it is not counted again
+    return Page(rows, number, paginator)
 
 
 def _add_errors(form: Any, error: ValidationError) -> None:
@@ -303,24 +327,41 @@ def _viewer_key(request: HttpRequest) -> str:
     return "a" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
+def _answer_context(request: HttpRequest, thread: Thread) -> dict[str, Any]:
+    """What community/_post.html needs besides the answer, worked out once per page."""
+    viewer = request.user
+    member = viewer.is_authenticated
+    return {
+        "can_accept": permissions.can_accept_solution(viewer, thread),
+        "can_edit_any": member and viewer.has_perm("community.edit_any_content"),
+        "can_delete_any": member and viewer.has_perm("community.delete_any_content"),
+        "kudos_login_url": f"{reverse('account_login')}?next={quote(request.path)}",
+    }
+
+
 def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[str, Any]:
     viewer = request.user
-    page = _paginate(
-        request, selectors.thread_answers(thread=thread, viewer=viewer), ANSWERS_PER_PAGE
+    if not hasattr(thread, "viewer_follows"):  # fetched for an action, not for the page
+        thread = selectors.thread_get_for_page(thread_id=thread.pk, viewer=viewer)
+    permissions.viewer_prime(viewer)
+    page = _paginate_with_total(
+        request,
+        selectors.thread_answers(thread=thread, viewer=viewer, for_page=True),
+        ANSWERS_PER_PAGE,
     )
     posts = list(page.object_list)
     return {
         "thread": thread,
         "page": page,
         "posts": posts,
-        "given": selectors.viewer_kudos(viewer=viewer, thread=thread, posts=posts),
-        "follows": selectors.viewer_follows(viewer=viewer, thread=thread),
+        "given": selectors.answers_prime(thread=thread, posts=posts),
+        "follows": getattr(thread, "viewer_follows", False),
         "can_edit": permissions.can_edit_thread(viewer, thread),
         "can_delete": permissions.can_delete_thread(viewer, thread),
-        "can_accept": permissions.can_accept_solution(viewer, thread),
         "can_lock": permissions.can_lock_thread(viewer),
         "answer_form": extra.pop("answer_form", None) or AnswerForm(),
         "sections": extensions.thread_sections_for(thread, viewer),
+        **_answer_context(request, thread),
         **extra,
     }
 
@@ -328,7 +369,7 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
 @require_GET
 @public_when_anonymous
 def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponseBase:
-    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    thread = selectors.thread_get_for_page(thread_id=pk, viewer=request.user)
     canonical = thread.get_absolute_url()
     if request.path != canonical:
         return redirect(_with_query(request, canonical), permanent=True)
@@ -367,7 +408,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
                         "post": post,
                         "answer_form": AnswerForm(),
                         "given": {},
-                        "can_accept": permissions.can_accept_solution(request.user, thread),
+                        **_answer_context(request, thread),
                     },
                 )
             return redirect(post)
@@ -547,12 +588,7 @@ def post_card(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "community/_post.html",
-        {
-            "thread": thread,
-            "post": post,
-            "given": given,
-            "can_accept": permissions.can_accept_solution(request.user, thread),
-        },
+        {"thread": thread, "post": post, "given": given, **_answer_context(request, thread)},
     )
 
 
