@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import extensions, permissions, selectors, services
+from community import extensions, pagecache, permissions, selectors, services
 from community.errors import Conflict, RateLimited
 from community.forms import AnswerForm, ProfileForm, ThreadForm
 from community.models import Member, Post, Tag, Thread
@@ -134,6 +134,7 @@ def _member(request: HttpRequest) -> Member:
 
 @require_GET
 @public_when_anonymous
+@pagecache.cache_for_visitors(lambda: pagecache.LISTS)
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -160,6 +161,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 @public_when_anonymous
+@pagecache.cache_for_visitors(lambda: pagecache.LISTS)
 def board_list(request: HttpRequest) -> HttpResponse:
     return render(request, "community/board_list.html", {"boards": selectors.board_list()})
 
@@ -366,8 +368,17 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
     }
 
 
+def _count_cached_view(request: HttpRequest, pk: int, slug: str) -> None:
+    # A stored page exists only for a thread visitors may see (hiding it replaces the
+    # version), so the view counts as the rendered page's would; only the pk is used.
+    services.thread_view_record(thread=Thread(pk=pk), viewer_key=_viewer_key(request))
+
+
 @require_GET
 @public_when_anonymous
+@pagecache.cache_for_visitors(
+    lambda pk, slug: pagecache.thread_scope(pk), on_hit=_count_cached_view
+)
 def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponseBase:
     thread = selectors.thread_get_for_page(thread_id=pk, viewer=request.user)
     canonical = thread.get_absolute_url()

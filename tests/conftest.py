@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from community import pagecache
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Member
 from config.celery import app as celery_app
 from tests.factories import MemberFactory
@@ -35,6 +37,12 @@ def _default_language() -> Iterator[None]:
     # inherit it.
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _own_page_cache() -> None:
+    # Visitors' pages are cached by thread id, and ids repeat from one test to the next.
+    pagecache.namespace = f":{uuid.uuid4().hex}"
 
 
 @pytest.fixture(autouse=True)

@@ -50,6 +50,13 @@ VIEWERS = ["anonymous", "helper", "moderator", "asker"]
 
 
 @pytest.fixture(autouse=True)
+def _no_page_cache(settings: object) -> None:
+    # What rendering the pages costs; a cached visitor's page costs none
+    # (tests/community/test_pages_visitor_cache.py).
+    settings.COMMUNITY_PAGE_CACHE_SECONDS = 0  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache() -> None:
     # The first visit of a viewer counts a view (one UPDATE); Redis would otherwise remember
     # visits from an earlier run and make the counts depend on it.
