@@ -10,6 +10,8 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from community.links import url_for
+
 MODERATORS_GROUP = "moderators"
 AGENTS_GROUP = "agents"
 
@@ -63,7 +65,7 @@ class Member(AbstractUser):
         return self.username
 
     def get_absolute_url(self) -> str:
-        return reverse("member-detail", kwargs={"username": self.username})
+        return url_for("member-detail", "username", self.username)
 
     @property
     def name(self) -> str:
@@ -86,7 +88,7 @@ class Member(AbstractUser):
     def is_agent(self) -> bool:
         return self.is_superuser or AGENTS_GROUP in self.group_names
 
-    @property
+    @cached_property
     def role_label(self) -> str:
         """The staff role shown beside the name, or an empty string for customers."""
         if self.is_superuser:
@@ -120,7 +122,7 @@ class Board(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("board-detail", kwargs={"slug": self.slug})
+        return url_for("board-detail", "slug", self.slug)
 
 
 class Tag(models.Model):
@@ -137,7 +139,7 @@ class Tag(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("tag-detail", kwargs={"slug": self.slug})
+        return url_for("tag-detail", "slug", self.slug)
 
 
 # The actions under /threads/<id>/ that a title's slug must never collide with.
@@ -258,7 +260,7 @@ class Post(models.Model):
         return f"#{self.pk} in {self.thread_id}"
 
     def get_absolute_url(self) -> str:
-        return reverse("post-detail", kwargs={"pk": self.pk})
+        return url_for("post-detail", "pk", self.pk)
 
     @property
     def is_hidden(self) -> bool:

@@ -10,12 +10,14 @@ import hashlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import connection
+from django.db.models import Count, QuerySet, Window
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -30,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import extensions, permissions, selectors, services
+from community import extensions, pagecache, permissions, selectors, services
 from community.errors import Conflict, RateLimited
 from community.forms import AnswerForm, ProfileForm, ThreadForm
 from community.http import is_htmx, request_member
@@ -88,6 +90,28 @@ def _paginate(request: HttpRequest, items: Any, per_page: int) -> Page[Any]:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
+def _paginate_with_total(request: HttpRequest, items: QuerySet[Any], per_page: int) -> Page[Any]:
+    """_paginate() with the total counted in the same query as the rows (a window count).
+
+    A page past the end (or an empty list) falls back to _paginate(), which shows the last page.
+    """
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    if number < 1:
+        number = 1
+    bottom = (number - 1) * per_page
+    if bottom > 2**31:  # no thread is that long; _paginate() keeps LIMIT/OFFSET in range
+        return _paginate(request, items, per_page)
+    rows = list(items.annotate(total_rows=Window(Count("pk")))[bottom : bottom + per_page])
+    if not rows:
+        return _paginate(request, items, per_page)
+    paginator = Paginator(items, per_page)
+    paginator.count = rows[0].total_rows  # a cached_property: set, it is not counted again
+    return Page(rows, number, paginator)
+
+
 def _add_errors(form: Any, error: ValidationError) -> None:
     if hasattr(error, "error_dict"):
         for field, messages_ in error.message_dict.items():
@@ -104,6 +128,7 @@ def _limited(response: HttpResponse, error: RateLimited) -> HttpResponse:
 
 @require_GET
 @public_when_anonymous
+@pagecache.cache_for_visitors(lambda: pagecache.LISTS)
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -130,6 +155,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 @public_when_anonymous
+@pagecache.cache_for_visitors(lambda: pagecache.LISTS)
 def board_list(request: HttpRequest) -> HttpResponse:
     return render(request, "community/board_list.html", {"boards": selectors.board_list()})
 
@@ -301,32 +327,58 @@ def _viewer_key(request: HttpRequest) -> str:
     return "a" + hashlib.sha256(raw.encode()).hexdigest()[:24]
 
 
+def _answer_context(request: HttpRequest, thread: Thread) -> dict[str, Any]:
+    """What community/_post.html needs besides the answer, worked out once per page."""
+    viewer = request.user
+    member = viewer.is_authenticated
+    return {
+        "can_accept": permissions.can_accept_solution(viewer, thread),
+        "can_edit_any": member and viewer.has_perm("community.edit_any_content"),
+        "can_delete_any": member and viewer.has_perm("community.delete_any_content"),
+        "kudos_login_url": f"{reverse('account_login')}?next={quote(request.path)}",
+    }
+
+
 def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[str, Any]:
     viewer = request.user
-    page = _paginate(
-        request, selectors.thread_answers(thread=thread, viewer=viewer), ANSWERS_PER_PAGE
+    if not hasattr(thread, "viewer_follows"):  # fetched for an action, not for the page
+        thread = selectors.thread_get_for_page(thread_id=thread.pk, viewer=viewer)
+    permissions.viewer_prime(viewer)
+    page = _paginate_with_total(
+        request,
+        selectors.thread_answers(thread=thread, viewer=viewer, for_page=True),
+        ANSWERS_PER_PAGE,
     )
     posts = list(page.object_list)
     return {
         "thread": thread,
         "page": page,
         "posts": posts,
-        "given": selectors.viewer_kudos(viewer=viewer, thread=thread, posts=posts),
-        "follows": selectors.viewer_follows(viewer=viewer, thread=thread),
+        "given": selectors.answers_prime(thread=thread, posts=posts),
+        "follows": getattr(thread, "viewer_follows", False),
         "can_edit": permissions.can_edit_thread(viewer, thread),
         "can_delete": permissions.can_delete_thread(viewer, thread),
-        "can_accept": permissions.can_accept_solution(viewer, thread),
         "can_lock": permissions.can_lock_thread(viewer),
         "answer_form": extra.pop("answer_form", None) or AnswerForm(),
         "sections": extensions.thread_sections_for(thread, viewer),
+        **_answer_context(request, thread),
         **extra,
     }
 
 
+def _count_cached_view(request: HttpRequest, pk: int, slug: str) -> None:
+    # A stored page exists only for a thread visitors may see (hiding it replaces the
+    # version), so the view counts as the rendered page's would; only the pk is used.
+    services.thread_view_record(thread=Thread(pk=pk), viewer_key=_viewer_key(request))
+
+
 @require_GET
 @public_when_anonymous
+@pagecache.cache_for_visitors(
+    lambda pk, slug: pagecache.thread_scope(pk), on_hit=_count_cached_view
+)
 def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponseBase:
-    thread = selectors.thread_get_for_viewer(thread_id=pk, viewer=request.user)
+    thread = selectors.thread_get_for_page(thread_id=pk, viewer=request.user)
     canonical = thread.get_absolute_url()
     if request.path != canonical:
         return redirect(_with_query(request, canonical), permanent=True)
@@ -365,7 +417,7 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
                         "post": post,
                         "answer_form": AnswerForm(),
                         "given": {},
-                        "can_accept": permissions.can_accept_solution(request.user, thread),
+                        **_answer_context(request, thread),
                     },
                 )
             return redirect(post)
@@ -545,12 +597,7 @@ def post_card(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "community/_post.html",
-        {
-            "thread": thread,
-            "post": post,
-            "given": given,
-            "can_accept": permissions.can_accept_solution(request.user, thread),
-        },
+        {"thread": thread, "post": post, "given": given, **_answer_context(request, thread)},
     )
 
 

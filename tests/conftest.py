@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
+from community import pagecache
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Member
 from config.celery import app as celery_app
 from tests.concurrency import requires_postgresql
@@ -82,6 +84,12 @@ def _default_language() -> Iterator[None]:
     # inherit it.
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _own_page_cache() -> None:
+    # Visitors' pages are cached by thread id, and ids repeat from one test to the next.
+    pagecache.namespace = f":{uuid.uuid4().hex}"
 
 
 @pytest.fixture(autouse=True)

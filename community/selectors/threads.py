@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -87,6 +98,34 @@ def thread_get_for_viewer(*, thread_id: int, viewer: Viewer) -> Thread:
         .filter(pk=thread_id)
         .first()
     )
+    return _visible_or_404(thread, viewer)
+
+
+def thread_get_for_page(*, thread_id: int, viewer: Viewer) -> Thread:
+    """thread_get_for_viewer() for the thread page, with what the viewer did in the same query.
+
+    Sets ``viewer_gave_kudos`` and ``viewer_follows`` on the thread (False for a visitor).
+    The author's groups are left to answers_prime(), which fetches them with the answers'.
+    """
+    qs = Thread.objects.select_related("board", "author", "solution").prefetch_related("tags")
+    if viewer.is_authenticated:
+        qs = qs.annotate(
+            viewer_gave_kudos=Exists(
+                Kudos.objects.filter(giver_id=viewer.pk, thread_id=OuterRef("pk"))
+            ),
+            viewer_follows=Exists(
+                Subscription.objects.filter(member_id=viewer.pk, thread_id=OuterRef("pk"))
+            ),
+        )
+    thread = _visible_or_404(qs.filter(pk=thread_id).first(), viewer)
+    if not viewer.is_authenticated:
+        # What the annotations give a member, for the templates' sake.
+        setattr(thread, "viewer_gave_kudos", False)  # noqa: B010
+        setattr(thread, "viewer_follows", False)  # noqa: B010
+    return thread
+
+
+def _visible_or_404(thread: Thread | None, viewer: Viewer) -> Thread:
     if thread is None or (thread.is_hidden and not can_see_hidden(viewer, thread.author_id)):
         raise Http404(_("No such thread."))
     return thread
@@ -100,29 +139,61 @@ def post_get_for_viewer(*, post_id: int, viewer: Viewer) -> Post:
     return post
 
 
-def thread_answers(*, thread: Thread, viewer: Viewer | None = None) -> QuerySet[Post]:
+def thread_answers(
+    *, thread: Thread, viewer: Viewer | None = None, for_page: bool = False
+) -> QuerySet[Post]:
     """The answers the viewer may see, the solution first, then oldest first.
 
     Hidden answers are left out, except for their author and for staff; without a viewer,
-    what the public sees.
+    what the public sees. ``for_page``: shaped for the thread page, which passes the rows to
+    answers_prime(): each answer says whether the viewer gave it kudos (``viewer_gave_kudos``)
+    and authors come without their groups (fetched once for the whole page).
     """
     visible = Post.objects.filter(thread=thread)
     if viewer is None or not viewer.is_authenticated:
         visible = visible.filter(hidden_reason="")
     elif not viewer.has_perm("community.view_hidden_content"):
         visible = visible.filter(Q(hidden_reason="") | Q(author_id=viewer.pk))
-    return (
-        visible.select_related("author", "thread")
-        .prefetch_related(_authors)
-        .annotate(
-            solution_first=Case(
-                When(pk=thread.solution_id or 0, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
+    if for_page:
+        visible = visible.select_related("author")
+        if viewer is not None and viewer.is_authenticated:
+            visible = visible.annotate(
+                viewer_gave_kudos=Exists(
+                    Kudos.objects.filter(giver_id=viewer.pk, post_id=OuterRef("pk"))
+                )
             )
+        else:
+            visible = visible.annotate(viewer_gave_kudos=Value(False))
+    else:
+        visible = visible.select_related("author", "thread").prefetch_related(_authors)
+    return visible.annotate(
+        solution_first=Case(
+            When(pk=thread.solution_id or 0, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
         )
-        .order_by("solution_first", "created_at", "pk")
-    )
+    ).order_by("solution_first", "created_at", "pk")
+
+
+def answers_prime(*, thread: Thread, posts: list[Post]) -> dict[str, set[int]]:
+    """Ready a page of answers (from thread_answers(for_page=True)) to render without queries.
+
+    One instance per author, so a member who answers ten times has their role, rank and URL
+    worked out once; everyone's groups (for the role badge) in one query; each answer's
+    thread is the page's. Returns what the viewer gave kudos to, as viewer_kudos() does.
+    """
+    members = {thread.author_id: thread.author}
+    for post in posts:
+        members.setdefault(post.author_id, post.author)
+    prefetch_related_objects(list(members.values()), "groups")
+    for post in posts:
+        post.author = members[post.author_id]
+        post.thread = thread
+    given: dict[str, set[int]] = {
+        "threads": {thread.pk} if getattr(thread, "viewer_gave_kudos", False) else set(),
+        "posts": {post.pk for post in posts if getattr(post, "viewer_gave_kudos", False)},
+    }
+    return given
 
 
 def viewer_kudos(*, viewer: Viewer, thread: Thread, posts: list[Post]) -> dict[str, set[int]]:

@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import events, permissions
+from community import events, pagecache, permissions
 from community.models import Board, Member, Revision, Subscription, Tag, Thread
 from community.services.content import (
     QUESTION_MIN,
@@ -173,6 +173,8 @@ def thread_lock(*, thread: Thread, actor: Member, locked: bool) -> Thread:
 def thread_mark_escalated(*, thread_id: int, escalated: bool) -> None:
     """Support calls this when a case about the thread opens or closes."""
     Thread.objects.filter(pk=thread_id).update(is_escalated=escalated)
+    # The page shows "An agent is on it"; no event announces this change.
+    pagecache.thread_changed(thread_id)
 
 
 def subscription_create(*, member: Member, thread: Thread) -> bool:

@@ -1,0 +1,146 @@
+"""Whole pages as a visitor sees them, kept in the cache and dropped when their content changes.
+
+Only what every visitor sees is kept: a GET by someone who is not signed in, with no session
+or flash-message cookie (a message is meant for one visitor), rendered without a CSRF token
+(a token would be personal), answered 200. Members' pages are never stored nor served from
+here: they carry their own kudos, follow and edit buttons.
+
+Each page belongs to a scope with a version: a thread's page to the thread, the home page and
+the board list to the lists. The receivers (community/receivers.py) replace a scope's version
+after every event that changes what its pages show, once the write has committed; a page
+stored under an older version is simply never asked for again and expires. The version is a
+fresh random token, never a counter, so a version lost from the cache cannot come back to
+point at pages stored before it. The version is read before the page is rendered, so a page
+rendered from data read before a change is stored under the version that change replaced.
+
+What no event announces (a view count, "3 minutes ago", a member's new rank or avatar) may be
+as old as the setting COMMUNITY_PAGE_CACHE_SECONDS (default 60; 0 turns this cache off), the
+same minute that shared caches are already allowed to keep these pages
+(views.public_when_anonymous).
+
+Keys carry the database's name, so databases sharing one Redis (staging beside production,
+parallel test workers) never serve each other's pages.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.translation import get_language
+
+DEFAULT_PAGE_SECONDS = 60
+LISTS = "lists"
+_VERSION_SECONDS = 24 * 3600
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
+Scope = Callable[..., str]
+
+
+def thread_scope(thread_id: int) -> str:
+    return f"thread:{thread_id}"
+
+
+# Tests give each test its own namespace (tests/conftest.py): ids repeat between tests.
+namespace = ""
+
+
+def _prefix() -> str:
+    return f"page-cache:{connection.settings_dict['NAME']}{namespace}"
+
+
+def page_seconds() -> int:
+    return int(getattr(settings, "COMMUNITY_PAGE_CACHE_SECONDS", DEFAULT_PAGE_SECONDS))
+
+
+def _version_key(scope: str) -> str:
+    return f"{_prefix()}:v:{scope}"
+
+
+def _version(scope: str) -> str:
+    key = _version_key(scope)
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, secrets.token_hex(8), _VERSION_SECONDS)
+        version = cache.get(key) or "none"
+    return str(version)
+
+
+def bump(*scopes: str) -> None:
+    """Give each scope a new version: its stored pages are not served any more."""
+    cache.set_many({_version_key(s): secrets.token_hex(8) for s in scopes}, _VERSION_SECONDS)
+
+
+def bump_on_commit(*scopes: str) -> None:
+    """bump() once the current transaction commits (at once outside one)."""
+    transaction.on_commit(lambda: bump(*scopes))
+
+
+def thread_changed(thread_id: int | None) -> None:
+    """What a visitor sees of this thread, and of the lists showing it, changes on commit."""
+    scopes = [LISTS] if thread_id is None else [thread_scope(thread_id), LISTS]
+    bump_on_commit(*scopes)
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    return (
+        request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+        and not request.headers.get("HX-Request")
+        and not request.user.is_authenticated
+    )
+
+
+def _cacheable_response(request: HttpRequest, response: HttpResponseBase) -> bool:
+    storage = getattr(request, "_messages", None)
+    return (
+        isinstance(response, HttpResponse)
+        and not response.streaming
+        and response.status_code == 200
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not getattr(storage, "used", False)
+        and not response.cookies
+    )
+
+
+def cache_for_visitors(
+    scope: Scope, *, on_hit: Callable[..., object] | None = None
+) -> Callable[[View], View]:
+    """Serve a visitor the stored page when there is one; store the page rendered otherwise.
+
+    ``scope(**view_kwargs)`` names the scope whose version the page belongs to;
+    ``on_hit(request, **view_kwargs)`` does what every visit must do even when the page comes
+    from the cache (count the view).
+    """
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            seconds = page_seconds()
+            if seconds <= 0 or not _cacheable_request(request):
+                return view(request, *args, **kwargs)
+            version = _version(scope(**kwargs))
+            key = f"{_prefix()}:{version}:{get_language()}:{request.get_full_path()}"
+            stored = cache.get(key)
+            if stored is not None:
+                content, content_type = stored
+                if on_hit is not None:
+                    on_hit(request, **kwargs)
+                hit = HttpResponse(content, content_type=content_type)
+                hit["X-Page-Cache"] = "hit"
+                return hit
+            response = view(request, *args, **kwargs)
+            if isinstance(response, HttpResponse) and _cacheable_response(request, response):
+                cache.set(key, (response.content, response["Content-Type"]), seconds)
+            return response
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate

@@ -1,0 +1,40 @@
+"""What the community app does when its content changes: forget the visitors' pages it touched.
+
+Every event that changes what a visitor sees of a thread (its answers, kudos counts, solution,
+status, what is hidden) replaces the version of that thread's stored pages and of the lists
+(home, boards) once the write commits; see community/pagecache.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from community import events, pagecache
+from community.models import Post
+
+_THREAD_EVENTS = (
+    events.thread_created,
+    events.thread_updated,  # edits, retags, lock, move, merge
+    events.thread_deleted,
+    events.post_created,
+    events.post_updated,
+    events.post_deleted,
+    events.kudos_given,
+    events.kudos_withdrawn,
+    events.solution_accepted,
+    events.solution_withdrawn,
+    events.content_hidden,
+    events.content_restored,
+)
+
+
+def forget_thread_pages(
+    *, thread_id: int | None = None, post_id: int | None = None, **kwargs: Any
+) -> None:
+    if thread_id is None and post_id is not None:  # kudos on an answer name only the answer
+        thread_id = Post.objects.filter(pk=post_id).values_list("thread_id", flat=True).first()
+    pagecache.thread_changed(thread_id)
+
+
+for _signal in _THREAD_EVENTS:
+    _signal.connect(forget_thread_pages, dispatch_uid=f"community-pagecache-{id(_signal)}")
