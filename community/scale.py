@@ -26,6 +26,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from community.bulk import Loader
 from community.demo import DEMO_BOARDS, DEMO_HISTORY, DEMO_TAGS, DEMO_THREADS
@@ -260,9 +261,9 @@ class Community:
 
     def __init__(self, *, sizes: Sizes, seed: int, loader: Loader) -> None:
         if sizes.members < 2:
-            raise ValueError("A community needs at least two members.")
+            raise ValueError(_("A community needs at least two members."))
         if sizes.threads < 1:
-            raise ValueError("A community needs at least one question.")
+            raise ValueError(_("A community needs at least one question."))
         self.sizes = sizes
         self.rng = random.Random(seed)  # noqa: S311 - made-up data, reproducible by seed
         self.loader = loader
@@ -387,7 +388,7 @@ class Community:
         """How many answers each question gets: a long tail adding up to exactly `posts`."""
         rng, t_count, total = self.rng, self.sizes.threads, self.sizes.posts
         raw = []
-        for _ in range(t_count):
+        for _n in range(t_count):
             u = rng.random()
             if u < 0.15:
                 raw.append(0)
@@ -438,7 +439,7 @@ class Community:
                 if rng.random() < 0.3
                 else int(rng.expovariate(1 / (3 * HOUR)))
             )
-            for _ in range(c):
+            for _n in range(c):
                 d += 1 + int(rng.expovariate(1 / gap)) if delays else 1
                 delays.append(d)
             if t0 + delays[-1] > hi:  # squeeze into the time left before now
@@ -529,7 +530,7 @@ class Community:
             counts = [min(c, room) for c in counts]
             open_targets = [t for t, c in enumerate(counts) if c < room]
             if overflow > sum(room - counts[t] for t in open_targets):
-                raise ValueError("More kudos than members can give: raise --members.")
+                raise ValueError(_("More kudos than members can give: raise --members."))
             while overflow:
                 t = open_targets[rng.randrange(len(open_targets))]
                 if counts[t] < room:

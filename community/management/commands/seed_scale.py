@@ -39,7 +39,7 @@ class Progress:
             self.current = step
             if self.tty:
                 self.bar = tqdm(
-                    total=step.total, desc=step.label, unit=_("rows"), unit_scale=True,
+                    total=step.total, desc=step.label, unit="rows", unit_scale=True,
                     file=self.stream, leave=True, dynamic_ncols=True,
                 )  # fmt: skip
         elif self.bar is not None:
@@ -55,7 +55,7 @@ class Progress:
             self.bar = None
         elif self.enabled:
             took = time.monotonic() - step.started
-            rows = _(" %(n)d rows,") % {"n": step.done} if step.done else ""
+            rows = f" {step.done} rows," if step.done else ""
             self.stream.write(f"{step.label}:{rows} {took:.1f} s\n")
             self.stream.flush()
         self.current = None
@@ -148,19 +148,19 @@ class Command(BaseCommand):
         if min(sizes.members, sizes.threads, sizes.posts, sizes.kudos) < 0:
             raise CommandError(_("Sizes can't be negative."))
         existing = {
-            _("members"): Member.objects.count(),
-            _("boards"): Board.objects.count(),
-            _("questions"): Thread.objects.count(),
+            "members": Member.objects.count(),
+            "boards": Board.objects.count(),
+            "questions": Thread.objects.count(),
         }
         if any(existing.values()) and not options["force"]:
-            found = ", ".join(f"{n} {label}" for label, n in existing.items())
             raise CommandError(
                 _(
-                    "The database already has content (%(found)s). seed_scale never deletes "
-                    "anything unasked: use an empty database, or pass --force to delete every "
-                    "member and everything they wrote first."
+                    "The database already has content (%(members)d members, %(boards)d boards, "
+                    "%(questions)d questions). seed_scale never deletes anything unasked: use "
+                    "an empty database, or pass --force to delete every member and everything "
+                    "they wrote first."
                 )
-                % {"found": found}
+                % existing
             )
         progress = Progress(self.stderr._out, enabled=not options["no_progress"])
         loader = Loader(on_progress=progress)
@@ -172,7 +172,7 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 if options["force"] or any(existing.values()):
-                    loader.begin(_("deleting the old content"))
+                    loader.begin("deleting the old content")
                     self._wipe()
                 with indexes_deferred(loader, [*content_models, *other_models]):
                     try:
@@ -185,14 +185,14 @@ class Command(BaseCommand):
                     for step in extensions.scale_steps:
                         step.build(loader)
                     timings["points"] = time.monotonic() - started - timings["content"]
-                loader.begin(_("sequences and statistics"))
+                loader.begin("sequences and statistics")
                 loader.sequences_reset([*content_models, *other_models, Board, Tag])
                 loader.analyze([*content_models, *other_models])
             progress.finish()
             # VACUUM runs outside transactions only (not when called inside one, as in tests).
             vacuum = not options["no_vacuum"] and not connection.in_atomic_block
             if loader.is_postgresql and vacuum:
-                loader.begin(_("vacuum"))
+                loader.begin("vacuum")
                 self._vacuum([*content_models, *other_models])
         finally:
             progress.finish()
@@ -226,7 +226,7 @@ class Command(BaseCommand):
         )
         for name, thread in summary.bench_threads.items():
             self.stdout.write(f"  {name}: {thread['url']}")
-        self.stdout.write(_("  summary: %(path)s") % {"path": out})
+        self.stdout.write("  " + _("Summary: %(path)s") % {"path": out})
 
     def _wipe(self) -> None:
         tables = [m._meta.db_table for m in _content_tables()] + [Session._meta.db_table]
