@@ -106,7 +106,10 @@ def _detail(request: HttpRequest, status: int) -> str:
         return _("This is unavailable for a moment. Try again in a few seconds.")
     if status >= 500:
         return _("Something went wrong on our side.")
-    return HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else _("Error.")
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return _("Error.")
 
 
 def _too_large(request: HttpRequest) -> bool:
