@@ -66,6 +66,16 @@ class RejectNulMiddleware:
             # A token or session key is looked up in the database too.
             raise BadRequest("NUL character in a credential")
         if NUL in request.META.get("QUERY_STRING", "") or _holds_nul(request.GET):
+            if request.path_info.startswith(API_PREFIX):
+                # The API names the parameter at fault, as its serializers do.
+                field = next(
+                    (key for key, values in request.GET.lists() if any(NUL in v for v in values)),
+                    "detail",
+                )
+                message = _("Null characters are not allowed.")
+                return JsonResponse(
+                    {field: message} if field == "detail" else {field: [message]}, status=400
+                )
             raise BadRequest("NUL character in the query string")
         # Forms: what CsrfViewMiddleware reads anyway (DRF copes with a body read before it).
         if (
@@ -96,7 +106,10 @@ def _detail(request: HttpRequest, status: int) -> str:
         return _("This is unavailable for a moment. Try again in a few seconds.")
     if status >= 500:
         return _("Something went wrong on our side.")
-    return HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else _("Error.")
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return _("Error.")
 
 
 def _too_large(request: HttpRequest) -> bool:

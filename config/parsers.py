@@ -14,7 +14,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from rest_framework import parsers
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import ParseError, ValidationError
+
+NUL = "\x00"
 
 
 class JSONParser(parsers.JSONParser):
@@ -24,7 +26,16 @@ class JSONParser(parsers.JSONParser):
         except RecursionError:
             raise ParseError(_("JSON parse error - the body is nested too deeply.")) from None
         if _holds_nul(data):
-            raise ParseError(_("Null characters are not allowed."))
+            # On the field at fault, as a serializer's CharField would say it.
+            message = _("Null characters are not allowed.")
+            fields = (
+                [key for key, value in data.items() if _holds_nul(value)]
+                if isinstance(data, dict)
+                else []
+            )
+            if fields and all(NUL not in key for key in data):
+                raise ValidationError({fields[0]: [message]})
+            raise ParseError(message)
         return data
 
 
@@ -34,7 +45,7 @@ def _holds_nul(data: Any) -> bool:
     while pending:
         item = pending.pop()
         if isinstance(item, str):
-            if "\x00" in item:
+            if NUL in item:
                 return True
         elif isinstance(item, dict):
             pending.extend(item.keys())

@@ -30,6 +30,8 @@ SETUP_SCRIPT = """
 import json
 from datetime import timedelta
 from allauth.account.models import EmailAddress
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from community import services
@@ -42,7 +44,16 @@ for name in ("asker", *(f"helper{n}" for n in range(1, 7))):
         username=name, email=f"{name}@example.com", password="live-test-pw", date_joined=joined
     )
     EmailAddress.objects.create(user=member, email=member.email, primary=True, verified=True)
-    members[name] = {"id": member.pk, "token": Token.objects.create(user=member).key}
+    session = SessionStore()  # signed in before the test starts (sign-in needs Redis)
+    session[SESSION_KEY] = str(member.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = member.get_session_auth_hash()
+    session.create()
+    members[name] = {
+        "id": member.pk,
+        "token": Token.objects.create(user=member).key,
+        "session": session.session_key,
+    }
 board = Board.objects.create(name="Roaming", slug="roaming")
 thread = services.thread_create(
     author=Member.objects.get(username="asker"),

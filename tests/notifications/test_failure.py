@@ -400,7 +400,34 @@ def test_a_signed_in_member_browses_and_answers_through_the_pages(outage: Outage
 
     with browser.open(f"{server.url}/accounts/login/", timeout=10) as response:
         assert response.status == 200
-    assert post("/accounts/login/", {"login": "helper3", "password": "live-test-pw"}) == 200
+    # Signing in is refused while the lock-out can't be read (it fails closed) ...
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        post("/accounts/login/", {"login": "helper3", "password": "live-test-pw"})
+    assert refused.value.code == 503
+    assert int(refused.value.headers["Retry-After"]) > 0
+    # ... but a member already signed in browses and answers.
+    host = urllib.parse.urlsplit(server.url).hostname or "127.0.0.1"
+    session_key = str(community.members["helper3"]["session"])
+    jar.set_cookie(
+        http.cookiejar.Cookie(
+            0,
+            "sessionid",
+            session_key,
+            None,
+            False,
+            host,
+            False,
+            False,
+            "/",
+            True,
+            False,
+            None,
+            False,
+            None,
+            None,
+            {},
+        )
+    )
     with browser.open(f"{server.url}{community.thread_url}", timeout=10) as response:
         page = response.read().decode()
     assert re.search(r'<body[^>]* data-member="\d+"', page), "not signed in"
