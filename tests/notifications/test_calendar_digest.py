@@ -1,20 +1,22 @@
 """The daily digest on the days that matter, with the clock pinned.
 
-The scheduler runs the digest every 24 real hours (config/settings.py, 86,400 seconds), and
-each member's digest covers what came since their last one (less an hour of overlap), in
-real time. So a day the clocks change, New Year's Eve or 29 February lose nothing and repeat
-nothing: a digest that counted "yesterday" on the calendar, or wall-clock hours, would drop
-or repeat what came in the hour the clocks went back, or the 29th.
+The scheduler runs the digest at 07:00 in the community's time zone (config/settings.py), so
+two runs are 23 or 25 real hours apart when the clocks change. Each member's digest covers
+what came since their last one (less an hour of overlap), in real time, so a day the clocks
+change, New Year's Eve or 29 February lose nothing and repeat nothing: a digest that counted
+"yesterday" on the calendar, or a fixed 24 hours, would drop or repeat what came in the hour
+the clocks went back, or the 29th.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 import time_machine
 from django.core import mail
+from django.utils import timezone
 
 from community.models import Member
 from notifications import tasks
@@ -46,18 +48,18 @@ def daily_digest_at(moment: datetime) -> list[list[int]]:
 
 
 DAYS = {
-    # (the first digest, what comes between, the next digest 24 hours later; all UTC)
-    # 01:30 happens twice when the clocks go back: both are news, once.
+    # (the first digest, what comes between, the next digest; all UTC, runs at 07:00 local)
+    # 01:30 happens twice when the clocks go back: both are news, once. 25 hours apart.
     "the clocks go back": (
-        "2027-10-30T07:00",  # 08:00 BST
-        ["2027-10-30T23:30", "2027-10-31T00:30", "2027-10-31T01:30"],
+        "2027-10-30T06:00",  # 07:00 BST
+        ["2027-10-30T23:30", "2027-10-31T00:30", "2027-10-31T01:30", "2027-10-31T06:30"],
         "2027-10-31T07:00",  # 07:00 GMT
     ),
-    # 01:00-02:00 never happens when the clocks go forward: the minutes either side are news.
+    # 01:00-02:00 never happens when the clocks go forward: 23 hours apart.
     "the clocks go forward": (
-        "2027-03-27T07:00",
-        ["2027-03-28T00:59", "2027-03-28T01:00", "2027-03-28T06:59"],
-        "2027-03-28T07:00",
+        "2027-03-27T07:00",  # 07:00 GMT
+        ["2027-03-28T00:59", "2027-03-28T01:00", "2027-03-28T05:59"],
+        "2027-03-28T06:00",  # 07:00 BST
     ),
     "New Year's Eve": (
         "2026-12-31T07:00",
@@ -82,7 +84,8 @@ def test_each_daily_digest_lists_what_came_since_the_last_once(
     assert daily_digest_at(utc(first)) == [[earlier.pk]]
 
     news = [kudos_at(member, actor, moment).pk for moment in between]
-    assert utc(next_run) - utc(first) == timedelta(hours=24)
+    for run in (first, next_run):
+        assert timezone.localtime(utc(run)).time() == time(7, 0)
     assert daily_digest_at(utc(next_run)) == [sorted(news)]
     # The day after, nothing is repeated.
     assert daily_digest_at(utc(next_run) + timedelta(hours=24)) == []

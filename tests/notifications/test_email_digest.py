@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from celery.schedules import crontab
 from django.conf import settings
 from django.core import mail
 from django.core.mail import EmailMessage, EmailMultiAlternatives
@@ -297,4 +298,10 @@ def test_the_scheduler_runs_the_digest_once_a_day() -> None:
 
     assert entry["task"] == "notifications.digest" == tasks.digest.name
     assert tasks.digest_member.name == "notifications.digest_member"
-    assert entry["schedule"] == 24 * 60 * 60
+    # At 07:00 in the community's time zone, every day: the same local hour when the clocks
+    # change, and a restart of beat moves nothing.
+    schedule = entry["schedule"]
+    assert isinstance(schedule, crontab)
+    fields = vars(schedule)
+    assert (fields["hour"], fields["minute"], fields["day_of_week"]) == ({7}, {0}, set(range(7)))
+    assert settings.CELERY_TIMEZONE == settings.TIME_ZONE
