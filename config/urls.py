@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from community import api as community_api
 from community import auth_views
-from community import views as community_views
+from community.views import lists as community_lists
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", community_api.TokenCreateView.as_view(), name="api-token"),
@@ -60,8 +60,8 @@ api_v1: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
-    path("", community_views.home, name="home"),
-    path("healthz", community_views.healthz, name="healthz"),
+    path("", community_lists.home, name="home"),
+    path("healthz", community_lists.healthz, name="healthz"),
     # allauth's sign-in page, answering 429 to a locked-out account (community/auth_views.py).
     path("accounts/login/", auth_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),

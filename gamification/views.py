@@ -37,7 +37,7 @@ from community import selectors as community_selectors
 from community.errors import Conflict
 from community.http import request_member
 from community.models import Member
-from community.views import public_when_anonymous
+from community.views.common import public_when_anonymous
 from gamification import selectors
 from gamification.badges import Badge
 from gamification.models import BadgeTier, GamificationSettings, PayoutMethod, Period

@@ -8,6 +8,10 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from community.extensions import register_demo_step
-        from notifications import demo, receivers  # noqa: F401 - connects the receivers
+
+        # receivers: connects them. tasks: the services queue the email tasks by name (they
+        # may not import the tasks module, which imports them); registered here, the names
+        # are known in every process, not only where Celery's autodiscovery has run.
+        from notifications import demo, receivers, tasks  # noqa: F401
 
         register_demo_step("inbox", demo.demo_inbox_ensure)

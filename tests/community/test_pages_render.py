@@ -17,8 +17,9 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from community import services, views
+from community import services
 from community.models import Member, Thread
+from community.views import common as views
 from tests.builders import answer, ask, board_make
 from tests.community.page_factories import answers_make, members_make, tag_make
 

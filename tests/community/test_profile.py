@@ -13,9 +13,10 @@ from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
-from community import services, views
+from community import services
 from community.images import MAX_UPLOAD_BYTES, avatar_thumbnails
 from community.models import Member
+from community.views import lists as views
 from tests.community.images import (
     image_bytes,
     media_files,
