@@ -17,6 +17,7 @@ from community.models import Board, Kudos, Member, Post, Thread
 from gamification import events
 from gamification.badges import REGISTRY
 from gamification.models import BadgeAward
+from gamification.receivers import _queue_badges
 from gamification.services.badges import badges_evaluate
 from gamification.tasks import badges_evaluate as badges_evaluate_task
 from tests.builders import answer, ask, board_make, member_make
@@ -334,8 +335,9 @@ def test_asking_schedules_the_evaluation_after_commit(
         assert held(member) == set()  # nothing inside the transaction
 
     assert held(member) == set()  # not run until the commit
-    assert len(callbacks) == 1
-    callbacks[0]()
+    # One evaluation among the after-commit work (the visitors' page cache is dropped too).
+    [evaluation] = [c for c in callbacks if getattr(c, "func", None) is _queue_badges]
+    evaluation()
     assert held(member) == {"first-question"}
 
 

@@ -14,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from email.message import Message
 from typing import Any
 
 from websockets.sync.client import ClientConnection
@@ -92,7 +93,9 @@ def prepare(env: dict[str, str]) -> Community:
 class Response:
     status: int
     body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
+    # Names as the server wrote them, read without regard to case (HTTP header names are
+    # case-insensitive; uvicorn writes them in lower case).
+    headers: Message = field(default_factory=Message)
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -112,9 +115,9 @@ def request(
     req = urllib.request.Request(url, data=body, method=method, headers=headers)  # noqa: S310
     try:
         with local_opener.open(req, timeout=REQUEST_SECONDS) as response:
-            return Response(response.status, response.read(), dict(response.headers.items()))
+            return Response(response.status, response.read(), response.headers)
     except urllib.error.HTTPError as error:
-        return Response(error.code, error.read(), dict(error.headers.items()))
+        return Response(error.code, error.read(), error.headers)
 
 
 def open_socket(server: Server, path: str) -> ClientConnection:
