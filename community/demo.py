@@ -292,7 +292,7 @@ def demo_history_moments(count: int, today: date) -> list[datetime]:
     Daytime hours (9:00-19:00 local): they exist on every day, including the days the
     clocks change, and the evening's answers stay on the same local day.
     """
-    first, last = extensions.demo_history_window(today)
+    first, last = extensions.demo_history_window_for(today)
     if (last - first) > 2 * HISTORY_MARGIN:
         first, last = first + HISTORY_MARGIN, last - HISTORY_MARGIN
     span = (last - first).days

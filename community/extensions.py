@@ -63,7 +63,7 @@ def register_demo_history_window(provider: DemoHistoryWindow) -> None:
         demo_history_windows.append(provider)
 
 
-def demo_history_window(today: date) -> tuple[date, date]:
+def demo_history_window_for(today: date) -> tuple[date, date]:
     """The first and last local day the demo's history may fall on."""
     if demo_history_windows:
         return demo_history_windows[-1](today)

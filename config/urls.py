@@ -7,39 +7,50 @@ from django.views.i18n import set_language
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from community import api as community_api
 from community import auth_views
+from community.api import auth as community_auth
+from community.api import posts as community_posts
+from community.api import search as community_search
+from community.api import threads as community_threads
 from community.views import lists as community_lists
 
 api_v1: list[URLPattern | URLResolver] = [
-    path("auth/token/", community_api.TokenCreateView.as_view(), name="api-token"),
+    path("auth/token/", community_auth.TokenCreateView.as_view(), name="api-token"),
     # Community (docs/api.md, "Community").
-    path("boards/", community_api.BoardListView.as_view(), name="api-board-list"),
-    path("threads/", community_api.ThreadListView.as_view(), name="api-thread-list"),
-    path("threads/similar/", community_api.ThreadSimilarView.as_view(), name="api-thread-similar"),
-    path("threads/<int:pk>/", community_api.ThreadDetailView.as_view(), name="api-thread-detail"),
+    path("boards/", community_threads.BoardListView.as_view(), name="api-board-list"),
+    path("threads/", community_threads.ThreadListView.as_view(), name="api-thread-list"),
+    path(
+        "threads/similar/", community_threads.ThreadSimilarView.as_view(), name="api-thread-similar"
+    ),
+    path(
+        "threads/<int:pk>/", community_threads.ThreadDetailView.as_view(), name="api-thread-detail"
+    ),
     path(
         "threads/<int:pk>/posts/",
-        community_api.ThreadPostListView.as_view(),
+        community_threads.ThreadPostListView.as_view(),
         name="api-thread-posts",
     ),
     path(
-        "threads/<int:pk>/kudos/", community_api.ThreadKudosView.as_view(), name="api-thread-kudos"
+        "threads/<int:pk>/kudos/",
+        community_threads.ThreadKudosView.as_view(),
+        name="api-thread-kudos",
     ),
     path(
         "threads/<int:pk>/solution/",
-        community_api.ThreadSolutionView.as_view(),
+        community_threads.ThreadSolutionView.as_view(),
         name="api-thread-solution",
     ),
     path(
         "threads/<int:pk>/subscription/",
-        community_api.ThreadSubscriptionView.as_view(),
+        community_threads.ThreadSubscriptionView.as_view(),
         name="api-thread-subscription",
     ),
-    path("threads/<int:pk>/lock/", community_api.ThreadLockView.as_view(), name="api-thread-lock"),
-    path("posts/<int:pk>/", community_api.PostDetailView.as_view(), name="api-post-detail"),
-    path("posts/<int:pk>/kudos/", community_api.PostKudosView.as_view(), name="api-post-kudos"),
-    path("search/", community_api.SearchView.as_view(), name="api-search"),
+    path(
+        "threads/<int:pk>/lock/", community_threads.ThreadLockView.as_view(), name="api-thread-lock"
+    ),
+    path("posts/<int:pk>/", community_posts.PostDetailView.as_view(), name="api-post-detail"),
+    path("posts/<int:pk>/kudos/", community_posts.PostKudosView.as_view(), name="api-post-kudos"),
+    path("search/", community_search.SearchView.as_view(), name="api-search"),
     # Gamification (docs/api.md, "Gamification").
     path("", include("gamification.api_urls")),
     # Support (docs/api.md, "Support").

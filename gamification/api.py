@@ -34,7 +34,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import selectors as community_selectors
-from community.api import errors
+from community.api.common import errors
 from community.http import request_member
 from config.api import Pagination
 from gamification import selectors

@@ -22,7 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from community.api import errors
+from community.api.common import errors
 from community.http import request_member
 from config.api import Pagination
 from notifications import selectors, services

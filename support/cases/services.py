@@ -70,7 +70,7 @@ def team_for(thread: Thread | None) -> list[Member]:
     return list(_agents())
 
 
-def route(thread: Thread | None) -> Member | None:
+def case_route(thread: Thread | None) -> Member | None:
     """The least-loaded available agent of the team (fewest active cases; oldest id on ties)."""
     team = team_for(thread)
     away = set(
@@ -121,7 +121,7 @@ def case_open(
                 customer=customer,
                 reason=reason,
                 priority=priority,
-                assignee=route(thread),
+                assignee=case_route(thread),
                 sla_due_at=now + FIRST_RESPONSE[priority],
                 created_at=now,
             )

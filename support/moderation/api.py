@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import selectors
-from community.api import errors
+from community.api.common import errors
 from community.models import Member
 from community.serializers import StrictCharField
 from support.moderation.models import Flag, FlagKind

@@ -220,3 +220,36 @@ def test_the_cycle_finder_sees_a_lazy_import_cycle() -> None:
 def test_no_two_modules_import_each_other_even_lazily() -> None:
     cycles = import_cycles()
     assert not cycles, "import cycles:\n" + "\n".join(" <-> ".join(c) for c in cycles)
+
+
+# --- one name, one function ----------------------------------------------------------------
+
+# Modules whose public functions are entry points named after what they serve (a view, a
+# task named after its service, a receiver named after its event), not services or selectors.
+ENTRY_POINTS = ("views", "api", "urls", "admin", "receivers", "tasks", "consumers", "apps")
+
+
+def public_functions_by_app() -> dict[str, dict[str, set[str]]]:
+    """name -> app -> modules defining a public top-level function of that name."""
+    found: dict[str, dict[str, set[str]]] = {}
+    for name, path in project_modules().items():
+        parts = name.split(".")
+        if parts[0] == "config" or "management" in parts:
+            continue
+        if any(part in ENTRY_POINTS for part in parts[1:]):
+            continue
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(
+                node, ast.FunctionDef | ast.AsyncFunctionDef
+            ) and not node.name.startswith("_"):
+                found.setdefault(node.name, {}).setdefault(parts[0], set()).add(name)
+    return found
+
+
+def test_no_two_apps_have_a_public_function_of_the_same_name() -> None:
+    clashes = {
+        name: {app: sorted(modules) for app, modules in by_app.items()}
+        for name, by_app in public_functions_by_app().items()
+        if len(by_app) > 1
+    }
+    assert not clashes, f"one name, two functions: {clashes}"

@@ -28,9 +28,9 @@ from support.cases.services import (
     case_escalate,
     case_message_post,
     case_open,
+    case_route,
     case_staff_answer,
     case_update,
-    route,
 )
 from tests.builders import agent_make, answer, ask, board_make
 from tests.support.cases_helpers import escalate
@@ -182,7 +182,7 @@ def test_a_team_member_who_is_no_longer_an_agent_gets_no_cases(asker: Member) ->
     SLAPolicy.objects.create(board=board).agents.set([former, current])
     former.groups.remove(Group.objects.get(name=AGENTS_GROUP))
 
-    assert route(ask(asker, board)) == current
+    assert case_route(ask(asker, board)) == current
 
 
 def test_availability_is_for_agents_only(helper: Member, agent: Member) -> None:

@@ -1,0 +1,45 @@
+"""The live consumer's outage tolerance copies one method of Channels: pinned to its source.
+
+LayerTolerantConsumer.__call__ (notifications/consumers.py) is Channels' own
+AsyncConsumer.__call__ with the layer's receive made tolerant: Channels' ends the whole
+socket on the layer's first error, ours keeps the socket and rejoins when the layer is back.
+Channels has no public hook for that, so the copy must follow Channels. If this test fails
+after an upgrade, read the new AsyncConsumer.__call__, carry its changes into
+LayerTolerantConsumer.__call__ (scope, layer and channel name, base_send, the dispatch loop,
+StopConsumer), re-run the outage tests in tests/notifications/test_failure.py, and record the
+new fingerprint here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+
+import channels
+from channels.consumer import AsyncConsumer
+
+from notifications.consumers import LayerTolerantConsumer
+
+# Channels 4.3.2's AsyncConsumer.__call__, the version the copy follows.
+PINNED_VERSION = "4.3.2"
+PINNED_SOURCE_SHA256 = "e52238720872dbc3f854519bc971aa7eb41553e63c8729081549ce42465ee419"
+
+
+def test_channels_call_is_still_the_one_the_tolerant_consumer_copies() -> None:
+    source = inspect.getsource(AsyncConsumer.__call__)
+    fingerprint = hashlib.sha256(source.encode()).hexdigest()
+
+    assert fingerprint == PINNED_SOURCE_SHA256, (
+        f"Channels {channels.__version__} changed AsyncConsumer.__call__ (the copy follows "
+        f"{PINNED_VERSION}): bring notifications.consumers.LayerTolerantConsumer.__call__ in "
+        "line with it, then update PINNED_SOURCE_SHA256. The source now reads:\n" + source
+    )
+
+
+def test_the_tolerant_consumer_overrides_call_and_sets_what_channels_sets() -> None:
+    ours = inspect.getsource(LayerTolerantConsumer.__call__)
+
+    assert LayerTolerantConsumer.__call__ is not AsyncConsumer.__call__
+    for attribute in ("self.scope", "self.channel_layer", "self.channel_name", "self.base_send"):
+        assert attribute in ours, attribute
+    assert "await_many_dispatch" in ours and "StopConsumer" in ours
