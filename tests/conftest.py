@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import time_machine
@@ -34,6 +35,24 @@ def pytest_configure(config: pytest.Config) -> None:
     # Tasks run in-process; the cross-process broker has its own test (tests/config).
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True
+    _cache_of_this_worker()
+
+
+def _cache_of_this_worker() -> None:
+    """Each xdist worker keeps its Redis cache in a database of its own.
+
+    Clearing a Redis cache is FLUSHDB: a test in one worker that clears it would wipe the
+    throttle counts, lock-outs and cached pages of the test running in the other worker at
+    that moment. The embedded defaults' local-memory cache is per process already.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    default = settings.CACHES["default"]
+    if not worker.startswith("gw") or not str(default.get("LOCATION", "")).startswith("redis"):
+        return
+    url = urlsplit(str(default["LOCATION"]))
+    base = int(url.path.strip("/") or 0)
+    database = (base + 1 + int(worker.removeprefix("gw"))) % 16  # Redis has 16 by default
+    default["LOCATION"] = urlunsplit(url._replace(path=f"/{database}"))
 
 
 # === Running the whole suite on another date ================================================

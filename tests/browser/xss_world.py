@@ -28,7 +28,11 @@ from community.services.members import member_profile_update
 from notifications.services import notify
 from support.cases.services import case_escalate, case_message_post
 from support.moderation.services import flag_create
-from tests.xss_vectors import XSS_VECTORS
+from tests.xss_vectors import XSS_VECTORS as ALL_VECTORS
+
+# PostgreSQL cannot store a NUL character, and no request carrying one gets that far (the
+# middleware answers 400: tests/config/test_bad_input.py), so the vectors go in without it.
+XSS_VECTORS = [vector.replace("\x00", "") for vector in ALL_VECTORS]
 
 T = TypeVar("T")
 GROUP = 8  # vectors per Markdown body (each separated by a blank line and a rule)
