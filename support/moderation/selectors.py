@@ -11,7 +11,7 @@ from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.models import Member, Post, Thread
+from community.models import Board, Member, Post, Thread
 from support.moderation.models import Flag, FlagStatus, ModerationAction, Sanction
 
 # Reason codes the system writes into ModerationAction.reason; shown translated.
@@ -177,3 +177,30 @@ def answers_for_moderation(*, thread_id: int) -> QuerySet[Post]:
 
 def member_for_moderation(*, username: str) -> Member | None:
     return Member.objects.filter(username__iexact=username).first()
+
+
+# --- what a moderator acts on -----------------------------------------------------------------
+# Moderators see everything, hidden and held content included: these fetch by id without the
+# visibility rules of community.selectors, and return None where nothing matches (the views
+# answer 404, or a form error for a board or merge target typed by hand).
+
+
+def thread_for_moderation(*, thread_id: int) -> Thread | None:
+    return Thread.objects.select_related("board", "author").filter(pk=thread_id).first()
+
+
+def post_for_moderation(*, post_id: int) -> Post | None:
+    return Post.objects.select_related("thread", "author").filter(pk=post_id).first()
+
+
+def sanction_for_moderation(*, sanction_id: int) -> Sanction | None:
+    return Sanction.objects.select_related("member").filter(pk=sanction_id).first()
+
+
+def board_by_slug(*, slug: str) -> Board | None:
+    return Board.objects.filter(slug=slug).first()
+
+
+def board_choices(*, exclude_id: int) -> list[tuple[str, str]]:
+    """Where a question may move: every other board, in the boards' order."""
+    return list(Board.objects.exclude(pk=exclude_id).values_list("slug", "name"))

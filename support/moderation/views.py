@@ -105,7 +105,7 @@ class MoveForm(forms.Form):
     def __init__(self, *args: Any, exclude: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["board"])
-        field.choices = [(b.slug, b.name) for b in Board.objects.exclude(pk=exclude)]
+        field.choices = selectors.board_choices(exclude_id=exclude)
 
 
 def _thread_page(
@@ -137,7 +137,7 @@ def _log_rows(actions: Iterable[ModerationAction]) -> list[tuple[ModerationActio
 
 
 def _thread_or_404(pk: int) -> Thread:
-    thread = Thread.objects.select_related("board", "author").filter(pk=pk).first()
+    thread = selectors.thread_for_moderation(thread_id=pk)
     if thread is None:
         raise Http404(_("No such thread."))
     return thread
@@ -167,7 +167,7 @@ def thread_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def post_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if action not in POST_ACTIONS:
         raise Http404(_("No such action."))
-    post = Post.objects.select_related("thread", "author").filter(pk=pk).first()
+    post = selectors.post_for_moderation(post_id=pk)
     if post is None:
         raise Http404(_("No such answer."))
     return _act(request, action, thread=None, post=post)
@@ -232,7 +232,7 @@ def _act(
 
 
 def _board_from(request: HttpRequest) -> Board:
-    board = Board.objects.filter(slug=request.POST.get("board", "")).first()
+    board = selectors.board_by_slug(slug=request.POST.get("board", ""))
     if board is None:
         raise ValidationError({"board": _("Choose a board.")})
     return board
@@ -244,7 +244,7 @@ def _merge_target(request: HttpRequest) -> Thread:
     number = raw.split("/threads/")[-1].split("/")[0] if "/threads/" in raw else raw.lstrip("#")
     if not number.isdigit() or len(number) > 18:
         raise ValidationError({"target": _("Give the number or the address of a thread.")})
-    target = Thread.objects.filter(pk=int(number)).first()
+    target = selectors.thread_for_moderation(thread_id=int(number))
     if target is None:
         raise ValidationError({"target": _("There is no thread number %(n)s.") % {"n": number}})
     return target
@@ -318,7 +318,7 @@ def member_tools(request: HttpRequest, username: str) -> HttpResponse:
 @require_POST
 @moderators_only
 def sanction_lift(request: HttpRequest, pk: int) -> HttpResponse:
-    sanction = Sanction.objects.select_related("member").filter(pk=pk).first()
+    sanction = selectors.sanction_for_moderation(sanction_id=pk)
     if sanction is None:
         raise Http404(_("No such sanction."))
     try:

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.http import Http404
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -24,7 +22,7 @@ from rest_framework.views import APIView
 from community import selectors as community_selectors
 from community.api.common import errors
 from community.models import Member
-from support.cases.models import Case
+from support.cases.selectors import case_get_for_viewer
 from support.satisfaction.models import Satisfaction
 from support.satisfaction.services import COMMENT_MAX, SCORE_MAX, SCORE_MIN, satisfaction_record
 
@@ -90,8 +88,5 @@ class CaseFeedbackView(APIView):
         responses={201: SatisfactionSerializer, **errors(400, 401, 403, 404, 409)},
     )
     def post(self, request: Request, pk: int) -> Response:
-        viewer = cast(Member, request.user)
-        case = Case.objects.filter(pk=pk).first()
-        if case is None or (viewer.pk != case.customer_id and not viewer.is_agent):
-            raise Http404(_("No such case."))
-        return _record(request, case=case)
+        # The case is 404 to anyone but its customer and agents, as GET /cases/{id}/.
+        return _record(request, case=case_get_for_viewer(case_id=pk, viewer=request.user))

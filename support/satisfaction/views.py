@@ -12,7 +12,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 from community import selectors as community_selectors
 from community.errors import Conflict
 from community.http import is_htmx, request_member
-from community.models import Member, Thread
+from community.models import Thread
 from support.cases.models import Case
+from support.cases.selectors import case_get_for_viewer
 from support.insights import selectors as dashboard
 from support.satisfaction.models import Satisfaction
 from support.satisfaction.services import COMMENT_MAX, SCORE_MAX, SCORE_MIN, satisfaction_record
@@ -144,22 +145,11 @@ def thread_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{thread.get_absolute_url()}#{dom_id}")
 
 
-def _case_for(request: HttpRequest, pk: int) -> Case:
-    """The case, for its customer and agents; 404 for anyone else (docs/api.md, cases)."""
-    case = Case.objects.filter(pk=pk).first()
-    viewer = request.user
-    if case is None or not isinstance(viewer, Member):
-        raise Http404(_("No such case."))
-    if viewer.pk != case.customer_id and not viewer.is_agent:
-        raise Http404(_("No such case."))
-    return case
-
-
 @login_required
 @require_POST
 def case_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     """The customer rates a resolved case."""
-    case = _case_for(request, pk)
+    case = case_get_for_viewer(case_id=pk, viewer=request.user)
     dom_id = f"satisfaction-case-{case.pk}"
     form = SatisfactionForm(request.POST, dom_id=dom_id)
     rating, status = _record(request, form, case=case)
