@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from community.models import Member, Thread
 from community.permissions import Viewer
@@ -81,6 +81,44 @@ demo_thread_dated_hooks: list[DemoThreadDated] = []
 def register_demo_thread_dated(hook: DemoThreadDated) -> None:
     if hook not in demo_thread_dated_hooks:
         demo_thread_dated_hooks.append(hook)
+
+
+class ContentCheck(Protocol):
+    def __call__(
+        self,
+        *,
+        thread_id: int | None = None,
+        post_id: int | None = None,
+        actor_id: int | None,
+        revision_id: int | None = None,
+    ) -> object: ...
+
+
+content_checks: list[ContentCheck] = []
+
+
+def register_content_check(check: ContentCheck) -> ContentCheck:
+    """Add a check of new and edited questions and answers (support's personal-data hold).
+
+    The posting services run every check inside their transaction, after writing the
+    content and before announcing it: whoever hears the announcement (points, mentions,
+    notifications, live pages) sees the content as the checks left it, held or public,
+    whatever the order the apps were installed in.
+    """
+    if check not in content_checks:
+        content_checks.append(check)
+    return check
+
+
+def content_checks_run(
+    *,
+    thread_id: int | None = None,
+    post_id: int | None = None,
+    actor_id: int | None,
+    revision_id: int | None = None,
+) -> None:
+    for check in content_checks:
+        check(thread_id=thread_id, post_id=post_id, actor_id=actor_id, revision_id=revision_id)
 
 
 ThreadSection = Callable[[Thread, Viewer], Section | None]

@@ -81,11 +81,12 @@ def _mentions_notify(
     """Tell the members mentioned in a question or an answer; the ids of those mentioned.
 
     Called from the content events, not from `member_mentioned`: the community records
-    mentions (and announces them) *before* it announces the content, and the personal-data
-    check holds content on that later event. Delivering on `member_mentioned` told the
-    members mentioned in a post that was about to be held, and linked them to it. The
-    support app's receivers run first (it comes before this app in INSTALLED_APPS), so by
-    now a held question or answer is hidden and nobody mentioned in it hears of it.
+    mentions (and announces them) *before* its content checks run, and the personal-data
+    check may hold the content. Delivering on `member_mentioned` told the members mentioned
+    in a post that was about to be held, and linked them to it. The content events come
+    after the checks (community.extensions.content_checks_run), so by now a held question
+    or answer is hidden and nobody mentioned in it hears of it, whatever the order of the
+    apps in INSTALLED_APPS.
     `since` (an edit's revision time) limits it to the mentions the edit added.
     """
     target: Thread | Post = post if post is not None else thread

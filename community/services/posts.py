@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import events, permissions
+from community import events, extensions, permissions
 from community.errors import Conflict
 from community.models import Board, Member, Post, Revision, Subscription, Thread
 from community.services.content import ANSWER_MIN, clean_body, mentions_record, render
@@ -57,6 +57,7 @@ def post_create(*, author: Member, thread: Thread, body: str, check_limits: bool
         )
         Subscription.objects.get_or_create(member=author, thread=locked)
         mentions_record(rendered=rendered, thread=locked, post=post, actor=author)
+        extensions.content_checks_run(post_id=post.pk, actor_id=author.pk)
         events.post_created.send(
             sender=Post, post_id=post.pk, thread_id=locked.pk, actor_id=author.pk
         )
@@ -82,6 +83,7 @@ def post_update(*, post: Post, editor: Member, body: str) -> Post:
         post.edited_at = revision.created_at
         post.save(update_fields=["body", "body_html", "body_text", "edited_at"])
         mentions_record(rendered=rendered, thread=post.thread, post=post, actor=editor)
+        extensions.content_checks_run(post_id=post.pk, actor_id=editor.pk, revision_id=revision.pk)
         events.post_updated.send(
             sender=Post,
             post_id=post.pk,

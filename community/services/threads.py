@@ -11,7 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community import events, pagecache, permissions
+from community import events, extensions, pagecache, permissions
 from community.models import Board, Member, Revision, Subscription, Tag, Thread
 from community.services.content import (
     QUESTION_MIN,
@@ -68,6 +68,7 @@ def thread_create(
         )
         Subscription.objects.get_or_create(member=author, thread=thread)
         mentions_record(rendered=rendered, thread=thread, post=None, actor=author)
+        extensions.content_checks_run(thread_id=thread.pk, actor_id=author.pk)
         events.thread_created.send(
             sender=Thread, thread_id=thread.pk, board_id=board.pk, actor_id=author.pk
         )
@@ -122,6 +123,9 @@ def thread_update(
             Tag.objects.filter(slug__in=removed).update(thread_count=F("thread_count") - 1)
             Tag.objects.filter(slug__in=added).update(thread_count=F("thread_count") + 1)
         mentions_record(rendered=rendered, thread=thread, post=None, actor=editor)
+        extensions.content_checks_run(
+            thread_id=thread.pk, actor_id=editor.pk, revision_id=revision.pk
+        )
         events.thread_updated.send(
             sender=Thread, thread_id=thread.pk, actor_id=editor.pk, revision_id=revision.pk
         )

@@ -32,20 +32,11 @@ SECTION_TEMPLATE = "support/moderation_section.html"
 PROFILE_TEMPLATE = "support/moderation_profile_section.html"
 
 
-def on_thread_created(*, thread_id: int, actor_id: int | None, **kwargs: Any) -> None:
-    sensitive.content_check(thread_id=thread_id, actor_id=actor_id)
-
-
-def on_post_created(*, post_id: int, actor_id: int | None, **kwargs: Any) -> None:
-    sensitive.content_check(post_id=post_id, actor_id=actor_id)
-
-
 def on_thread_updated(
     *, thread_id: int, actor_id: int | None, revision_id: int | None = None, **kwargs: Any
 ) -> None:
     if revision_id is None:  # a lock or a move: the text did not change
         return
-    sensitive.content_check(thread_id=thread_id, actor_id=actor_id, revision_id=revision_id)
     moderation.edit_record(
         actor_id=actor_id, thread_id=thread_id, post_id=None, revision_id=revision_id
     )
@@ -61,7 +52,6 @@ def on_post_updated(
 ) -> None:
     if revision_id is None:
         return
-    sensitive.content_check(post_id=post_id, actor_id=actor_id, revision_id=revision_id)
     moderation.edit_record(
         actor_id=actor_id, thread_id=thread_id, post_id=post_id, revision_id=revision_id
     )
@@ -145,12 +135,9 @@ def profile_section(member: Member, viewer: Viewer) -> extensions.Section | None
 
 def connect() -> None:
     """Register receivers and sections; called once from SupportConfig.ready()."""
-    community_events.thread_created.connect(
-        on_thread_created, dispatch_uid="support.moderation.thread_created"
-    )
-    community_events.post_created.connect(
-        on_post_created, dispatch_uid="support.moderation.post_created"
-    )
+    # The personal-data hold runs as one of the community's content checks: before the
+    # content is announced, so nobody hears of a question or answer that is about to be held.
+    extensions.register_content_check(sensitive.content_check)
     community_events.thread_updated.connect(
         on_thread_updated, dispatch_uid="support.moderation.thread_updated"
     )

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import Http404
 from django.test import Client
 
+from community import events as community_events
 from community import selectors, services
 from community.models import HiddenReason, Member, Post, Thread
 from support.cases.models import Case, CaseReason
@@ -187,3 +188,27 @@ def test_an_answer_posted_through_the_api_is_held_and_the_author_gets_it_back(
     assert response.status_code == 201
     assert Post.objects.get(pk=response.json()["id"]).hidden_reason == HiddenReason.SENSITIVE
     assert Case.objects.filter(customer=helper, reason=CaseReason.SENSITIVE).exists()
+
+
+def test_whoever_hears_of_a_new_answer_hears_of_it_already_held(
+    thread: Thread, helper: Member
+) -> None:
+    # The hold is a content check the posting service runs before it announces the answer,
+    # so the first receiver of post_created (here, one connected ahead of every app's) sees
+    # it held: no listener depends on the order of INSTALLED_APPS.
+    seen: list[str] = []
+
+    def first_listener(*, post_id: int, **kwargs: object) -> None:
+        seen.append(Post.objects.get(pk=post_id).hidden_reason)
+
+    receivers = community_events.post_created.receivers
+    community_events.post_created.connect(first_listener, dispatch_uid="test.first_listener")
+    # Move it to the front, ahead of the apps' receivers.
+    community_events.post_created.receivers = [receivers[-1], *receivers[:-1]]
+    community_events.post_created.sender_receivers_cache.clear()
+    try:
+        answer(helper, thread, body="Ring me on 07700 900123 and I'll walk you through it.")
+    finally:
+        community_events.post_created.disconnect(dispatch_uid="test.first_listener")
+
+    assert seen == [HiddenReason.SENSITIVE]
