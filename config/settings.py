@@ -61,6 +61,11 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Sign-in with a brand's identity provider, Google or Apple, each shown when configured.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.apple",
     "django_htmx",
     "community",
     "gamification",
@@ -163,6 +168,18 @@ ACCOUNT_FORMS = {"signup": "community.forms.MemberSignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mutua] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 
+# Single sign-on (README, "Single sign-on"): the providers the environment configures. A
+# provider's account signs in to the member with the same address only when both sides have it
+# verified (community.adapters.SocialAccountAdapter); otherwise it is a new member, whose address
+# is confirmed as any other unless the provider vouches for it.
+SOCIALACCOUNT_PROVIDERS = env.social_providers()
+SOCIALACCOUNT_ADAPTER = "community.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a sign-in starts from a POST (CSRF), not a link
+SOCIALACCOUNT_STORE_TOKENS = False
+
 # Second factors (allauth's mfa app, /accounts/2fa/): an authenticator app (TOTP) with
 # recovery codes, and security keys or passkeys (WebAuthn, which browsers allow on https or
 # localhost). Staff (agents, moderators, admins) must have one before any staff page or API
@@ -257,7 +274,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # A sign-in with a provider posts here, then redirects to the provider's page.
+        "form-action": ["'self'", *env.sign_in_origins(SOCIALACCOUNT_PROVIDERS)],
         "frame-ancestors": ["'none'"],
     }
 }
