@@ -93,7 +93,7 @@ class TokenCreateView(APIView):
                     {
                         "detail": _(
                             "This account has a second factor: send a current code from "
-                            "your authenticator app as \"code\"."
+                            'your authenticator app as "code".'
                         ),
                         "code": "mfa_code_required",
                     },

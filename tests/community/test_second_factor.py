@@ -8,16 +8,19 @@ current code to get an API token.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.test import Client, override_settings
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Member
+from community.second_factor import second_factor_missing
 from tests.builders import logged_in
 from tests.factories import PASSWORD, TOTP_SECRET, MemberFactory, totp_code
 
@@ -164,6 +167,44 @@ def test_signing_in_with_a_second_factor_asks_for_the_code(agent: Member) -> Non
     right = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
     assert right.status_code == 302
     assert client.session["_auth_user_id"] == str(agent.pk)
+
+
+@pytest.mark.parametrize("action", ["edit", "remove"])
+def test_nobody_reaches_another_members_security_key(agent: Member, action: str) -> None:
+    key = Authenticator.objects.create(
+        user=agent, type=Authenticator.Type.WEBAUTHN, data={"name": "Agent's key"}
+    )
+    client = signed_in(MemberFactory.create(username="other2"))
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+
+    response = client.get(f"/accounts/2fa/webauthn/keys/{key.pk}/{action}/")
+    removal = client.post(f"/accounts/2fa/webauthn/keys/{key.pk}/{action}/")
+
+    assert response.status_code == 404
+    assert removal.status_code == 404
+    assert Authenticator.objects.filter(pk=key.pk).exists()
+
+
+def test_joining_the_agents_or_moderators_makes_a_member_staff(db: None) -> None:
+    by_member = MemberFactory.create(username="joiner", second_factor=False)
+    by_group = MemberFactory.create(username="joined", second_factor=False)
+
+    by_member.groups.add(Group.objects.get(name=AGENTS_GROUP))
+    Group.objects.get(name=MODERATORS_GROUP).user_set.add(by_group)
+
+    assert by_member.is_staff
+    assert Member.objects.get(pk=by_member.pk).is_staff
+    assert Member.objects.get(pk=by_group.pk).is_staff
+    assert second_factor_missing(Member.objects.get(pk=by_group.pk))
+
+
+def test_a_customer_costs_no_query_for_the_rule(
+    asker: Member, django_assert_num_queries: Any
+) -> None:
+    member = Member.objects.get(pk=asker.pk)
+
+    with django_assert_num_queries(0):
+        assert not second_factor_missing(member)
 
 
 # --------------------------------------------------------------------------- API
