@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialLogin
 from django.http import HttpRequest
 
 from config import cache as resilient_cache
@@ -55,3 +58,13 @@ def lockout_seconds() -> int:
         if rate.per == "key"
     ]
     return int(max(windows, default=60))
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def can_authenticate_by_email(self, login: SocialLogin, email: str) -> bool:
+        """Sign in to an existing member by address only when the provider says it verified
+        the address and the member confirmed it here too: an address someone merely typed
+        at sign-up, here or at the provider, never opens another person's account."""
+        return bool(super().can_authenticate_by_email(login, email)) and (
+            EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
+        )

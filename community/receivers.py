@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import Group
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
 from community import events, pagecache
-from community.models import Post
+from community.models import AGENTS_GROUP, MODERATORS_GROUP, Member, Post
+
+STAFF_GROUPS = (AGENTS_GROUP, MODERATORS_GROUP)
 
 _THREAD_EVENTS = (
     events.thread_created,
@@ -38,3 +44,22 @@ def forget_thread_pages(
 
 for _signal in _THREAD_EVENTS:
     _signal.connect(forget_thread_pages, dispatch_uid=f"community-pagecache-{id(_signal)}")
+
+
+@receiver(
+    m2m_changed, sender=Member.groups.through, dispatch_uid="community-staff-groups-are-staff"
+)
+def staff_groups_make_staff(
+    *, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
+) -> None:
+    """Joining the agents or moderators makes a member staff (`is_staff`), the one flag the
+    second-factor rule reads on every request without another query
+    (community/second_factor.py)."""
+    if action != "post_add" or not pk_set:
+        return
+    if reverse:  # group.user_set.add(members)
+        if instance.name in STAFF_GROUPS:
+            Member.objects.filter(pk__in=pk_set, is_staff=False).update(is_staff=True)
+    elif Group.objects.filter(pk__in=pk_set, name__in=STAFF_GROUPS).exists():
+        Member.objects.filter(pk=instance.pk).update(is_staff=True)
+        instance.is_staff = True

@@ -7,8 +7,10 @@ re-importing the settings module. The settings module is the only caller.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -209,3 +211,78 @@ def celery_broker_config(redis_url: str | None, *, queue_dir: Path) -> dict[str,
             "store_processed": False,
         },
     }
+
+
+def social_providers(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """SOCIALACCOUNT_PROVIDERS for the sign-in providers the environment configures.
+
+    A brand's own identity provider through OpenID Connect (OIDC_SERVER_URL, OIDC_CLIENT_ID,
+    OIDC_CLIENT_SECRET, OIDC_BUTTON_LABEL, OIDC_PROVIDER_ID), Google (GOOGLE_CLIENT_ID,
+    GOOGLE_CLIENT_SECRET) and Apple (APPLE_CLIENT_ID, APPLE_TEAM_ID, APPLE_KEY_ID,
+    APPLE_PRIVATE_KEY). A provider appears on the sign-in page only when it is configured; one
+    half-configured stops the settings with the names of what is missing.
+    """
+    environ = os.environ if environ is None else environ
+
+    def read(*names: str) -> dict[str, str] | None:
+        values = {name: environ.get(name, "").strip() for name in names}
+        if not any(values.values()):
+            return None
+        missing = [name for name, value in values.items() if not value]
+        if missing:
+            raise ValueError(f"{', '.join(missing)} must be set too (or none of {names[0]}...)")
+        return values
+
+    providers: dict[str, Any] = {}
+    oidc = read("OIDC_SERVER_URL", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+    if oidc:
+        provider_id = environ.get("OIDC_PROVIDER_ID", "").strip() or "sso"
+        if not provider_id.replace("-", "").isalnum():
+            raise ValueError(f"OIDC_PROVIDER_ID={provider_id!r}: letters, digits and - only")
+        providers["openid_connect"] = {
+            "APPS": [
+                {
+                    "provider_id": provider_id,
+                    "name": environ.get("OIDC_BUTTON_LABEL", "").strip() or "Single sign-on",
+                    "client_id": oidc["OIDC_CLIENT_ID"],
+                    "secret": oidc["OIDC_CLIENT_SECRET"],
+                    "settings": {"server_url": oidc["OIDC_SERVER_URL"]},
+                }
+            ]
+        }
+    google = read("GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET")
+    if google:
+        providers["google"] = {
+            "APPS": [
+                {"client_id": google["GOOGLE_CLIENT_ID"], "secret": google["GOOGLE_CLIENT_SECRET"]}
+            ],
+            "SCOPE": ["profile", "email"],
+        }
+    apple = read("APPLE_CLIENT_ID", "APPLE_TEAM_ID", "APPLE_KEY_ID", "APPLE_PRIVATE_KEY")
+    if apple:
+        providers["apple"] = {
+            "APPS": [
+                {
+                    "client_id": apple["APPLE_CLIENT_ID"],
+                    "secret": apple["APPLE_KEY_ID"],
+                    "key": apple["APPLE_TEAM_ID"],
+                    "settings": {
+                        "certificate_key": apple["APPLE_PRIVATE_KEY"].replace("\\n", "\n")
+                    },
+                }
+            ]
+        }
+    return providers
+
+
+PROVIDER_ORIGINS = {"google": "https://accounts.google.com", "apple": "https://appleid.apple.com"}
+
+
+def sign_in_origins(providers: Mapping[str, Any]) -> list[str]:
+    """Where a sign-in form's redirect may take the browser (CSP form-action): the origin of
+    each configured provider's authorization page."""
+    origins = [PROVIDER_ORIGINS[name] for name in providers if name in PROVIDER_ORIGINS]
+    for app in providers.get("openid_connect", {}).get("APPS", []):
+        parts = urlsplit(app["settings"]["server_url"])
+        origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins

@@ -60,6 +60,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    # Sign-in with a brand's identity provider, Google or Apple, each shown when configured.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.apple",
     "django_htmx",
     "community",
     "gamification",
@@ -87,6 +93,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Staff without a second factor are sent to set one up (community/second_factor.py).
+    "community.second_factor.StaffSecondFactorMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -160,6 +168,29 @@ ACCOUNT_FORMS = {"signup": "community.forms.MemberSignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mutua] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 
+# Single sign-on (README, "Single sign-on"): the providers the environment configures. A
+# provider's account signs in to the member with the same address only when both sides have it
+# verified (community.adapters.SocialAccountAdapter); otherwise it is a new member, whose address
+# is confirmed as any other unless the provider vouches for it.
+SOCIALACCOUNT_PROVIDERS = env.social_providers()
+SOCIALACCOUNT_ADAPTER = "community.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_LOGIN_ON_GET = False  # a sign-in starts from a POST (CSRF), not a link
+SOCIALACCOUNT_STORE_TOKENS = False
+
+# Second factors (allauth's mfa app, /accounts/2fa/): an authenticator app (TOTP) with
+# recovery codes, and security keys or passkeys (WebAuthn, which browsers allow on https or
+# localhost). Staff (agents, moderators, admins) must have one before any staff page or API
+# call works; MFA_REQUIRED_FOR_STAFF=false lifts that, for a local look around only.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = os.environ.get("MFA_TOTP_ISSUER", "Mutua")
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not PRODUCTION
+MFA_REQUIRED_FOR_STAFF = env.env_bool("MFA_REQUIRED_FOR_STAFF", default=True)
+if PRODUCTION and not MFA_REQUIRED_FOR_STAFF:
+    raise ImproperlyConfigured("MFA_REQUIRED_FOR_STAFF cannot be turned off in production.")
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("it", _("Italian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -209,8 +240,9 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 REST_FRAMEWORK = {
     # Token first: an anonymous API client gets 401 with a WWW-Authenticate header.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # Both refuse staff without a second factor (community/second_factor.py).
+        "community.second_factor.SecondFactorTokenAuthentication",
+        "community.second_factor.SecondFactorSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
@@ -242,7 +274,8 @@ CONTENT_SECURITY_POLICY = {
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
-        "form-action": ["'self'"],
+        # A sign-in with a provider posts here, then redirects to the provider's page.
+        "form-action": ["'self'", *env.sign_in_origins(SOCIALACCOUNT_PROVIDERS)],
         "frame-ancestors": ["'none'"],
     }
 }

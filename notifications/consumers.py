@@ -39,6 +39,7 @@ from django.utils.translation.trans_real import (
     parse_accept_lang_header,
 )
 
+from community.second_factor import second_factor_missing
 from notifications.realtime import member_group, thread_group
 from notifications.receivers import AGENTS_GROUP
 
@@ -188,7 +189,10 @@ class NotificationConsumer(LayerTolerantConsumer):
         self.language = _language(self.scope)
         # Groups first: once the client sees the socket open, no push can slip past it.
         await self.join(member_group(user.pk))
-        if await database_sync_to_async(lambda: user.is_agent)():
+        # The agents' queue is staff work: not for an agent without a second factor yet.
+        if await database_sync_to_async(
+            lambda: user.is_agent and not second_factor_missing(user)
+        )():
             await self.join(AGENTS_GROUP)
         await self.accept()
         query = parse_qs(self.scope.get("query_string", b"").decode())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
+from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -18,12 +19,19 @@ from rest_framework.views import APIView
 from community.adapters import LOCKED_OUT, lockout_seconds
 from community.api.common import errors
 from community.errors import RateLimited
+from community.second_factor import SecondFactorMissing, code_valid, second_factor_missing
 from config.throttling import AccountThrottle, AddressThrottle
 
 
 class TokenRequestSerializer(serializers.Serializer[dict[str, str]]):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
+    code = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="A current code from the account's authenticator app, or a recovery code: "
+        "required when the account has a second factor.",
+    )
 
 
 class TokenCreateView(APIView):
@@ -49,7 +57,7 @@ class TokenCreateView(APIView):
         request=TokenRequestSerializer,
         responses={
             200: inline_serializer("Token", {"token": serializers.CharField()}),
-            **errors(400, 429),
+            **errors(400, 403, 429),
         },
         tags=["auth"],
     )
@@ -76,5 +84,25 @@ class TokenCreateView(APIView):
                 {"detail": _("Confirm your email address before using the API.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        if second_factor_missing(member):
+            raise SecondFactorMissing
+        if is_mfa_enabled(member):
+            code = serializer.validated_data.get("code", "")
+            if not code:
+                return Response(
+                    {
+                        "detail": _(
+                            "This account has a second factor: send a current code from "
+                            'your authenticator app as "code".'
+                        ),
+                        "code": "mfa_code_required",
+                    },
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+            if not code_valid(member, code):
+                return Response(
+                    {"detail": _("That code is not valid."), "code": "mfa_code_invalid"},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
         token, _created = Token.objects.get_or_create(user=member)
         return Response({"token": token.key})

@@ -123,6 +123,22 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path: Path) -> No
     assert "ALLOWED_HOSTS must be set when DJANGO_ENV=production" in done.stderr
 
 
+def test_production_refuses_to_lift_the_second_factor_for_staff(tmp_path: Path) -> None:
+    env = production_environment(tmp_path, MFA_REQUIRED_FOR_STAFF="false")
+
+    done = run_manage("check", env=env)
+
+    assert done.returncode != 0
+    assert "MFA_REQUIRED_FOR_STAFF cannot be turned off in production" in done.stderr
+
+
+def test_staff_need_a_second_factor_unless_lifted_outside_production(tmp_path: Path) -> None:
+    code = "from django.conf import settings\nresult = settings.MFA_REQUIRED_FOR_STAFF"
+
+    assert probe(code, clean_environment(tmp_path)) is True
+    assert probe(code, clean_environment(tmp_path, MFA_REQUIRED_FOR_STAFF="false")) is False
+
+
 def test_production_turns_debug_off_and_the_hardening_on(tmp_path: Path) -> None:
     code = """
 from django.conf import settings

@@ -279,6 +279,17 @@ async def test_agents_hear_that_the_queue_changed_and_customers_do_not() -> None
     await customer_socket.disconnect()
 
 
+async def test_an_agent_without_a_second_factor_does_not_hear_the_queue() -> None:
+    agent = await in_thread(lambda: agent_make(second_factor=False))()
+    socket = await connect(f"/ws/notifications/?token={await in_thread(token_for)(agent)}")
+    await receive(socket)
+
+    await in_thread(realtime.send_now)(AGENTS_GROUP, {"type": "queue.changed", "case_id": 7})
+
+    assert await nothing_more(socket)
+    await socket.disconnect()
+
+
 async def test_with_polling_a_row_no_one_pushed_still_arrives(settings: Any) -> None:
     # The embedded mode: a notification written by the Celery worker, another process,
     # whose push this process's in-memory layer never sees.

@@ -261,6 +261,13 @@ NOT_OBJECT_ROUTES = {
     # Sign-up and password-reset links carry a one-time key: the key is the credential.
     "account_confirm_email": "one-time key",
     "account_reset_password_from_key": "one-time key",
+    # allauth's pages for one's own security keys: scoped to the signed-in member's keys,
+    # checked by tests/community/test_second_factor.py.
+    "mfa_edit_webauthn": "own security key",
+    "mfa_remove_webauthn": "own security key",
+    # A provider's sign-in: the path names the configured provider, not an object.
+    "openid_connect_login": "sign-in provider",
+    "openid_connect_callback": "sign-in provider",
 }
 
 
