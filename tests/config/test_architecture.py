@@ -253,3 +253,38 @@ def test_no_two_apps_have_a_public_function_of_the_same_name() -> None:
         if len(by_app) > 1
     }
     assert not clashes, f"one name, two functions: {clashes}"
+
+
+# --- modules a reader can hold in their head ---------------------------------------------------
+
+MAX_MODULE_LINES = 500
+SIZED_PACKAGES = (*APPS, "config", "bench")
+
+
+def long_modules(root: Path = REPO_ROOT) -> list[str]:
+    """Non-migration modules of the apps, config and bench longer than the house limit."""
+    found = []
+    for package in SIZED_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            if "migrations" in path.relative_to(root).parts:
+                continue
+            lines = len(path.read_text().splitlines())
+            if lines > MAX_MODULE_LINES:
+                found.append(f"{path.relative_to(root)}: {lines} lines")
+    return found
+
+
+def test_the_size_check_finds_a_long_module(tmp_path: Path) -> None:
+    (tmp_path / "community" / "migrations").mkdir(parents=True)
+    (tmp_path / "bench").mkdir()
+    (tmp_path / "community" / "short.py").write_text("x = 1\n" * MAX_MODULE_LINES)
+    (tmp_path / "community" / "migrations" / "0001_initial.py").write_text("x = 1\n" * 900)
+    (tmp_path / "bench" / "long.py").write_text("x = 1\n" * (MAX_MODULE_LINES + 1))
+
+    assert long_modules(tmp_path) == [f"bench/long.py: {MAX_MODULE_LINES + 1} lines"]
+
+
+def test_no_module_is_longer_than_the_house_limit() -> None:
+    """docs/architecture.md: past about 500 lines a module becomes a package of modules."""
+    found = long_modules()
+    assert not found, "split these into a package:\n" + "\n".join(found)
