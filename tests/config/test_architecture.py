@@ -288,3 +288,48 @@ def test_no_module_is_longer_than_the_house_limit() -> None:
     """docs/architecture.md: past about 500 lines a module becomes a package of modules."""
     found = long_modules()
     assert not found, "split these into a package:\n" + "\n".join(found)
+
+
+# --- views read through selectors --------------------------------------------------------------
+
+# Views and API modules turn a request into a selector or service call; a query written in a
+# view can't be shared, budgeted or tested on its own. Exceptions, each with its reason:
+ORM_IN_VIEWS_ALLOWED: dict[str, str] = {}
+
+
+def is_view_module(path: Path) -> bool:
+    parts = path.with_suffix("").parts
+    return any(p in {"views", "api"} or p.endswith("_views") for p in parts[1:])
+
+
+def orm_calls(source: str) -> list[int]:
+    """The lines that reach a model's manager (`Model.objects`, `_default_manager`)."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and node.attr in {"objects", "_default_manager", "_base_manager"}
+    )
+
+
+def test_the_view_check_finds_manager_calls_and_view_modules() -> None:
+    source = """
+def page(request):
+    x = Thread.objects.filter(pk=1)
+    return Post._default_manager.all()
+"""
+    assert orm_calls(source) == [3, 4]
+    assert is_view_module(Path("community/views/members.py"))
+    assert is_view_module(Path("support/cases/api.py"))
+    assert is_view_module(Path("community/auth_views.py"))
+    assert not is_view_module(Path("community/selectors/threads.py"))
+
+
+def test_views_and_api_modules_read_through_selectors() -> None:
+    found = []
+    for path in sorted(app_modules()) + sorted((REPO_ROOT / "config").rglob("*.py")):
+        relative = path.relative_to(REPO_ROOT)
+        if not is_view_module(relative) or str(relative) in ORM_IN_VIEWS_ALLOWED:
+            continue
+        found += [f"{relative}:{line}" for line in orm_calls(path.read_text())]
+    assert not found, "move these reads into selectors (writes into services):\n" + "\n".join(found)
