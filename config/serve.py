@@ -16,6 +16,9 @@ Environment (README.md, "Configuration"):
   max_connections must exceed WEB_CONCURRENCY x WEB_THREADS plus the workers'.
 
 `--fd N` serves on an already-listening socket (the tests bind a free port themselves).
+
+Ctrl-C (SIGINT) and SIGTERM stop it gracefully and it exits with 0, without a traceback,
+whenever they come: during start-up or while serving.
 """
 
 from __future__ import annotations
@@ -23,8 +26,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import socket
 import sys
+from types import FrameType
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
@@ -50,7 +55,16 @@ def processes() -> int:
     return os.cpu_count() or 1
 
 
+def _exit_quietly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
+    # Before the server is up a signal ends the start-up; once it is, uvicorn handles it (a
+    # graceful shutdown) and then raises it again with the handlers it found, these: without
+    # them Ctrl-C would end in a KeyboardInterrupt traceback and SIGTERM in a kill.
+    signal.signal(signal.SIGINT, _exit_quietly)
+    signal.signal(signal.SIGTERM, _exit_quietly)
     parser = argparse.ArgumentParser(prog="python -m config.serve", description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
