@@ -52,7 +52,7 @@ def session_keys(database: Path) -> set[str]:
 
 def stop(worker: subprocess.Popen[bytes]) -> None:
     if worker.poll() is None:
-        worker.send_signal(signal.SIGTERM)  # a warm shutdown, as honcho does on Ctrl-C
+        worker.send_signal(signal.SIGTERM)  # a warm shutdown, as `make run` asks on Ctrl-C
         try:
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
