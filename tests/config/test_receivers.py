@@ -139,6 +139,8 @@ def registries() -> dict[str, int]:
         "profile_sections": len(extensions.profile_sections),
         "content_checks": len(extensions.content_checks),
         "posting_checks": len(extensions.posting_checks),
+        "demo_steps": len(extensions.demo_steps),
+        "scale_steps": len(extensions.scale_steps),
     }
 
 
