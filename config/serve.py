@@ -18,7 +18,7 @@ Environment (README.md, "Configuration"):
 `--fd N` serves on an already-listening socket (the tests bind a free port themselves).
 
 Ctrl-C (SIGINT) and SIGTERM stop it gracefully and it exits with 0, without a traceback,
-whenever they come: during start-up or while serving.
+from the moment it begins loading the server.
 """
 
 from __future__ import annotations
@@ -30,9 +30,6 @@ import signal
 import socket
 import sys
 from types import FrameType
-
-import uvicorn
-from uvicorn.supervisors import Multiprocess
 
 logger = logging.getLogger("mutua.serve")
 
@@ -65,6 +62,10 @@ def main(argv: list[str] | None = None) -> None:
     # them Ctrl-C would end in a KeyboardInterrupt traceback and SIGTERM in a kill.
     signal.signal(signal.SIGINT, _exit_quietly)
     signal.signal(signal.SIGTERM, _exit_quietly)
+    # Imported after the handlers are in place: loading the server takes a moment.
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
     parser = argparse.ArgumentParser(prog="python -m config.serve", description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
