@@ -34,7 +34,7 @@ run: install
 	@echo ""
 	@echo "  Mutua is starting on http://$(HOST):$(PORT)/  (Ctrl-C stops the web server, worker and scheduler)"
 	@echo ""
-	$(VENV)/bin/honcho start -f Procfile
+	$(PY) -m config.run Procfile
 
 test: install
 	$(PY) -m pytest -n auto $(PYTEST_ARGS)

@@ -17,9 +17,9 @@ from urllib.parse import urlsplit
 from bench.server import REPO_ROOT
 
 VAR = REPO_ROOT / "var" / "bench"
-# BENCH_SCALE names a `manage.py seed_scale --size` preset (community/scale.py: full is
-# 100,000 members, 200,000 threads, 1,000,000 posts, 5,000,000 kudos); tiny (the smoke test)
-# seeds nothing but the bench fixtures.
+# BENCH_SCALE names a `manage.py seed_scale --size` preset (community/scale/vocabulary.py:
+# full is 100,000 members, 200,000 threads, 1,000,000 posts, 5,000,000 kudos); tiny (the smoke
+# test) seeds nothing but the bench fixtures.
 SCALES = ("full", "small", "tiny")
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/mutua_bench"
 

@@ -2,7 +2,8 @@
 
 Every event that changes what a visitor sees of a thread (its answers, kudos counts, solution,
 status, what is hidden) replaces the version of that thread's stored pages and of the lists
-(home, boards) once the write commits; see community/pagecache.py.
+(home, boards) once the write commits; see community/pagecache.py. And when a test swaps
+ROOT_URLCONF, the cached URL patterns of community/links.py are forgotten.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.core.signals import setting_changed
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from community import events, pagecache
+from community import events, links, pagecache
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Member, Post
 
 STAFF_GROUPS = (AGENTS_GROUP, MODERATORS_GROUP)
@@ -34,6 +36,7 @@ _THREAD_EVENTS = (
 )
 
 
+@receiver(_THREAD_EVENTS, dispatch_uid="community.pagecache")
 def forget_thread_pages(
     *, thread_id: int | None = None, post_id: int | None = None, **kwargs: Any
 ) -> None:
@@ -42,8 +45,10 @@ def forget_thread_pages(
     pagecache.thread_changed(thread_id)
 
 
-for _signal in _THREAD_EVENTS:
-    _signal.connect(forget_thread_pages, dispatch_uid=f"community-pagecache-{id(_signal)}")
+@receiver(setting_changed, dispatch_uid="community.links")
+def forget_url_patterns(*, setting: str, **kwargs: Any) -> None:
+    if setting == "ROOT_URLCONF":
+        links.clear()
 
 
 @receiver(

@@ -201,7 +201,9 @@ def celery_broker_config(redis_url: str | None, *, queue_dir: Path) -> dict[str,
     for sub in ("queue", "processed", "control"):
         (queue_dir / sub).mkdir(parents=True, exist_ok=True)
     return {
-        "url": "filesystem://",
+        # The transport ignores the host, but kombu warns "No hostname was supplied" on every
+        # connection that names none.
+        "url": "filesystem://localhost//",
         "transport_options": {
             "data_folder_in": str(queue_dir / "queue"),
             "data_folder_out": str(queue_dir / "queue"),

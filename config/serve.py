@@ -16,6 +16,9 @@ Environment (README.md, "Configuration"):
   max_connections must exceed WEB_CONCURRENCY x WEB_THREADS plus the workers'.
 
 `--fd N` serves on an already-listening socket (the tests bind a free port themselves).
+
+Ctrl-C (SIGINT) and SIGTERM stop it gracefully and it exits with 0, without a traceback,
+from the moment it begins loading the server.
 """
 
 from __future__ import annotations
@@ -23,11 +26,10 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import socket
 import sys
-
-import uvicorn
-from uvicorn.supervisors import Multiprocess
+from types import FrameType
 
 logger = logging.getLogger("mutua.serve")
 
@@ -50,7 +52,20 @@ def processes() -> int:
     return os.cpu_count() or 1
 
 
+def _exit_quietly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
+    # Before the server is up a signal ends the start-up; once it is, uvicorn handles it (a
+    # graceful shutdown) and then raises it again with the handlers it found, these: without
+    # them Ctrl-C would end in a KeyboardInterrupt traceback and SIGTERM in a kill.
+    signal.signal(signal.SIGINT, _exit_quietly)
+    signal.signal(signal.SIGTERM, _exit_quietly)
+    # Imported after the handlers are in place: loading the server takes a moment.
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
     parser = argparse.ArgumentParser(prog="python -m config.serve", description=__doc__)
     parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))

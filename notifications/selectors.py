@@ -9,6 +9,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from community.models import Member
+from notifications import emails
 from notifications.models import EmailSettings, Notification
 
 # The header's dropdown: enough to see what's new; the inbox has the rest.
@@ -53,3 +55,12 @@ def email_settings_get(*, member_id: int) -> EmailSettings:
     return EmailSettings.objects.filter(member_id=member_id).first() or EmailSettings(
         member_id=member_id
     )
+
+
+def member_for_unsubscribe_token(*, token: str) -> Member | None:
+    """The active member an email's unsubscribe link was made for; None when the token is
+    forged, mangled or too old, or the member has gone."""
+    member_id = emails.member_id_for_unsubscribe_token(token)
+    if member_id is None:
+        return None
+    return Member.objects.filter(pk=member_id, is_active=True).first()

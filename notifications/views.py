@@ -35,8 +35,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from community.http import is_htmx, request_member
-from community.models import Member
-from notifications import emails, selectors, services
+from notifications import selectors, services
 from notifications.messages import message_for
 from notifications.models import IMMEDIATE_EMAIL_KINDS, Channel, Kind
 
@@ -217,12 +216,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    member_id = emails.member_id_for_unsubscribe_token(token)
-    member = (
-        Member.objects.filter(pk=member_id, is_active=True).first()
-        if member_id is not None
-        else None
-    )
+    member = selectors.member_for_unsubscribe_token(token=token)
     if member is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=400)
     if request.method == "POST":

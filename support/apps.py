@@ -11,9 +11,18 @@ class SupportConfig(AppConfig):
     verbose_name = _("Support")
 
     def ready(self) -> None:
+        from community import extensions
         from support.cases import receivers as cases
-        from support.moderation import receivers as moderation
-        from support.satisfaction import receivers as satisfaction
+        from support.moderation import receivers as moderation  # connects its receivers
+        from support.moderation import sensitive
+        from support.satisfaction import receivers as satisfaction  # connects its receivers
 
-        for domain in (cases, moderation, satisfaction):
-            domain.connect()
+        # The personal-data hold runs as one of the community's content checks: before the
+        # content is announced, so nobody hears of a question or answer about to be held.
+        extensions.register_content_check(sensitive.content_check)
+        extensions.register_posting_check(moderation.posting_refusal)
+        # Under the question, in this order: ask an agent, moderation, satisfaction.
+        extensions.register_thread_section(cases.ask_an_agent_section)
+        extensions.register_thread_section(moderation.thread_section)
+        extensions.register_thread_section(satisfaction.thread_section)
+        extensions.register_profile_section(moderation.profile_section)

@@ -4,18 +4,17 @@ sign-in's limits."""
 from __future__ import annotations
 
 from allauth.account.adapter import get_adapter
-from allauth.account.models import EmailAddress
 from allauth.mfa.utils import is_mfa_enabled
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from community import selectors, services
 from community.adapters import LOCKED_OUT, lockout_seconds
 from community.api.common import errors
 from community.errors import RateLimited
@@ -79,7 +78,7 @@ class TokenCreateView(APIView):
                 {"detail": _("Unable to log in with the username and password given.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        if not EmailAddress.objects.filter(user=member, verified=True).exists():
+        if not selectors.member_email_verified(member=member):
             return Response(
                 {"detail": _("Confirm your email address before using the API.")},
                 status=status.HTTP_400_BAD_REQUEST,
@@ -104,5 +103,4 @@ class TokenCreateView(APIView):
                     {"detail": _("That code is not valid."), "code": "mfa_code_invalid"},
                     status=status.HTTP_400_BAD_REQUEST,
                 )
-        token, _created = Token.objects.get_or_create(user=member)
-        return Response({"token": token.key})
+        return Response({"token": services.api_token_issue(member=member)})

@@ -1,6 +1,10 @@
 """Every read that more than one caller needs; callers use `selectors.<name>`."""
 
-from community.selectors.members import member_get_by_username
+from community.selectors.members import (
+    member_answers,
+    member_email_verified,
+    member_get_by_username,
+)
 from community.selectors.search import SearchHit, SimilarThread, search, thread_similar
 from community.selectors.threads import (
     THREAD_ORDERINGS,
@@ -12,6 +16,7 @@ from community.selectors.threads import (
     member_stats,
     post_get_for_viewer,
     tag_get,
+    tag_list,
     thread_answers,
     thread_get_for_page,
     thread_get_for_viewer,
@@ -32,10 +37,13 @@ __all__ = [
     "board_get",
     "board_get_for_input",
     "board_list",
+    "member_answers",
+    "member_email_verified",
     "member_get_by_username",
     "member_stats",
     "post_get_for_viewer",
     "tag_get",
+    "tag_list",
     "thread_answers",
     "thread_get_for_page",
     "thread_get_for_viewer",

@@ -50,6 +50,11 @@ def board_get_for_input(*, slug: str) -> Board:
     return board
 
 
+def tag_list() -> QuerySet[Tag]:
+    """Every tag, by name: the choices of the question form."""
+    return Tag.objects.order_by("name")
+
+
 def tag_get(*, slug: str) -> Tag:
     tag = Tag.objects.filter(slug=slug).first()
     if tag is None:

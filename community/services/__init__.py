@@ -5,7 +5,11 @@ See docs/architecture.md, "Where code goes".
 
 from community.services.attachments import attachment_create
 from community.services.kudos import kudos_give, kudos_withdraw
-from community.services.members import member_profile_update, sessions_clear_expired
+from community.services.members import (
+    api_token_issue,
+    member_profile_update,
+    sessions_clear_expired,
+)
 from community.services.posts import post_create, post_delete, post_update
 from community.services.solutions import solution_accept, solution_withdraw
 from community.services.standing import member_rank_set, member_ranks_set_many, members_lock
@@ -22,6 +26,7 @@ from community.services.threads import (
 from community.services.visibility import content_hide, content_restore
 
 __all__ = [
+    "api_token_issue",
     "attachment_create",
     "content_hide",
     "content_restore",

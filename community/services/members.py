@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from community.images import Thumbnail
 from community.models import Member
@@ -54,3 +55,9 @@ def sessions_clear_expired() -> int:
     expired = Session.objects.filter(expire_date__lt=timezone.now())
     count, _ = expired.delete()
     return count
+
+
+def api_token_issue(*, member: Member) -> str:
+    """The member's API token, made on first request; the same key until it is revoked."""
+    token, _created = Token.objects.get_or_create(user=member)
+    return str(token.key)

@@ -18,7 +18,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 from community import extensions, selectors, services
 from community.forms import ProfileForm
 from community.http import request_member
-from community.models import Post
 from community.views.common import MEMBER_TABS, THREADS_PER_PAGE, _paginate, public_when_anonymous
 
 
@@ -34,9 +33,7 @@ def member_detail(request: HttpRequest, username: str) -> HttpResponse:
     if tab not in MEMBER_TABS:
         tab = "questions"
     if tab == "answers":
-        items: Any = (
-            Post.objects.filter(author=member).select_related("thread").order_by("-created_at")
-        )
+        items: Any = selectors.member_answers(member=member)
     elif tab == "solutions":
         items = selectors.thread_list(ordering="-created_at").filter(solution__author=member)
     else:

@@ -25,7 +25,7 @@ from community import extensions, pagecache, permissions, selectors, services
 from community.errors import Conflict, RateLimited
 from community.forms import AnswerForm, ThreadForm
 from community.http import is_htmx, request_member
-from community.models import Post, Tag, Thread
+from community.models import Post, Thread
 from community.services.content import render as render_markdown
 from community.views.common import (
     ANSWERS_PER_PAGE,
@@ -42,7 +42,7 @@ def _board_choices() -> list[tuple[str, str]]:
 
 
 def _tag_choices() -> list[tuple[str, str]]:
-    return [(t.slug, t.name) for t in Tag.objects.all()]
+    return [(t.slug, t.name) for t in selectors.tag_list()]
 
 
 @login_required

@@ -1,8 +1,9 @@
-"""Receivers and page sections this part of support connects in SupportConfig.ready()."""
+"""The cases domain's page section: "Ask an agent" under the question (registered in
+SupportConfig.ready()). The domain listens to no other app's events."""
 
 from __future__ import annotations
 
-from community.extensions import Section, register_thread_section
+from community.extensions import Section
 from community.models import Member, Thread
 from community.permissions import Viewer
 from support.cases import selectors
@@ -44,8 +45,3 @@ def ask_an_agent_section(thread: Thread, viewer: Viewer) -> Section | None:
             "form": EscalateForm(auto_id="escalate_%s"),
         },
     )
-
-
-def connect() -> None:
-    """Register receivers and sections; called once from SupportConfig.ready()."""
-    register_thread_section(ask_an_agent_section)

@@ -1,4 +1,4 @@
-"""Moderation's receivers and page sections, connected in SupportConfig.ready().
+"""Moderation's receivers and page sections (imported and registered by SupportConfig.ready()).
 
 - New and edited questions and answers go through the personal-data check
   (support.moderation.sensitive) inside the transaction that writes them, so content with a
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.dispatch import receiver
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -32,6 +33,7 @@ SECTION_TEMPLATE = "support/moderation_section.html"
 PROFILE_TEMPLATE = "support/moderation_profile_section.html"
 
 
+@receiver(community_events.thread_updated, dispatch_uid="support.moderation.thread_updated")
 def on_thread_updated(
     *, thread_id: int, actor_id: int | None, revision_id: int | None = None, **kwargs: Any
 ) -> None:
@@ -42,6 +44,7 @@ def on_thread_updated(
     )
 
 
+@receiver(community_events.post_updated, dispatch_uid="support.moderation.post_updated")
 def on_post_updated(
     *,
     post_id: int,
@@ -60,8 +63,7 @@ def on_post_updated(
 def posting_refusal(member: Member) -> str | None:
     """Why `member` may not post now (a silence in force), or None.
 
-    For the community's posting check: registered in connect() as soon as the community
-    offers `extensions.register_posting_check` (see the moderation report).
+    The community's posting check, registered in SupportConfig.ready().
     """
     sanction = sanctions_in_force(member_id=member.pk).filter(kind=Sanction.Kind.SILENCE).last()
     if sanction is None:
@@ -131,21 +133,3 @@ def profile_section(member: Member, viewer: Viewer) -> extensions.Section | None
             "url": reverse("moderation-member", args=[member.username]),
         },
     )
-
-
-def connect() -> None:
-    """Register receivers and sections; called once from SupportConfig.ready()."""
-    # The personal-data hold runs as one of the community's content checks: before the
-    # content is announced, so nobody hears of a question or answer that is about to be held.
-    extensions.register_content_check(sensitive.content_check)
-    community_events.thread_updated.connect(
-        on_thread_updated, dispatch_uid="support.moderation.thread_updated"
-    )
-    community_events.post_updated.connect(
-        on_post_updated, dispatch_uid="support.moderation.post_updated"
-    )
-    extensions.register_thread_section(thread_section)
-    extensions.register_profile_section(profile_section)
-    register_posting_check = getattr(extensions, "register_posting_check", None)
-    if register_posting_check is not None:
-        register_posting_check(posting_refusal)

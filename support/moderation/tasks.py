@@ -1,5 +1,4 @@
-"""Moderation's scheduled work. Registered with Celery by support.moderation.receivers.connect()
-(autodiscovery only imports support/tasks.py)."""
+"""Moderation's scheduled work (config/celery.py discovers each support domain's tasks)."""
 
 from celery import shared_task
 

@@ -383,7 +383,9 @@ def log(request: HttpRequest) -> HttpResponse:
             }
         else:
             status = 400
-    actions = selectors.action_log(**filters) if status == 200 else ModerationAction.objects.none()
+    actions = selectors.action_log(**filters)
+    if status != 200:
+        actions = actions.none()
     page = Paginator(actions, LOG_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -1,4 +1,4 @@
-"""Satisfaction's receivers and its thread-page section, connected in SupportConfig.ready().
+"""Satisfaction's receivers and page sections (imported and registered by SupportConfig.ready()).
 
 - When a solution is accepted, the asker is asked "Did this solve your problem?"
   (support.events.satisfaction_requested; the notifications app delivers it).
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.dispatch import receiver
+
 from community import events as community_events
 from community import extensions
 from community.models import Member, Thread
@@ -30,6 +32,7 @@ THREAD_SECTION_TEMPLATE = "support/_satisfaction_section.html"
 CASE_SECTION_TEMPLATE = "support/_satisfaction_case_section.html"
 
 
+@receiver(community_events.solution_accepted, dispatch_uid="support.satisfaction.solution_accepted")
 def on_solution_accepted(*, thread_id: int, post_id: int, **kwargs: Any) -> None:
     """Ask the asker to rate the solution, unless they wrote it or have rated already."""
     row = Thread.objects.filter(pk=thread_id).values("author_id", "solution__author_id").first()
@@ -44,6 +47,7 @@ def on_solution_accepted(*, thread_id: int, post_id: int, **kwargs: Any) -> None
     )
 
 
+@receiver(events.case_updated, dispatch_uid="support.satisfaction.case_updated")
 def on_case_updated(*, case_id: int, changes: list[str] | tuple[str, ...], **kwargs: Any) -> None:
     """A case just became resolved or closed: ask its customer to rate it, once."""
     if "status" not in changes:
@@ -97,12 +101,3 @@ def case_section(case: Case, viewer: Viewer) -> extensions.Section | None:
         return None
     rating = dashboard.satisfaction_for_case(case_id=case.pk, respondent_id=viewer.pk)
     return extensions.Section(template=CASE_SECTION_TEMPLATE, context=case_context(case, rating))
-
-
-def connect() -> None:
-    """Register receivers and sections; called once from SupportConfig.ready()."""
-    community_events.solution_accepted.connect(
-        on_solution_accepted, dispatch_uid="support.satisfaction.solution_accepted"
-    )
-    events.case_updated.connect(on_case_updated, dispatch_uid="support.satisfaction.case_updated")
-    extensions.register_thread_section(thread_section)

@@ -17,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from community import tasks
+from community import extensions, tasks
 from community.demo import (
     DEMO_BOARDS,
     DEMO_HISTORY,
@@ -26,6 +26,7 @@ from community.demo import (
     DEMO_TAGS,
     DEMO_THREADS,
 )
+from community.management.commands import seed_demo
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Kudos, Member, Post, Tag, Thread
 
 DEMO_USERNAMES = {"chiara", "priya", "tom", "luca", "sofia", "hannah", "agnes", "marco", "admin"}
@@ -156,6 +157,48 @@ def test_the_progress_bar_goes_to_stderr_and_can_be_hidden(db: None) -> None:
 
     _out, quiet_err = seed("--no-progress")
     assert quiet_err == ""
+
+
+class Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_off_a_terminal_the_progress_is_a_few_plain_lines(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(seed_demo, "LINE_EVERY", 3600.0)
+    steps = len(DEMO_MEMBERS) + 1 + len(extensions.demo_steps)
+
+    _out, err = seed()
+
+    assert "\r" not in err and err.endswith("\n")
+    lines = err.splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith(f"Loading the demo community: 1 of {steps} steps (member ")
+    assert lines[1].startswith(f"Loading the demo community: {steps} of {steps} steps (")
+
+
+def test_off_a_terminal_a_slow_seeding_prints_a_line_every_few_seconds(
+    db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(seed_demo, "LINE_EVERY", 0.0)
+    steps = len(DEMO_MEMBERS) + 1 + len(extensions.demo_steps)
+
+    _out, err = seed()
+
+    lines = err.splitlines()
+    assert [line.split(": ", 1)[1].split(" steps")[0] for line in lines] == [
+        f"{n} of {steps}" for n in range(1, steps + 1)
+    ]
+
+
+def test_on_a_terminal_the_progress_is_a_bar(db: None) -> None:
+    err = Terminal()
+    call_command("seed_demo", stdout=StringIO(), stderr=err)
+
+    assert "\r" in err.getvalue()  # the bar redraws itself in place
+    assert "Loading the demo community" in err.getvalue()
 
 
 def test_a_demo_member_who_changed_their_password_keeps_it_on_a_second_run(db: None) -> None:

@@ -13,7 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from community.models import Board, Kudos, Member, Post, Subscription, Tag, Thread
-from community.scale import SCALE_PASSWORD
+from community.scale.vocabulary import SCALE_PASSWORD
 from gamification.models import GamificationSettings, LeaderboardScore, LedgerEntry, MemberScore
 from gamification.services import rules
 from gamification.services.rebuild import gamification_rebuild

@@ -253,3 +253,83 @@ def test_no_two_apps_have_a_public_function_of_the_same_name() -> None:
         if len(by_app) > 1
     }
     assert not clashes, f"one name, two functions: {clashes}"
+
+
+# --- modules a reader can hold in their head ---------------------------------------------------
+
+MAX_MODULE_LINES = 500
+SIZED_PACKAGES = (*APPS, "config", "bench")
+
+
+def long_modules(root: Path = REPO_ROOT) -> list[str]:
+    """Non-migration modules of the apps, config and bench longer than the house limit."""
+    found = []
+    for package in SIZED_PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            if "migrations" in path.relative_to(root).parts:
+                continue
+            lines = len(path.read_text().splitlines())
+            if lines > MAX_MODULE_LINES:
+                found.append(f"{path.relative_to(root)}: {lines} lines")
+    return found
+
+
+def test_the_size_check_finds_a_long_module(tmp_path: Path) -> None:
+    (tmp_path / "community" / "migrations").mkdir(parents=True)
+    (tmp_path / "bench").mkdir()
+    (tmp_path / "community" / "short.py").write_text("x = 1\n" * MAX_MODULE_LINES)
+    (tmp_path / "community" / "migrations" / "0001_initial.py").write_text("x = 1\n" * 900)
+    (tmp_path / "bench" / "long.py").write_text("x = 1\n" * (MAX_MODULE_LINES + 1))
+
+    assert long_modules(tmp_path) == [f"bench/long.py: {MAX_MODULE_LINES + 1} lines"]
+
+
+def test_no_module_is_longer_than_the_house_limit() -> None:
+    """docs/architecture.md: past about 500 lines a module becomes a package of modules."""
+    found = long_modules()
+    assert not found, "split these into a package:\n" + "\n".join(found)
+
+
+# --- views read through selectors --------------------------------------------------------------
+
+# Views and API modules turn a request into a selector or service call; a query written in a
+# view can't be shared, budgeted or tested on its own. Exceptions, each with its reason:
+ORM_IN_VIEWS_ALLOWED: dict[str, str] = {}
+
+
+def is_view_module(path: Path) -> bool:
+    parts = path.with_suffix("").parts
+    return any(p in {"views", "api"} or p.endswith("_views") for p in parts[1:])
+
+
+def orm_calls(source: str) -> list[int]:
+    """The lines that reach a model's manager (`Model.objects`, `_default_manager`)."""
+    return sorted(
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and node.attr in {"objects", "_default_manager", "_base_manager"}
+    )
+
+
+def test_the_view_check_finds_manager_calls_and_view_modules() -> None:
+    source = """
+def page(request):
+    x = Thread.objects.filter(pk=1)
+    return Post._default_manager.all()
+"""
+    assert orm_calls(source) == [3, 4]
+    assert is_view_module(Path("community/views/members.py"))
+    assert is_view_module(Path("support/cases/api.py"))
+    assert is_view_module(Path("community/auth_views.py"))
+    assert not is_view_module(Path("community/selectors/threads.py"))
+
+
+def test_views_and_api_modules_read_through_selectors() -> None:
+    found = []
+    for path in sorted(app_modules()) + sorted((REPO_ROOT / "config").rglob("*.py")):
+        relative = path.relative_to(REPO_ROOT)
+        if not is_view_module(relative) or str(relative) in ORM_IN_VIEWS_ALLOWED:
+            continue
+        found += [f"{relative}:{line}" for line in orm_calls(path.read_text())]
+    assert not found, "move these reads into selectors (writes into services):\n" + "\n".join(found)

@@ -52,7 +52,7 @@ def session_keys(database: Path) -> set[str]:
 
 def stop(worker: subprocess.Popen[bytes]) -> None:
     if worker.poll() is None:
-        worker.send_signal(signal.SIGTERM)  # a warm shutdown, as honcho does on Ctrl-C
+        worker.send_signal(signal.SIGTERM)  # a warm shutdown, as `make run` asks on Ctrl-C
         try:
             worker.wait(timeout=20)
         except subprocess.TimeoutExpired:
@@ -136,6 +136,7 @@ def test_a_task_sent_by_one_process_is_run_by_a_separate_worker_process(
     assert re.search(r"Task community\.sessions_clear_expired\[[^]]+\] succeeded", worker_log)
     broker = "redis://" if env.get("REDIS_URL") else "filesystem://"
     assert broker in worker_log
+    assert "No hostname was supplied" not in worker_log
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -147,7 +148,7 @@ def test_without_redis_the_celery_broker_is_a_folder_that_exists(tmp_path: Path)
     broker = env.celery_broker_config(None, queue_dir=tmp_path / "celery")
     options = broker["transport_options"]
 
-    assert broker["url"] == "filesystem://"
+    assert broker["url"] == "filesystem://localhost//"
     # Producers write to data_folder_out and consumers read data_folder_in: on one machine
     # they must be the same folder or messages are never picked up.
     assert options["data_folder_in"] == options["data_folder_out"]
@@ -158,6 +159,21 @@ def test_without_redis_the_celery_broker_is_a_folder_that_exists(tmp_path: Path)
     for key, folder in [("data_folder_in", Path(options["data_folder_in"])), *folders.items()]:
         assert folder.is_dir(), key
         assert folder.is_relative_to(tmp_path), key
+
+
+def test_the_folder_broker_names_a_host_so_kombu_does_not_warn(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    broker = env.celery_broker_config(None, queue_dir=tmp_path / "celery")
+    connection = Connection(broker["url"], transport_options=broker["transport_options"])
+
+    with caplog.at_level(logging.WARNING, logger="kombu"):
+        assert connection.as_uri().startswith("filesystem://")
+        with connection:
+            connection.default_channel  # noqa: B018 - connects
+
+    assert connection.hostname == "localhost"
+    assert not [r for r in caplog.records if "hostname" in r.getMessage()]
 
 
 def test_the_folder_broker_carries_a_message_from_one_connection_to_another(

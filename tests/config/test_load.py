@@ -1,5 +1,5 @@
 """Bursts of concurrent requests against the production server command (the Procfile's
-`web:` line, run as honcho would run it, on $PORT), on its own database.
+`web:` line, run as `make run` runs it, on $PORT), on its own database.
 
 A burst mixes anonymous page and API reads with kudos and answers from many members, all
 sent at once. What must hold: no 5xx except a deliberate 503 with Retry-After (the database

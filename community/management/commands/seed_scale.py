@@ -19,7 +19,8 @@ from tqdm import tqdm
 from community import extensions
 from community.bulk import Loader, Step, indexes_deferred
 from community.models import Board, Member, Tag, Thread
-from community.scale import PRESETS, Community, scale_content_models, timedelta_text
+from community.scale.vocabulary import PRESETS
+from community.scale.writing import Community, scale_content_models, timedelta_text
 
 
 class Progress:
