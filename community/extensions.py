@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from community.models import Member, Thread
 from community.permissions import Viewer
@@ -18,8 +18,12 @@ from community.permissions import Viewer
 
 @dataclass(frozen=True)
 class Section:
+    """A template and its context (as `section`). On a thread page `place` says where:
+    "question", under the question, or "answers", after the answers (a question about them)."""
+
     template: str
     context: dict[str, Any]
+    place: Literal["question", "answers"] = "question"
 
 
 ProfileSection = Callable[[Member, Viewer], Section | None]
