@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import extensions, pagecache, permissions, selectors, services
+from community import extensions, pagecache, permissions, privileges, selectors, services
 from community.errors import Conflict, RateLimited
 from community.forms import AnswerForm, ThreadForm
 from community.http import is_htmx, request_member
@@ -100,6 +100,9 @@ def attachment_upload(request: HttpRequest) -> JsonResponse:
     # Called by fetch() from the editors: answer in JSON, not with a login redirect.
     if not request.user.is_authenticated:
         return JsonResponse({"detail": _("Sign in to upload images.")}, status=401)
+    refused = privileges.privilege_note(request.user, privileges.IMAGES)
+    if refused:  # the editors offer no upload then; say why to anyone who calls it anyway
+        return JsonResponse({"detail": refused, "code": "permission_denied"}, status=403)
     upload = request.FILES.get("image")
     if upload is None:
         return JsonResponse({"detail": _("Choose an image to upload.")}, status=400)
@@ -143,6 +146,7 @@ def _answer_context(request: HttpRequest, thread: Thread) -> dict[str, Any]:
         "can_accept": permissions.can_accept_solution(viewer, thread),
         "can_edit_any": member and viewer.has_perm("community.edit_any_content"),
         "can_delete_any": member and viewer.has_perm("community.delete_any_content"),
+        "can_flag": member and viewer.has_perm(privileges.FLAG),
         "kudos_login_url": f"{reverse('account_login')}?next={quote(request.path)}",
     }
 
