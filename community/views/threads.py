@@ -162,6 +162,14 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
         ANSWERS_PER_PAGE,
     )
     posts = list(page.object_list)
+    # What this reader sees, consistently: the answers they may see (counted with the page),
+    # and no "Solved" when the accepted answer is hidden from them.
+    thread.answer_count = page.paginator.count
+    solution = thread.solution if thread.solution_id else None
+    if solution is not None and solution.is_hidden:
+        thread.solution_hidden_from_reader = not permissions.can_see_hidden(
+            viewer, solution.author_id
+        )
     return {
         "thread": thread,
         "page": page,
