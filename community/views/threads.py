@@ -72,7 +72,11 @@ def thread_ask(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
             status, retry_after = 429, error.retry_after
         else:
-            messages.success(request, _("Your question is posted. We'll let you know of answers."))
+            thread.refresh_from_db(fields=["hidden_reason"])
+            if not thread.is_hidden:  # a held question says so on its page, once
+                messages.success(
+                    request, _("Your question is posted. We'll let you know of answers.")
+                )
             return redirect(thread)
     elif request.method == "POST":
         status = 400
@@ -162,6 +166,7 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
         ANSWERS_PER_PAGE,
     )
     posts = list(page.object_list)
+    sections = extensions.thread_sections_for(thread, viewer)
     # What this reader sees, consistently: the answers they may see (counted with the page),
     # and no "Solved" when the accepted answer is hidden from them.
     thread.answer_count = page.paginator.count
@@ -180,7 +185,10 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
         "can_delete": permissions.can_delete_thread(viewer, thread),
         "can_lock": permissions.can_lock_thread(viewer),
         "answer_form": extra.pop("answer_form", None) or AnswerForm(),
-        "sections": extensions.thread_sections_for(thread, viewer),
+        "sections": sections,
+        # A section that explains why the question is held (support's personal-data hold,
+        # with its case) replaces the page's own short notice: one notice, not two.
+        "hidden_explained": any(s.context.get("explains_hidden") for s in sections),
         **_answer_context(request, thread),
         **extra,
     }

@@ -59,9 +59,39 @@ def test_the_author_still_sees_the_held_question_with_the_reason(asker: Member) 
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert str(HiddenReason.SENSITIVE.label) in html
-    assert "Only you and the staff can see this question." in html
+    # One notice says it all (what was found, who sees it, the private case), not three.
+    assert html.count("notice-hidden") == 1
     assert "it looks like it contains a phone number" in html
+    assert "Only you and the staff can see it now." in html
+    assert "Open your private case" in html
+    assert "Only you and the staff can see this question." not in html
+    assert "An agent is on it." not in html
+    assert "moderation-section" not in html  # no empty card around it
+
+
+def test_asking_a_question_that_is_held_does_not_say_it_is_posted(asker: Member) -> None:
+    board = board_make()
+    client = logged_in(asker)
+
+    response = client.post(
+        "/ask/",
+        {"board": board.slug, "title": "Please call me back today", "body": PHONE_QUESTION},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert Thread.objects.get(title="Please call me back today").is_hidden
+    assert "Your question is posted" not in html
+    assert html.count("notice-hidden") == 1
+
+
+def test_an_agent_still_sees_the_case_of_a_held_question(asker: Member, agent: Member) -> None:
+    held = ask(asker, board_make(), title="Please call me back today", body=PHONE_QUESTION)
+
+    html = logged_in(agent).get(held.get_absolute_url()).content.decode()
+
+    assert "An agent is on it." in html
+    assert str(HiddenReason.SENSITIVE.label) in html
 
 
 def test_an_answer_with_a_card_number_is_held_for_others_but_not_its_author(
