@@ -134,3 +134,13 @@ def test_the_flag_link_is_shown_only_to_members_who_may_flag(thread: Thread) -> 
 
     assert flag_url not in page(with_points(15), thread.get_absolute_url())
     assert flag_url in page(with_points(50), thread.get_absolute_url())
+
+
+def test_the_notes_speak_italian() -> None:
+    client = Client()
+    client.force_login(with_points(0))
+
+    html = client.get(reverse("thread-ask"), HTTP_ACCEPT_LANGUAGE="it").content.decode()
+
+    assert "Le immagini si sbloccano al grado Member: ti mancano 50 punti." in html
+    assert "I link appaiono come testo semplice fino al grado Member" in html
