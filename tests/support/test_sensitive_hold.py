@@ -14,7 +14,7 @@ from community.models import HiddenReason, Member, Post, Thread
 from support.cases.models import Case, CaseReason
 from support.moderation import services as moderation
 from support.moderation.models import ModerationAction
-from tests.builders import answer, ask, board_make, logged_in
+from tests.builders import answer, api_client, ask, board_make, logged_in
 from tests.support.moderation_factories import moderation_announced
 
 PHONE_QUESTION = "My phone was cut off, please call me back on 07700 900123 today, thanks."
@@ -242,3 +242,30 @@ def test_whoever_hears_of_a_new_answer_hears_of_it_already_held(
         community_events.post_created.disconnect(dispatch_uid="test.first_listener")
 
     assert seen == [HiddenReason.SENSITIVE]
+
+
+def test_the_case_of_a_held_answer_names_its_thread_and_board(
+    asker: Member, helper: Member, agent: Member
+) -> None:
+    question = ask(asker, board_make(name="Billing & Payments"), title="Charged twice for May")
+    held = answer(helper, question, body="Call me on 07700 900123 and I'll sort it out for you.")
+    case = Case.objects.get(customer=helper, reason=CaseReason.SENSITIVE)
+
+    assert case.post_id == held.pk
+    assert case.thread_id is None  # the question stays the community's, not escalated
+    data = api_client(helper).get(f"/api/v1/cases/{case.pk}/").json()
+    assert data["post"] == held.pk
+    assert data["thread_title"] == "Charged twice for May"
+    assert data["board"] == "Billing & Payments"
+    listed = api_client(agent).get("/api/v1/cases/").json()["results"]
+    assert {(c["id"], c["thread_title"]) for c in listed} >= {(case.pk, "Charged twice for May")}
+
+    customer_page = logged_in(helper).get(case.get_absolute_url()).content.decode()
+    assert "About your answer to" in customer_page
+    assert "Charged twice for May" in customer_page
+    assert "Billing &amp; Payments" in customer_page
+    agent_page = logged_in(agent).get(case.get_absolute_url()).content.decode()
+    assert "Charged twice for May" in agent_page
+    assert "Billing &amp; Payments" in agent_page
+    queue = logged_in(agent).get("/support/").content.decode()
+    assert "Charged twice for May" in queue
