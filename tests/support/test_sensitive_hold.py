@@ -3,6 +3,8 @@ writes them: out of public view, visible to the author with the reason, a privat
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from django.db import transaction
 from django.http import Http404
@@ -269,3 +271,20 @@ def test_the_case_of_a_held_answer_names_its_thread_and_board(
     assert "Billing &amp; Payments" in agent_page
     queue = logged_in(agent).get("/support/").content.decode()
     assert "Charged twice for May" in queue
+
+
+def test_the_migration_links_existing_held_answer_cases_to_their_answers(
+    asker: Member, helper: Member
+) -> None:
+    from django.apps import apps
+
+    link = import_module("support.migrations.0002_case_post").cases_link_held_answers
+    held = answer(helper, ask(asker, board_make()), body="Call me on 07700 900123, I can help.")
+    case = Case.objects.get(customer=helper, reason=CaseReason.SENSITIVE)
+    Case.objects.filter(pk=case.pk).update(post=None)  # as cases were before
+
+    link(apps, None)
+
+    case.refresh_from_db()
+    assert case.post_id == held.pk
+    assert case.thread_id is None
