@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from community.models import Member, Thread
 from community.permissions import Viewer
@@ -18,8 +18,12 @@ from community.permissions import Viewer
 
 @dataclass(frozen=True)
 class Section:
+    """A template and its context (as `section`). On a thread page `place` says where:
+    "question", under the question, or "answers", after the answers (a question about them)."""
+
     template: str
     context: dict[str, Any]
+    place: Literal["question", "answers"] = "question"
 
 
 ProfileSection = Callable[[Member, Viewer], Section | None]
@@ -168,3 +172,35 @@ scale_steps: list[ScaleStep] = []
 def register_scale_step(step: ScaleStep) -> None:
     if all(existing.label != step.label for existing in scale_steps):
         scale_steps.append(step)
+
+
+@dataclass(frozen=True)
+class PrivilegeLock:
+    """Why a member may not do something yet: the rank that unlocks it ("" when no rank
+    does) and the points they still need to reach it."""
+
+    rank: str
+    points_needed: int
+
+
+PrivilegeLockProvider = Callable[[Member, str], PrivilegeLock | None]
+
+privilege_lock_providers: list[PrivilegeLockProvider] = []
+
+
+def register_privilege_lock(provider: PrivilegeLockProvider) -> PrivilegeLockProvider:
+    """Say which rank unlocks a permission a member lacks (gamification owns the ranks)."""
+    if provider not in privilege_lock_providers:
+        privilege_lock_providers.append(provider)
+    return provider
+
+
+def privilege_lock_for(viewer: Viewer, permission: str) -> PrivilegeLock | None:
+    """None when the viewer may (or is a visitor, who is asked to sign in instead); else why
+    not: the first provider's answer, or "no rank unlocks it" without one."""
+    if not isinstance(viewer, Member) or not viewer.is_active or viewer.has_perm(permission):
+        return None
+    for provider in privilege_lock_providers:
+        if (lock := provider(viewer, permission)) is not None:
+            return lock
+    return PrivilegeLock(rank="", points_needed=0)

@@ -224,11 +224,16 @@ class Thread(models.Model):
     def is_hidden(self) -> bool:
         return bool(self.hidden_reason)
 
+    # Set by a page whose reader may not see the accepted answer (hidden by a moderator):
+    # for them the question is not solved, whatever the stored solution (which keeps its
+    # points: hiding is not reversing).
+    solution_hidden_from_reader = False
+
     @property
     def status(self) -> str:
         if self.is_locked:
             return ThreadStatus.LOCKED
-        if self.solution_id:
+        if self.solution_id and not self.solution_hidden_from_reader:
             return ThreadStatus.SOLVED
         return ThreadStatus.OPEN
 

@@ -7,8 +7,15 @@ privilege, the same way the staff groups grant them to agents and moderators.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db.models import Subquery
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
+
+from community.extensions import PrivilegeLock
+from community.models import Member
+from gamification.models import MemberScore, Rank
 
 PRIVILEGES: dict[str, tuple[StrOrPromise, str]] = {
     "post_links": (_("Post links"), "community.post_links"),
@@ -21,3 +28,51 @@ PRIVILEGES: dict[str, tuple[StrOrPromise, str]] = {
         "community.accept_any_solution",
     ),
 }
+
+
+_LADDER = "_privilege_ladder"
+
+
+def _ladder(member: Member) -> tuple[int, list[Rank]]:
+    """The member's points and the ranks, lowest first: one query, kept on the member object
+    for the rest of the request (a page asks about images, links and flagging)."""
+    if not hasattr(member, _LADDER):
+        points = MemberScore.objects.filter(member_id=member.pk).values("points")[:1]
+        ranks = list(Rank.objects.annotate(member_points=Subquery(points)).order_by("min_points"))
+        held = ranks[0].member_points if ranks else 0
+        setattr(member, _LADDER, (held or 0, ranks))
+    ladder: tuple[int, list[Rank]] = getattr(member, _LADDER)
+    return ladder
+
+
+def privilege_lock(member: Member, permission: str) -> PrivilegeLock | None:
+    """The lowest rank whose privileges grant `permission`, and the points `member` still
+    needs for it; None for a permission no privilege grants (a staff-only one)."""
+    key = next((k for k, (_label, perm) in PRIVILEGES.items() if perm == permission), None)
+    if key is None:
+        return None
+    points, ranks = _ladder(member)
+    rank = next((r for r in ranks if key in r.privileges), None)
+    if rank is None:
+        return PrivilegeLock(rank="", points_needed=0)
+    return PrivilegeLock(rank=rank.name, points_needed=max(0, rank.min_points - points))
+
+
+def member_privileges(member: Member) -> list[dict[str, Any]]:
+    """Every privilege, whether `member` holds it (by rank or staff role) and, if not, the rank
+    that unlocks it and the points still needed: what a client needs to explain a disabled
+    control. Two queries (the member's permissions, the ranks)."""
+    rows: list[dict[str, Any]] = []
+    for key, (label, permission) in PRIVILEGES.items():
+        granted = member.is_active and member.has_perm(permission)
+        lock = None if granted else privilege_lock(member, permission)
+        rows.append(
+            {
+                "key": key,
+                "name": str(label),
+                "granted": granted,
+                "unlocked_at": (lock.rank or None) if lock else None,
+                "points_needed": lock.points_needed if lock else 0,
+            }
+        )
+    return rows

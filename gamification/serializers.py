@@ -25,6 +25,7 @@ from gamification.models import (
     Statement,
     StatementStatus,
 )
+from gamification.privileges import member_privileges
 from gamification.selectors import BadgeSummary, HeldBadge, RankInfo
 
 
@@ -99,6 +100,18 @@ class MemberStatsSerializer(serializers.Serializer[dict[str, int]]):
     kudos_received = serializers.IntegerField()
 
 
+class PrivilegeSerializer(serializers.Serializer[dict[str, Any]]):
+    key = serializers.CharField(help_text="post_links, post_images, flag, retag, ...")
+    name = serializers.CharField(help_text="What it lets the member do, in words.")
+    granted = serializers.BooleanField(help_text="Whether the member may, by rank or role.")
+    unlocked_at = serializers.CharField(
+        allow_null=True, help_text="The rank that unlocks it; null when granted or no rank does."
+    )
+    points_needed = serializers.IntegerField(
+        help_text="Points still needed for that rank; 0 when granted."
+    )
+
+
 class MemberProfileSerializer(MemberSummarySerializer):
     """The member summary, their standing and their activity. The view puts `standing`
     (gamification.selectors.Standing) and `stats` in the context."""
@@ -112,6 +125,9 @@ class MemberProfileSerializer(MemberSummarySerializer):
     )
     badges = serializers.SerializerMethodField(help_text="Badges held, latest first.")
     stats = serializers.SerializerMethodField()
+    privileges = serializers.SerializerMethodField(
+        help_text="What the member's rank lets them do, and what it does not yet."
+    )
 
     class Meta(MemberSummarySerializer.Meta):
         fields = [
@@ -121,6 +137,7 @@ class MemberProfileSerializer(MemberSummarySerializer):
             "points_to_next_rank",
             "badges",
             "stats",
+            "privileges",
         ]
         read_only_fields = fields
 
@@ -142,6 +159,10 @@ class MemberProfileSerializer(MemberSummarySerializer):
     @extend_schema_field(MemberStatsSerializer())
     def get_stats(self, member: Any) -> dict[str, int]:
         return dict(MemberStatsSerializer(self.context["stats"]).data)
+
+    @extend_schema_field(PrivilegeSerializer(many=True))
+    def get_privileges(self, member: Any) -> list[dict[str, Any]]:
+        return list(PrivilegeSerializer(member_privileges(member), many=True).data)  # type: ignore[arg-type]
 
 
 class LedgerEntrySerializer(serializers.ModelSerializer[LedgerEntry]):

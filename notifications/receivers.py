@@ -76,7 +76,12 @@ def _hidden_audience(thread_id: int, post_id: int | None) -> set[int] | None:
 
 
 def _mentions_notify(
-    *, thread: Thread, post: Post | None, actor_id: int, since: datetime | None = None
+    *,
+    thread: Thread,
+    post: Post | None,
+    actor_id: int,
+    since: datetime | None = None,
+    told: frozenset[int] = frozenset(),
 ) -> set[int]:
     """Tell the members mentioned in a question or an answer; the ids of those mentioned.
 
@@ -87,7 +92,9 @@ def _mentions_notify(
     after the checks (community.extensions.content_checks_run), so by now a held question
     or answer is hidden and nobody mentioned in it hears of it, whatever the order of the
     apps in INSTALLED_APPS.
-    `since` (an edit's revision time) limits it to the mentions the edit added.
+    `since` (an edit's revision time) limits it to the mentions the edit added; `told` are
+    members already told of this event another way (the asker, of an answer that mentions
+    her): one event, one notification per person.
     """
     target: Thread | Post = post if post is not None else thread
     if target.is_hidden or thread.is_hidden:
@@ -97,7 +104,7 @@ def _mentions_notify(
         mentions = mentions.filter(created_at__gte=since)
     mentioned = set(mentions.values_list("member_id", flat=True))
     notify_many(
-        recipient_ids=sorted(mentioned),
+        recipient_ids=sorted(mentioned - told),
         kind=Kind.MENTION,
         actor_id=actor_id,
         url=target.get_absolute_url(),
@@ -119,10 +126,17 @@ def post_created(*, post_id: int, thread_id: int, actor_id: int, **kwargs: Any) 
     if not post.is_hidden and not thread.is_hidden:
         data = {"title": thread.title}
         url = post.get_absolute_url()
-        notify(
+        told_asker = notify(
             recipient_id=thread.author_id, kind=Kind.ANSWER, actor_id=actor_id, url=url, data=data
         )
-        mentioned = _mentions_notify(thread=thread, post=post, actor_id=actor_id)
+        # An asker the answer mentions hears of it once, as the answer (as a mention only if
+        # she turned answers off).
+        mentioned = _mentions_notify(
+            thread=thread,
+            post=post,
+            actor_id=actor_id,
+            told=frozenset({thread.author_id}) if told_asker is not None else frozenset(),
+        )
         followers = Subscription.objects.filter(thread=thread).exclude(
             member_id__in={thread.author_id, actor_id, *mentioned}
         )
@@ -133,9 +147,10 @@ def post_created(*, post_id: int, thread_id: int, actor_id: int, **kwargs: Any) 
             url=url,
             data=data,
         )
+        # The count readers see: hidden answers are not in it (the thread page counts so).
+        shown = Post.objects.filter(thread_id=thread_id, hidden_reason="").count()
         _thread_event(
-            thread_id,
-            {"type": "post.created", "post_id": post_id, "answer_count": thread.answer_count},
+            thread_id, {"type": "post.created", "post_id": post_id, "answer_count": shown}
         )
 
 

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import extensions, pagecache, permissions, selectors, services
+from community import extensions, pagecache, permissions, privileges, selectors, services
 from community.errors import Conflict, RateLimited
 from community.forms import AnswerForm, ThreadForm
 from community.http import is_htmx, request_member
@@ -72,7 +72,11 @@ def thread_ask(request: HttpRequest) -> HttpResponse:
             form.add_error(None, error.message)
             status, retry_after = 429, error.retry_after
         else:
-            messages.success(request, _("Your question is posted. We'll let you know of answers."))
+            thread.refresh_from_db(fields=["hidden_reason"])
+            if not thread.is_hidden:  # a held question says so on its page, once
+                messages.success(
+                    request, _("Your question is posted. We'll let you know of answers.")
+                )
             return redirect(thread)
     elif request.method == "POST":
         status = 400
@@ -100,6 +104,9 @@ def attachment_upload(request: HttpRequest) -> JsonResponse:
     # Called by fetch() from the editors: answer in JSON, not with a login redirect.
     if not request.user.is_authenticated:
         return JsonResponse({"detail": _("Sign in to upload images.")}, status=401)
+    refused = privileges.privilege_note(request.user, privileges.IMAGES)
+    if refused:  # the editors offer no upload then; say why to anyone who calls it anyway
+        return JsonResponse({"detail": refused, "code": "permission_denied"}, status=403)
     upload = request.FILES.get("image")
     if upload is None:
         return JsonResponse({"detail": _("Choose an image to upload.")}, status=400)
@@ -143,6 +150,7 @@ def _answer_context(request: HttpRequest, thread: Thread) -> dict[str, Any]:
         "can_accept": permissions.can_accept_solution(viewer, thread),
         "can_edit_any": member and viewer.has_perm("community.edit_any_content"),
         "can_delete_any": member and viewer.has_perm("community.delete_any_content"),
+        "can_flag": member and viewer.has_perm(privileges.FLAG),
         "kudos_login_url": f"{reverse('account_login')}?next={quote(request.path)}",
     }
 
@@ -158,6 +166,15 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
         ANSWERS_PER_PAGE,
     )
     posts = list(page.object_list)
+    sections = extensions.thread_sections_for(thread, viewer)
+    # What this reader sees, consistently: the answers they may see (counted with the page),
+    # and no "Solved" when the accepted answer is hidden from them.
+    thread.answer_count = page.paginator.count
+    solution = thread.solution if thread.solution_id else None
+    if solution is not None and solution.is_hidden:
+        thread.solution_hidden_from_reader = not permissions.can_see_hidden(
+            viewer, solution.author_id
+        )
     return {
         "thread": thread,
         "page": page,
@@ -168,7 +185,10 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
         "can_delete": permissions.can_delete_thread(viewer, thread),
         "can_lock": permissions.can_lock_thread(viewer),
         "answer_form": extra.pop("answer_form", None) or AnswerForm(),
-        "sections": extensions.thread_sections_for(thread, viewer),
+        "sections": sections,
+        # A section that explains why the question is held (support's personal-data hold,
+        # with its case) replaces the page's own short notice: one notice, not two.
+        "hidden_explained": any(s.context.get("explains_hidden") for s in sections),
         **_answer_context(request, thread),
         **extra,
     }

@@ -3,7 +3,7 @@
 // - /ws/notifications/ for a signed-in member (body[data-member]): the bell's count, a toast
 //   per new notification, and a nudge to the agents' queue ([data-live-queue]);
 // - /ws/threads/<id>/ on a thread page ([data-live-thread]), for everyone: new answers,
-//   kudos counts, and a banner when the accepted solution changes.
+//   kudos counts, and the accepted solution as it is accepted, changed or withdrawn.
 // The server replays what a member missed when asked with ?since=<last id>, so the last id
 // seen is kept per member in localStorage and sent on every (re)connect.
 (function () {
@@ -244,24 +244,79 @@
     });
   }
 
-  function solutionChanged(question) {
-    if (document.getElementById("live-solution-banner")) return;
-    var banner = document.createElement("div");
-    banner.id = "live-solution-banner";
-    banner.className = "notice live-banner";
-    banner.setAttribute("role", "status");
-    var text = document.createElement("span");
-    text.textContent = question.getAttribute("data-solution-changed") ||
-      "The accepted solution changed. Reload to see it.";
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "button button-small";
-    button.textContent = question.getAttribute("data-reload-label") || "Reload";
-    button.style.marginLeft = ".75rem";
-    button.addEventListener("click", function () { window.location.reload(); });
-    banner.appendChild(text);
-    banner.appendChild(button);
-    question.parentNode.insertBefore(banner, question);
+  // The status in the header: "Solved" comes and goes with the solution; the server gives
+  // the badge's translated text (data-solved-label).
+  function setSolved(question, solved) {
+    var status = document.getElementById("question-status");
+    if (!status) return;
+    var badge = status.querySelector(".status-solved");
+    if (!solved) {
+      if (badge) badge.remove();
+      return;
+    }
+    if (badge) return;
+    var unanswered = status.querySelector(".status-unanswered");
+    if (unanswered) unanswered.remove();
+    badge = document.createElement("span");
+    badge.className = "status status-solved";
+    badge.textContent = question.getAttribute("data-solved-label") || "✓ Solved";
+    status.insertBefore(badge, status.firstChild);
+  }
+
+  // Where an answer's card goes: the solution first, then oldest first, as the server
+  // orders them (community.selectors.thread_answers).
+  function postedAt(card) {
+    var time = card.querySelector(".byline time[datetime]");
+    return [time ? Date.parse(time.getAttribute("datetime")) : 0,
+      Number(card.getAttribute("data-post-id"))];
+  }
+
+  function place(answers, card) {
+    if (card.classList.contains("is-solution")) {
+      answers.insertBefore(card, answers.firstChild);
+      return;
+    }
+    var mine = postedAt(card);
+    var before = null;
+    answers.querySelectorAll("article.post[data-post-id]").forEach(function (other) {
+      if (before || other.classList.contains("is-solution")) return;
+      var theirs = postedAt(other);
+      if (theirs[0] > mine[0] || (theirs[0] === mine[0] && theirs[1] > mine[1])) before = other;
+    });
+    answers.insertBefore(card, before);
+  }
+
+  // A solution accepted, changed or withdrawn: the header's status, and the cards of the
+  // answer that was the solution and of the one that is now, fetched again (their badge and,
+  // for the asker, their accept/unmark buttons) and put in their places. Answers spread over
+  // pages keep their places here (the solution opens the first page after a reload).
+  function solutionChanged(threadId, question, event) {
+    setSolved(question, Boolean(event.post_id));
+    var answers = document.getElementById("answers");
+    if (!answers) return;
+    var reorder = !answers.hasAttribute("data-paged");
+    var ids = {};
+    answers.querySelectorAll("article.post.is-solution[data-post-id]").forEach(function (card) {
+      ids[card.getAttribute("data-post-id")] = true;
+    });
+    if (event.post_id) ids[String(event.post_id)] = true;
+    Object.keys(ids).forEach(function (postId) {
+      if (!document.getElementById("post-" + postId) && !reorder) return;
+      fetchCard(postId).then(function (card) {
+        var still = document.getElementById("post-" + postId);
+        if (card === null) { if (still) still.remove(); return; } // hidden or deleted
+        if (!belongsHere(card, threadId)) return;
+        if (!reorder) {
+          if (still) { still.replaceWith(card); activate(card); }
+          return;
+        }
+        if (still) still.remove();
+        place(answers, card);
+        activate(card);
+        var empty = document.getElementById("no-answers");
+        if (empty) empty.remove();
+      });
+    });
   }
 
   function liveThread(question) {
@@ -276,7 +331,7 @@
         if (event.type === "post.created") answerCreated(threadId, event);
         else if (event.type === "post.updated") answerUpdated(threadId, event);
         else if (event.type === "kudos.changed") kudosChanged(question, event);
-        else if (event.type === "solution.changed") solutionChanged(question);
+        else if (event.type === "solution.changed") solutionChanged(threadId, question, event);
       },
     });
   }

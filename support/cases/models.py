@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from community.models import Board, Thread
+from community.models import Board, Post, Thread
 
 
 class SLAPolicy(models.Model):
@@ -86,6 +86,12 @@ class Case(models.Model):
     thread = models.ForeignKey(
         Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="cases"
     )
+    # The answer a case is about, when it is the author's held answer in someone else's
+    # thread: the case does not take the question (`thread` stays empty, the question is not
+    # escalated), but says which thread and board the answer is in.
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cases"
     )
@@ -136,6 +142,13 @@ class Case(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_CASE_STATUSES
+
+    @property
+    def about_thread(self) -> Thread | None:
+        """The thread the case is about: its own, or the one its held answer is in."""
+        if self.thread_id is not None:
+            return self.thread
+        return self.post.thread if self.post_id is not None and self.post else None
 
 
 class CaseMessage(models.Model):

@@ -8,6 +8,7 @@ from community.models import Member, Thread
 from community.permissions import Viewer
 from support.cases import selectors
 from support.cases.forms import EscalateForm
+from support.cases.models import CaseReason
 
 
 def ask_an_agent_section(thread: Thread, viewer: Viewer) -> Section | None:
@@ -26,6 +27,8 @@ def ask_an_agent_section(thread: Thread, viewer: Viewer) -> Section | None:
     case = selectors.case_active_for_thread(thread=thread) if thread.is_escalated else None
     if case is not None:
         is_customer = case.customer_id == viewer.pk
+        if is_customer and case.reason == CaseReason.SENSITIVE and thread.is_hidden:
+            return None  # the held notice links the private case already (moderation)
         return Section(
             template="support/_thread_section.html",
             context={

@@ -58,7 +58,7 @@ def viewer_is_agent(viewer: Viewer) -> bool:
 
 def _cases() -> QuerySet[Case]:
     return Case.objects.select_related(
-        "thread", "thread__board", "customer", "assignee"
+        "thread", "thread__board", "post__thread__board", "customer", "assignee"
     ).prefetch_related("customer__groups", "assignee__groups")
 
 
@@ -196,7 +196,7 @@ def customer_cases(*, customer: Member) -> QuerySet[Case]:
     """A customer's own cases, newest first."""
     return (
         Case.objects.filter(customer=customer)
-        .select_related("thread", "assignee")
+        .select_related("thread__board", "post__thread__board", "assignee")
         .order_by("-created_at", "-pk")
     )
 

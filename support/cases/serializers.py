@@ -26,6 +26,18 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         read_only=True,
         help_text="The id of the question the case is about, or null.",
     )
+    post = serializers.IntegerField(
+        source="post_id",
+        allow_null=True,
+        read_only=True,
+        help_text="The id of the customer's answer the case is about (a held answer), or null.",
+    )
+    thread_title = serializers.SerializerMethodField(
+        help_text="The title of the question the case (or its answer) is about, or null."
+    )
+    board = serializers.SerializerMethodField(
+        help_text="The name of that question's board, or null."
+    )
     customer = MemberSummarySerializer(read_only=True)
     reason = serializers.ChoiceField(choices=CaseReason.choices, read_only=True)
     status = serializers.ChoiceField(choices=CaseStatus.choices, read_only=True)
@@ -41,6 +53,9 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         fields = [
             "id",
             "thread",
+            "post",
+            "thread_title",
+            "board",
             "customer",
             "reason",
             "status",
@@ -54,6 +69,14 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "url",
         ]
         read_only_fields = fields
+
+    def get_thread_title(self, case: Case) -> str | None:
+        about = case.about_thread
+        return about.title if about else None
+
+    def get_board(self, case: Case) -> str | None:
+        about = case.about_thread
+        return about.board.name if about else None
 
 
 class CaseFilterSerializer(serializers.Serializer[dict[str, Any]]):

@@ -96,6 +96,7 @@ def case_open(
     customer: Member,
     reason: str,
     thread: Thread | None = None,
+    post: Post | None = None,
     actor: Member | None = None,
     message: str = "",
     now: datetime | None = None,
@@ -118,6 +119,7 @@ def case_open(
         with transaction.atomic():
             case = Case.objects.create(
                 thread=thread,
+                post=post,
                 customer=customer,
                 reason=reason,
                 priority=priority,

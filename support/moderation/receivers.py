@@ -114,6 +114,7 @@ def thread_section(thread: Thread, viewer: Viewer) -> extensions.Section | None:
         found = hold.get("found", []) if isinstance(hold, dict) else []
         context["held_message"] = sensitive.hold_message(found)
         context["case_url"] = _url("case-detail", case.pk) if case else None
+        context["explains_hidden"] = True  # the page's own "held" notice gives way to it
     if len(context) == 1:
         return None
     return extensions.Section(template=SECTION_TEMPLATE, context=context)

@@ -136,7 +136,10 @@ def case_for_content(*, target: Target, reason: str, actor: Member | None = None
     thread = target if isinstance(target, Thread) else target.thread
     author = Member.objects.get(pk=target.author_id)
     about = thread if target.author_id == thread.author_id else None
-    case, _opened = case_open(customer=author, reason=reason, thread=about, actor=actor)
+    answer = target if about is None and isinstance(target, Post) else None
+    case, _opened = case_open(
+        customer=author, reason=reason, thread=about, post=answer, actor=actor
+    )
     return case
 
 

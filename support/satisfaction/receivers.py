@@ -3,7 +3,7 @@
 - When a solution is accepted, the asker is asked "Did this solve your problem?"
   (support.events.satisfaction_requested; the notifications app delivers it).
 - When a case becomes resolved or closed, its customer is asked the same about the case.
-- Under the question, the asker sees the 1-5 form once a solution is accepted, and
+- After the answers, the asker sees the 1-5 form once a solution is accepted, and
   "Thanks for your feedback" after answering.
 
 The receivers run inside the writing transaction (community.events, support.events): they
@@ -84,8 +84,10 @@ def thread_section(thread: Thread, viewer: Viewer) -> extensions.Section | None:
     solution = thread.solution if thread.solution_id else None
     if solution is None or solution.author_id == viewer.pk:
         return None
+    # After the answers, below the one it asks about: the asker has just read it (or come
+    # back from the notification), not between her question and the answers.
     return extensions.Section(
-        template=THREAD_SECTION_TEMPLATE, context=thread_context(thread, rating)
+        template=THREAD_SECTION_TEMPLATE, context=thread_context(thread, rating), place="answers"
     )
 
 

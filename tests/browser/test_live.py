@@ -4,7 +4,7 @@ chiara has her demo question open; hannah answers it from her own browser. chiar
 grows the answer, its heading counts it, her bell rises and a toast tells her, and an
 anonymous visitor's page on the same thread grows the answer too. Then chiara thanks hannah
 with kudos on the answer that arrived live, and hannah's page shows the new count; chiara
-accepts it, and the visitor's page offers a reload to show the new solution.
+accepts it, withdraws it and accepts it again, and the visitor's page follows each change.
 
 Only hannah posts here (and chiara's kudos is no post): the posting limits then leave the
 other journeys, which also cast chiara and hannah, free to run right after this one.
@@ -100,14 +100,30 @@ def test_an_answer_appears_live_for_the_asker_and_an_anonymous_visitor(
     assert_not_reloaded(chiara)
 
     # chiara accepts the new answer (her page reloads: a plain form). The visitor's page
-    # can't redraw the order of the answers in place; it offers a reload instead.
+    # follows in place: the answer moves to the top with its badge, the question is solved.
     live_answer.get_by_role("button", name="Accept as solution").click()
     expect(chiara.locator("#answers > article.post").first).to_contain_text(ANSWER)
-    banner = visitor.locator("#live-solution-banner")
-    expect(banner).to_have_attribute("role", "status")
-    expect(banner).to_contain_text("The accepted solution changed. Reload to see it.")
-    assert_not_reloaded(visitor)
-    banner.get_by_role("button", name="Reload").click()
     first = visitor.locator("#answers > article.post").first
     expect(first).to_contain_text(ANSWER)
     expect(first.locator(".solution-badge")).to_have_text("✓ Accepted solution")
+    expect(visitor.locator("#answers .solution-badge")).to_have_count(1)
+    expect(visitor.locator("#question-status .status-solved")).to_have_text("✓ Solved")
+    assert_not_reloaded(visitor)
+
+    # She withdraws it: the answer loses its badge and goes back to its place (the newest,
+    # last), and the question is open again; then she accepts it once more.
+    chiara.locator("#answers > article.post").first.get_by_role(
+        "button", name="Unmark solution"
+    ).click()
+    expect(chiara.locator("#answers .solution-badge")).to_have_count(0)
+    expect(visitor.locator("#answers .solution-badge")).to_have_count(0)
+    expect(visitor.locator("#answers > article.post").last).to_contain_text(ANSWER)
+    expect(visitor.locator("#question-status .status-solved")).to_have_count(0)
+    assert_not_reloaded(visitor)
+
+    chiara.locator("#answers article.post", has_text=ANSWER).get_by_role(
+        "button", name="Accept as solution"
+    ).click()
+    expect(visitor.locator("#answers > article.post").first).to_contain_text(ANSWER)
+    expect(visitor.locator("#question-status .status-solved")).to_have_count(1)
+    assert_not_reloaded(visitor)

@@ -7,7 +7,8 @@ a ceiling on top catches a constant that quietly grows.
 Measured when written, the same on SQLite and PostgreSQL: the thread page costs 4 queries
 for a visitor (the thread, its tags, a page of answers with their total, everyone's groups)
 and 9-10 for a member (plus the session, the member, their permissions and groups in one,
-their rank's privileges, the bell; the asker also the satisfaction question), plus one on a
+their rank's privileges, the bell; the asker also the satisfaction question; a member whose
+rank does not grant images and links yet one more, the ranks that unlock them), plus one on a
 viewer's first visit, which counts the view; the home page 7, a board 5, a profile 8-10,
 each plus 2 for a member.
 """
@@ -37,8 +38,10 @@ MaxQueries = Callable[[int], AbstractContextManager[object]]
 # Ceilings: what the pages cost, plus a little room. A member costs a few more: the session,
 # the member, permission checks (which may query once each), the bell's unread count, the
 # staff links for staff, and the sections other apps add (support's "Ask an agent" on the
-# asker's own question). Equality between the two sizes is what catches an N+1.
-THREAD_PAGE_MAX = {"anonymous": 5, "member": 10}
+# asker's own question), and for a member below the rank that unlocks images and links the
+# ranks, to say which one does and how far it is (community.privileges). Equality between
+# the two sizes is what catches an N+1.
+THREAD_PAGE_MAX = {"anonymous": 5, "member": 11}
 MEMBER_EXTRA = 5
 VIEWERS = ["anonymous", "helper", "moderator", "asker"]
 

@@ -760,8 +760,10 @@ def test_similar_questions_are_empty_for_short_or_unknown_titles(
         assert response.content.decode().strip() == ""
 
 
-def test_uploading_a_real_png_returns_its_address_and_markdown(outsider: Member) -> None:
-    response = logged_in(outsider).post(
+def test_uploading_a_real_png_returns_its_address_and_markdown(moderator: Member) -> None:
+    # Staff may post images from the start; members from the rank that unlocks them
+    # (tests/gamification/test_privilege_notes.py).
+    response = logged_in(moderator).post(
         "/attachments/", {"image": upload(image_bytes((40, 30)), "router lights.png")}
     )
 
@@ -770,13 +772,13 @@ def test_uploading_a_real_png_returns_its_address_and_markdown(outsider: Member)
     assert set(data) == {"url", "markdown"}
     assert data["url"].startswith("/media/attachments/")
     assert data["markdown"] == f"![router lights]({data['url']})"
-    attachment = Attachment.objects.get(uploader=outsider)
+    attachment = Attachment.objects.get(uploader=moderator)
     assert (attachment.width, attachment.height) == (40, 30)
     assert len(media_files(settings.MEDIA_ROOT)) == 1
 
 
-def test_uploading_a_fake_image_is_refused_with_a_reason(outsider: Member) -> None:
-    response = logged_in(outsider).post(
+def test_uploading_a_fake_image_is_refused_with_a_reason(moderator: Member) -> None:
+    response = logged_in(moderator).post(
         "/attachments/", {"image": upload(b"<?php echo 'hi'; ?>", "shell.png")}
     )
 
@@ -788,8 +790,8 @@ def test_uploading_a_fake_image_is_refused_with_a_reason(outsider: Member) -> No
     assert media_files(settings.MEDIA_ROOT) == []
 
 
-def test_uploading_without_a_file_asks_for_one(outsider: Member) -> None:
-    response = logged_in(outsider).post("/attachments/", {})
+def test_uploading_without_a_file_asks_for_one(moderator: Member) -> None:
+    response = logged_in(moderator).post("/attachments/", {})
 
     assert response.status_code == 400
     assert json.loads(response.content) == {"detail": "Choose an image to upload."}

@@ -38,7 +38,9 @@ def test_the_author_and_staff_still_see_a_hidden_question_with_the_reason(
         assert selectors.thread_get_for_viewer(thread_id=thread.pk, viewer=viewer)
     client.force_login(asker)
     page = client.get(thread.get_absolute_url()).content.decode()
-    assert "Only you and the staff can see this question." in page
+    # One notice (support's, for a personal-data hold: what was found and the private case).
+    assert "Only you and the staff can see" in page
+    assert page.count("notice-hidden") == 1
 
 
 def test_a_hidden_answer_is_left_out_of_the_thread_for_others_only(

@@ -156,3 +156,33 @@ def test_the_points_history_pages_at_most_fifty_and_a_bad_page_is_a_404(earner: 
         response = client.get("/api/v1/members/earner/points/", {"page": bad})
         assert response.status_code == 404, bad
         assert "detail" in response.json()
+
+
+def test_a_member_comes_with_what_their_rank_lets_them_do_and_what_unlocks_the_rest(
+    earner: Member,
+) -> None:
+    award(earner, 15)
+
+    data = api_client().get("/api/v1/members/earner/").json()
+
+    by_key = {p["key"]: p for p in data["privileges"]}
+    assert by_key["post_images"] == {
+        "key": "post_images",
+        "name": "Post images",
+        "granted": False,
+        "unlocked_at": "Member",
+        "points_needed": 35,
+    }
+    assert by_key["retag"]["unlocked_at"] == "Helper"
+    assert by_key["retag"]["points_needed"] == 185
+
+    award(earner, 40)
+    data = api_client().get("/api/v1/members/earner/").json()
+    images = next(p for p in data["privileges"] if p["key"] == "post_images")
+    assert images == {
+        "key": "post_images",
+        "name": "Post images",
+        "granted": True,
+        "unlocked_at": None,
+        "points_needed": 0,
+    }

@@ -10,7 +10,8 @@ import pytest
 
 from community import services
 from community.models import Member
-from notifications.models import Kind
+from notifications import services as services_notifications
+from notifications.models import Channel, Kind
 from notifications.services import notifications_mark_read
 from tests.builders import answer, ask, board_make, member_make
 from tests.notifications.kinds_helpers import (
@@ -171,6 +172,32 @@ def test_a_mention_in_an_answer_tells_the_member_mentioned(
     assert notification.url == post.get_absolute_url()
     assert_message(notification, "Hugo Helper", "Voicemail keeps calling me back")
     assert kinds_of(outsider) == set()
+
+
+def test_an_answer_that_mentions_the_asker_tells_her_once(
+    asker: Member, helper: Member, outsider: Member
+) -> None:
+    thread = ask(asker, board_make(), title="Voicemail keeps calling me back")
+
+    post = answer(helper, thread, body="@asker turn off the callback in the voicemail menu.")
+
+    # One event, one notification: the answer, not the answer and a mention of it.
+    assert [n.kind for n in of(asker)] == [Kind.ANSWER]
+    assert only(asker, Kind.ANSWER).url == post.get_absolute_url()
+    assert recipients(Kind.MENTION) == set()
+
+
+def test_an_asker_who_turned_answers_off_still_hears_she_is_mentioned(
+    asker: Member, helper: Member
+) -> None:
+    services_notifications.preference_set(
+        member_id=asker.pk, kind=Kind.ANSWER, channel=Channel.NONE
+    )
+    thread = ask(asker, board_make())
+
+    answer(helper, thread, body="@asker turn off the callback in the voicemail menu.")
+
+    assert [n.kind for n in of(asker)] == [Kind.MENTION]
 
 
 def test_mentioning_yourself_tells_nobody(asker: Member, outsider: Member) -> None:

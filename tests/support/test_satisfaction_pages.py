@@ -62,6 +62,17 @@ def test_the_asker_is_asked_once_a_solution_is_accepted(
     assert 'name="score"' in html and 'name="comment"' in html
 
 
+def test_the_question_comes_after_the_answers_not_between_question_and_answers(
+    client: Client, thread: Thread, asker: Member
+) -> None:
+    accept(thread, asker)
+    html = page(client, thread, asker)
+
+    answer = thread.posts.get()
+    assert html.index(f'id="post-{answer.pk}"') < html.index(QUESTION)
+    assert html.index('id="answers-heading"') < html.index(f'id="satisfaction-thread-{thread.pk}"')
+
+
 @pytest.mark.parametrize("persona", ["helper", "outsider", "agent", "moderator", None])
 def test_nobody_but_the_asker_sees_the_question(
     client: Client,

@@ -3,6 +3,8 @@ writes them: out of public view, visible to the author with the reason, a privat
 
 from __future__ import annotations
 
+from importlib import import_module
+
 import pytest
 from django.db import transaction
 from django.http import Http404
@@ -14,7 +16,7 @@ from community.models import HiddenReason, Member, Post, Thread
 from support.cases.models import Case, CaseReason
 from support.moderation import services as moderation
 from support.moderation.models import ModerationAction
-from tests.builders import answer, ask, board_make, logged_in
+from tests.builders import answer, api_client, ask, board_make, logged_in
 from tests.support.moderation_factories import moderation_announced
 
 PHONE_QUESTION = "My phone was cut off, please call me back on 07700 900123 today, thanks."
@@ -59,9 +61,39 @@ def test_the_author_still_sees_the_held_question_with_the_reason(asker: Member) 
 
     assert page.status_code == 200
     html = page.content.decode()
-    assert str(HiddenReason.SENSITIVE.label) in html
-    assert "Only you and the staff can see this question." in html
+    # One notice says it all (what was found, who sees it, the private case), not three.
+    assert html.count("notice-hidden") == 1
     assert "it looks like it contains a phone number" in html
+    assert "Only you and the staff can see it now." in html
+    assert "Open your private case" in html
+    assert "Only you and the staff can see this question." not in html
+    assert "An agent is on it." not in html
+    assert "moderation-section" not in html  # no empty card around it
+
+
+def test_asking_a_question_that_is_held_does_not_say_it_is_posted(asker: Member) -> None:
+    board = board_make()
+    client = logged_in(asker)
+
+    response = client.post(
+        "/ask/",
+        {"board": board.slug, "title": "Please call me back today", "body": PHONE_QUESTION},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert Thread.objects.get(title="Please call me back today").is_hidden
+    assert "Your question is posted" not in html
+    assert html.count("notice-hidden") == 1
+
+
+def test_an_agent_still_sees_the_case_of_a_held_question(asker: Member, agent: Member) -> None:
+    held = ask(asker, board_make(), title="Please call me back today", body=PHONE_QUESTION)
+
+    html = logged_in(agent).get(held.get_absolute_url()).content.decode()
+
+    assert "An agent is on it." in html
+    assert str(HiddenReason.SENSITIVE.label) in html
 
 
 def test_an_answer_with_a_card_number_is_held_for_others_but_not_its_author(
@@ -212,3 +244,47 @@ def test_whoever_hears_of_a_new_answer_hears_of_it_already_held(
         community_events.post_created.disconnect(dispatch_uid="test.first_listener")
 
     assert seen == [HiddenReason.SENSITIVE]
+
+
+def test_the_case_of_a_held_answer_names_its_thread_and_board(
+    asker: Member, helper: Member, agent: Member
+) -> None:
+    question = ask(asker, board_make(name="Billing & Payments"), title="Charged twice for May")
+    held = answer(helper, question, body="Call me on 07700 900123 and I'll sort it out for you.")
+    case = Case.objects.get(customer=helper, reason=CaseReason.SENSITIVE)
+
+    assert case.post_id == held.pk
+    assert case.thread_id is None  # the question stays the community's, not escalated
+    data = api_client(helper).get(f"/api/v1/cases/{case.pk}/").json()
+    assert data["post"] == held.pk
+    assert data["thread_title"] == "Charged twice for May"
+    assert data["board"] == "Billing & Payments"
+    listed = api_client(agent).get("/api/v1/cases/").json()["results"]
+    assert {(c["id"], c["thread_title"]) for c in listed} >= {(case.pk, "Charged twice for May")}
+
+    customer_page = logged_in(helper).get(case.get_absolute_url()).content.decode()
+    assert "About your answer to" in customer_page
+    assert "Charged twice for May" in customer_page
+    assert "Billing &amp; Payments" in customer_page
+    agent_page = logged_in(agent).get(case.get_absolute_url()).content.decode()
+    assert "Charged twice for May" in agent_page
+    assert "Billing &amp; Payments" in agent_page
+    queue = logged_in(agent).get("/support/").content.decode()
+    assert "Charged twice for May" in queue
+
+
+def test_the_migration_links_existing_held_answer_cases_to_their_answers(
+    asker: Member, helper: Member
+) -> None:
+    from django.apps import apps
+
+    link = import_module("support.migrations.0002_case_post").cases_link_held_answers
+    held = answer(helper, ask(asker, board_make()), body="Call me on 07700 900123, I can help.")
+    case = Case.objects.get(customer=helper, reason=CaseReason.SENSITIVE)
+    Case.objects.filter(pk=case.pk).update(post=None)  # as cases were before
+
+    link(apps, None)
+
+    case.refresh_from_db()
+    assert case.post_id == held.pk
+    assert case.thread_id is None
