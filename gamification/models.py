@@ -236,7 +236,8 @@ class GamificationSettings(models.Model):
     point_value = models.DecimalField(
         _("value of one point"), max_digits=8, decimal_places=4, default=Decimal("0.01")
     )
-    currency = models.CharField(_("currency"), max_length=3, default="GBP")
+    # The currency is the brand's (settings.BRAND_CURRENCY); periods and statements keep the
+    # one they closed in.
     minimum_payout = models.DecimalField(
         _("minimum payout"), max_digits=8, decimal_places=2, default=Decimal("5.00")
     )

@@ -134,7 +134,7 @@ def test_emails_are_written_in_the_sites_language_whatever_is_active(
 
     [message] = mail.outbox
     assert message.subject == "[Mutua] Hugo Helper answered your question “Roaming”."
-    assert 'lang="en"' in html_of(message)
+    assert 'lang="en-gb"' in html_of(message)
 
 
 # ---------------------------------------------------------------------------- once only
