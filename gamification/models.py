@@ -15,7 +15,10 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from config.formatting import money
 
 
 class RuleKey(models.TextChoices):
@@ -286,7 +289,8 @@ class RewardPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+        # In the reader's language: "1 Dec 2026 – 31 May 2027", "1 Dicembre 2026 – ...".
+        return f"{date_format(self.start)} – {date_format(self.end)}"
 
 
 class StatementStatus(models.TextChoices):
@@ -335,4 +339,4 @@ class Statement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id} {self.period_id}: {self.amount} {self.currency}"
+        return f"{self.member_id} {self.period_id}: {money(self.amount, self.currency)}"
