@@ -17,7 +17,8 @@ from typing import Any
 from babel.numbers import list_currencies
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.template import loader
 from django.templatetags.static import static
 from django.views.decorators.http import require_GET
 
@@ -150,3 +151,9 @@ def stylesheet_view(request: HttpRequest) -> HttpResponse:
     # The URL carries the accent's hash (context()["brand"]["css_version"]).
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page with the brand: only the settings, no context processor that might touch
+    the database that has just failed."""
+    return HttpResponseServerError(loader.get_template("500.html").render(context()))

@@ -90,6 +90,9 @@ urlpatterns = [
     path("", include("notifications.urls")),
 ]
 
+# The 500 page wears the brand too (Django's own renders it without any context).
+handler500 = "config.brand.server_error"
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),

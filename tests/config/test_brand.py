@@ -17,7 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.test import Client
 
 from community.models import Member
-from config import brand
+from config import brand, urls
 from gamification.models import LedgerEntry, Reason, RewardPeriodStatus
 from gamification.services import ledger
 from gamification.services.payback import reward_period_close, reward_period_for
@@ -232,3 +232,15 @@ def test_a_statement_keeps_the_currency_it_was_paid_in(settings: Any) -> None:
 
     assert "<dd>£7.00</dd>" in html  # the closed period's statement
     assert "Worth about €0.00 at today's value." in html  # the running period
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("acme")
+def test_the_server_error_page_wears_the_brand(rf: Any) -> None:
+    assert urls.handler500 == "config.brand.server_error"
+    response = brand.server_error(rf.get("/"))
+
+    html = response.content.decode()
+    assert response.status_code == 500
+    assert "<title>Acme Help</title>" in html
+    assert "/brand.css?v=" in html
