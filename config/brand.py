@@ -126,8 +126,8 @@ def context() -> dict[str, Any]:
             "accent": accent,
             "accent_dark": palette(accent)["brand-dark"],
             "currency": settings.BRAND_CURRENCY,
-            # Changes with the accent, so browsers may keep the stylesheet for a year.
-            "css_version": hashlib.sha256(accent.encode()).hexdigest()[:10],
+            # Changes with the stylesheet, so browsers may keep each version for a year.
+            "css_version": hashlib.sha256(stylesheet(accent).encode()).hexdigest()[:10],
         }
     }
 

@@ -3,6 +3,7 @@ the stylesheet and payback. Reading and checking the environment: tests/config/t
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -78,6 +79,27 @@ def test_an_accent_dark_enough_for_white_text_passes() -> None:
     assert brand.contrast_with_white("#0f766e") >= brand.MIN_CONTRAST
     assert brand.contrast_with_white("#7c3aed") >= brand.MIN_CONTRAST
     assert brand.contrast_with_white("#fde047") < brand.MIN_CONTRAST
+
+
+def _contrast(one: str, other: str) -> float:
+    def luminance(colour: str) -> float:
+        # contrast_with_white(c) = 1.05 / (L + 0.05), so L = 1.05 / ratio - 0.05.
+        return 1.05 / brand.contrast_with_white(colour) - 0.05
+
+    high, low = sorted([luminance(one), luminance(other)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_every_accepted_accent_keeps_its_dark_text_on_soft_readable() -> None:
+    # Badges and chips write --brand-dark on --brand-soft.
+    steps = range(0, 256, 17)
+    for r, g, b in itertools.product(steps, steps, steps):
+        accent = f"#{r:02x}{g:02x}{b:02x}"
+        if brand.contrast_with_white(accent) < brand.MIN_CONTRAST:
+            continue
+        colours = brand.palette(accent)
+        assert _contrast(colours["brand-dark"], colours["brand-soft"]) >= 4.5, accent
+        assert brand.contrast_with_white(colours["brand-dark"]) >= 4.5, accent
 
 
 # --- the stylesheet --------------------------------------------------------------------------
