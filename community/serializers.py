@@ -19,6 +19,7 @@ from rest_framework import serializers
 
 from community.models import Board, Member, Post, Thread, ThreadStatus
 from community.selectors import THREAD_ORDERINGS, THREAD_STATUSES
+from config.formatting import rank_label
 
 # Big enough for any real slug or username, small enough that an error message echoing the
 # value stays short.
@@ -44,6 +45,10 @@ class StrictCharField(serializers.CharField):
 
 class RankSerializer(serializers.Serializer[dict[str, Any]]):
     name = serializers.CharField()
+    # DRF takes declared fields out of the class, so this never shadows Field.label.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The rank's name in the language of the request (Accept-Language)."
+    )
     level = serializers.IntegerField()
 
 
@@ -80,7 +85,11 @@ class MemberSummarySerializer(serializers.ModelSerializer[Member]):
         # Gamification keeps the rank on the member (community may not import it).
         if not member.rank_name:
             return None
-        return {"name": member.rank_name, "level": member.rank_level}
+        return {
+            "name": member.rank_name,
+            "label": rank_label(member.rank_name),
+            "level": member.rank_level,
+        }
 
     @extend_schema_field(serializers.BooleanField())
     def get_is_staff(self, member: Member) -> bool:

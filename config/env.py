@@ -7,7 +7,7 @@ re-importing the settings module. The settings module is the only caller.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -70,6 +70,44 @@ DB_POOL_MIN_SIZE = 1
 DB_POOL_MAX_SIZE = 8
 # How long a request waits for a free connection before it is answered 503 (Retry-After).
 DB_POOL_TIMEOUT = 10.0
+
+
+# Addresses a server listens on that no browser can be sent to.
+WILDCARD_HOSTS = {"0.0.0.0", "::", "[::]", ""}  # noqa: S104
+
+
+def site_url(environ: Mapping[str, str]) -> str:
+    """The site's public address, no trailing slash: SITE_URL, or where `make run` serves.
+
+    Without SITE_URL it is http://HOST:PORT (127.0.0.1:8000 by default), with a wildcard
+    HOST ("0.0.0.0", "::") read as localhost: the address a browser on this machine uses.
+    """
+    explicit = environ.get("SITE_URL", "").strip()
+    if explicit:
+        parts = urlsplit(explicit)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError(
+                f"SITE_URL={explicit!r} must be an http(s) address, such as "
+                "https://community.example.com"
+            )
+        return explicit.rstrip("/")
+    host = environ.get("HOST", "").strip() or "127.0.0.1"
+    if host in WILDCARD_HOSTS:
+        host = "localhost"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    port = environ.get("PORT", "").strip() or "8000"
+    return f"http://{host}:{port}"
+
+
+def url_origins(urls: Iterable[str]) -> list[str]:
+    """The scheme://host of each absolute http(s) URL among `urls` (for the CSP)."""
+    origins = []
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme in {"http", "https"} and parts.netloc:
+            origins.append(f"{parts.scheme}://{parts.netloc}")
+    return origins
 
 
 def database_pool_options() -> dict[str, Any] | None:

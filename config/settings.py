@@ -15,7 +15,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config import env
+from config import brand, env
 
 # Lets typed code write ModelAdmin[Case] and friends at run time, as the type checker reads it.
 django_stubs_ext.monkeypatch()
@@ -97,6 +97,14 @@ MIDDLEWARE = [
     "community.second_factor.StaffSecondFactorMiddleware",
 ]
 
+# The brand a deployment wears (config/brand.py, README "Brand"): BRAND_NAME, BRAND_LOGO,
+# BRAND_ACCENT and BRAND_CURRENCY, checked at start.
+_brand = brand.env_settings(os.environ)
+BRAND_NAME = _brand["BRAND_NAME"]
+BRAND_LOGO = _brand["BRAND_LOGO"]
+BRAND_ACCENT = _brand["BRAND_ACCENT"]
+BRAND_CURRENCY = _brand["BRAND_CURRENCY"]
+
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -113,7 +121,10 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "notifications.context_processors.unread_notifications",
+                "config.brand.context_processor",
             ],
+            # {{ amount|money }}, {{ name|rank_label }} in every template (config/formatting.py).
+            "builtins": ["config.formatting"],
         },
     },
 ]
@@ -165,7 +176,7 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_USERNAME_MIN_LENGTH = 3
 ACCOUNT_USERNAME_BLACKLIST = ["admin", "staff", "support", "mutua", "moderator", "agent"]
 ACCOUNT_FORMS = {"signup": "community.forms.MemberSignupForm"}
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Mutua] "
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{BRAND_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 
 # Single sign-on (README, "Single sign-on"): the providers the environment configures. A
@@ -191,9 +202,13 @@ MFA_REQUIRED_FOR_STAFF = env.env_bool("MFA_REQUIRED_FOR_STAFF", default=True)
 if PRODUCTION and not MFA_REQUIRED_FOR_STAFF:
     raise ImproperlyConfigured("MFA_REQUIRED_FOR_STAFF cannot be turned off in production.")
 
-LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("it", _("Italian"))]
+# British English is the default (dates day first, the 24-hour clock, pounds); a browser
+# asking for any English gets it. config/formats/ adjusts Django's date formats, and
+# config/formatting.py formats money and rank names for the active language.
+LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", _("English")), ("it", _("Italian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/London")
 USE_I18N = True
 USE_TZ = True
@@ -231,11 +246,14 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.env_bool("EMAIL_USE_TLS", default=PRODUCTION)
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Mutua <community@mutua.localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", f"{BRAND_NAME} <community@mutua.localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Where members reach the site: the start of every link in notification emails (which a
-# worker writes without a request to take the host from). No trailing slash.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where members reach the site: the start of every absolute link (emails, which a worker
+# writes without a request to take the host from). No trailing slash. Without SITE_URL,
+# the address `make run` serves on (HOST and PORT).
+SITE_URL = env.site_url(os.environ)
 
 REST_FRAMEWORK = {
     # Token first: an anonymous API client gets 401 with a WWW-Authenticate header.
@@ -269,7 +287,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *env.url_origins([BRAND_LOGO])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

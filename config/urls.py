@@ -13,6 +13,7 @@ from community.api import posts as community_posts
 from community.api import search as community_search
 from community.api import threads as community_threads
 from community.views import lists as community_lists
+from config import brand
 
 api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", community_auth.TokenCreateView.as_view(), name="api-token"),
@@ -73,6 +74,8 @@ api_v1: list[URLPattern | URLResolver] = [
 urlpatterns = [
     path("", community_lists.home, name="home"),
     path("healthz", community_lists.healthz, name="healthz"),
+    # The brand's accent as CSS custom properties (config/brand.py; no inline style).
+    path("brand.css", brand.stylesheet_view, name="brand-css"),
     # allauth's sign-in page, answering 429 to a locked-out account (community/auth_views.py).
     path("accounts/login/", auth_views.login, name="account_login"),
     path("accounts/", include("allauth.urls")),
@@ -86,6 +89,9 @@ urlpatterns = [
     path("", include("support.urls")),
     path("", include("notifications.urls")),
 ]
+
+# The 500 page wears the brand too (Django's own renders it without any context).
+handler500 = "config.brand.server_error"
 
 if settings.SERVE_MEDIA:
     urlpatterns += [

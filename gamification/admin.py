@@ -78,7 +78,7 @@ class RankAdmin(admin.ModelAdmin[Rank]):
 
 @admin.register(GamificationSettings)
 class GamificationSettingsAdmin(admin.ModelAdmin[GamificationSettings]):
-    list_display = ["__str__", "point_value", "currency", "minimum_payout", "kudos_daily_cap"]
+    list_display = ["__str__", "point_value", "minimum_payout", "kudos_daily_cap"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # One row; the code reads pk=1 (GamificationSettings.current()).

@@ -15,7 +15,10 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from config.formatting import money
 
 
 class RuleKey(models.TextChoices):
@@ -236,7 +239,8 @@ class GamificationSettings(models.Model):
     point_value = models.DecimalField(
         _("value of one point"), max_digits=8, decimal_places=4, default=Decimal("0.01")
     )
-    currency = models.CharField(_("currency"), max_length=3, default="GBP")
+    # The currency is the brand's (settings.BRAND_CURRENCY); periods and statements keep the
+    # one they closed in.
     minimum_payout = models.DecimalField(
         _("minimum payout"), max_digits=8, decimal_places=2, default=Decimal("5.00")
     )
@@ -285,7 +289,8 @@ class RewardPeriod(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"
+        # In the reader's language: "1 Dec 2026 – 31 May 2027", "1 Dicembre 2026 – ...".
+        return f"{date_format(self.start)} – {date_format(self.end)}"
 
 
 class StatementStatus(models.TextChoices):
@@ -334,4 +339,4 @@ class Statement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.member_id} {self.period_id}: {self.amount} {self.currency}"
+        return f"{self.member_id} {self.period_id}: {money(self.amount, self.currency)}"

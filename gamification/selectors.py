@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -336,7 +337,7 @@ def running_period(*, member: Member, today: date | None = None) -> RunningPerio
         end=end,
         points=points,
         estimated_amount=amount,
-        currency=config.currency,
+        currency=settings.BRAND_CURRENCY,
         minimum_payout=config.minimum_payout,
     )
 

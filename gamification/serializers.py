@@ -16,6 +16,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from community.serializers import NAME_MAX, MemberSummarySerializer
+from config.formatting import rank_label
 from gamification.models import (
     BadgeTier,
     LedgerEntry,
@@ -79,6 +80,10 @@ class PayoutMethodField(serializers.ChoiceField):
 
 class NextRankSerializer(serializers.Serializer[Any]):
     name = serializers.CharField()
+    # DRF takes declared fields out of the class, so this never shadows Field.label.
+    label = serializers.CharField(  # type: ignore[assignment]
+        help_text="The rank's name in the language of the request (Accept-Language)."
+    )
     min_points = serializers.IntegerField()
 
 
@@ -147,7 +152,9 @@ class MemberProfileSerializer(MemberSummarySerializer):
     @extend_schema_field(NextRankSerializer(allow_null=True))
     def get_next_rank(self, member: Any) -> dict[str, Any] | None:
         rank = self.context["standing"].next_rank
-        return {"name": rank.name, "min_points": rank.min_points} if rank else None
+        if rank is None:
+            return None
+        return {"name": rank.name, "label": rank_label(rank.name), "min_points": rank.min_points}
 
     def get_points_to_next_rank(self, member: Any) -> int:
         return int(self.context["standing"].points_to_next_rank)
@@ -241,6 +248,10 @@ class BadgeSerializer(serializers.Serializer[BadgeSummary]):
 
 class RankInfoSerializer(serializers.Serializer[RankInfo]):
     name = serializers.CharField(source="rank.name")
+    # DRF takes declared fields out of the class, so this never shadows Field.label.
+    label = serializers.SerializerMethodField(  # type: ignore[assignment]
+        help_text="The rank's name in the language of the request (Accept-Language)."
+    )
     level = serializers.IntegerField(source="rank.level")
     min_points = serializers.IntegerField(source="rank.min_points")
     privileges = serializers.SerializerMethodField(
@@ -248,6 +259,9 @@ class RankInfoSerializer(serializers.Serializer[RankInfo]):
     )
     privilege_labels = serializers.SerializerMethodField(help_text="The same privileges, in words.")
     url = serializers.SerializerMethodField()
+
+    def get_label(self, info: RankInfo) -> str:
+        return rank_label(info.rank.name)
 
     def get_privileges(self, info: RankInfo) -> list[str]:
         return [key for key, _label, _new in info.privileges]

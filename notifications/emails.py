@@ -6,6 +6,7 @@ site follows each request's cookie or browser), and the Celery worker that sends
 request to ask; once members have a stored language, override with it here instead.
 
 Links are absolute, built on settings.SITE_URL (the address members reach the site at).
+Subjects, greetings and the header wear the brand (config/brand.py).
 Every email links to /notifications/<id>/open/, which marks the notification read and goes
 on to what it is about, and to a signed unsubscribe URL that works without signing in.
 It also sends RFC 8058's headers, so mail clients can offer their own one-click
@@ -28,10 +29,10 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from community.models import Member
+from config import brand
 from notifications.messages import message_for
 from notifications.models import Notification
 
-SUBJECT_PREFIX = "[Mutua] "
 SUBJECT_MAX = 120
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 # Old emails keep working for a season; after that the page sends members to their settings.
@@ -80,6 +81,7 @@ def _build(
     unsubscribe = unsubscribe_url(member_id)
     context = {
         **context,
+        **brand.email_context(),
         "site_url": settings.SITE_URL.rstrip("/"),
         "inbox_url": absolute_url(reverse("notification-inbox")),
         "preferences_url": absolute_url(reverse("notification-preferences")),
@@ -88,7 +90,7 @@ def _build(
     text = render_to_string(f"notifications/email/{template}.txt", context)
     html = render_to_string(f"notifications/email/{template}.html", context)
     email = EmailMultiAlternatives(
-        subject=SUBJECT_PREFIX + _one_line(subject),
+        subject=f"[{settings.BRAND_NAME}] {_one_line(subject)}",
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[to],

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from config.formatting import money, rank_label
 from notifications.models import Kind, Notification
 
 
@@ -31,7 +33,7 @@ MESSAGES: dict[str, Callable[[Notification, dict[str, Any]], str]] = {
     Kind.RANK: lambda n, d: _("You reached the rank %(rank)s.") % d,
     Kind.POINTS_REVERSED: lambda n, d: _("%(points)s points were reversed: %(reason)s.") % d,
     Kind.STATEMENT: lambda n, d: (
-        _("Your payback statement is ready: %(amount)s %(currency)s for %(points)s points.") % d
+        _("Your payback statement is ready: %(amount)s for %(points)s points.") % d
     ),
     Kind.CASE_OPENED: lambda n, d: _("Case #%(case)s is open: an agent will answer you there.") % d,
     Kind.CASE_ASSIGNED: lambda n, d: _("Case #%(case)s is assigned to you.") % d,
@@ -52,6 +54,16 @@ def _labels(notification: Notification) -> dict[str, Any]:
     from support.moderation.selectors import SYSTEM_REASONS
 
     data = notification.data
+    if notification.kind == Kind.STATEMENT and "amount" in data:
+        points = data.get("points")
+        return {
+            "amount": money(data["amount"], data.get("currency")),
+            "points": formats.number_format(points, force_grouping=True)
+            if isinstance(points, int)
+            else points,
+        }
+    if "rank" in data:
+        return {"rank": rank_label(data["rank"])}
     if "badge_slug" in data:
         badge = REGISTRY.get(data["badge_slug"])
         return {"badge": badge.name if badge else data["badge_slug"]}

@@ -24,6 +24,7 @@ from django.utils import translation
 
 from community import pagecache
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Member
+from config import brand
 from config.celery import app as celery_app
 from tests.concurrency import requires_postgresql
 from tests.factories import MemberFactory
@@ -32,6 +33,13 @@ from tests.factories import MemberFactory
 def pytest_configure(config: pytest.Config) -> None:
     # A fast hasher: the real one costs a quarter second per member.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The suite reads the same whatever the shell exports (HOST and PORT from `make`, a
+    # brand): absolute links and the brand are their defaults unless a test sets them.
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    settings.BRAND_NAME = brand.DEFAULT_NAME
+    settings.BRAND_LOGO = brand.DEFAULT_LOGO
+    settings.BRAND_ACCENT = brand.DEFAULT_ACCENT
+    settings.BRAND_CURRENCY = brand.DEFAULT_CURRENCY
     # Tasks run in-process; the cross-process broker has its own test (tests/config).
     celery_app.conf.task_always_eager = True
     celery_app.conf.task_eager_propagates = True

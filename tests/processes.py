@@ -65,6 +65,13 @@ SETTINGS_VARIABLES = (
     "LOG_LEVEL",
     "WEB_CONCURRENCY",
     "WEB_THREADS",
+    "HOST",
+    "PORT",
+    "SITE_URL",
+    "BRAND_NAME",
+    "BRAND_LOGO",
+    "BRAND_ACCENT",
+    "BRAND_CURRENCY",
 )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, Sum
@@ -78,7 +79,7 @@ def reward_period_close(*, period: RewardPeriod, today: date | None = None) -> l
             )
         config = GamificationSettings.current()
         locked.point_value = config.point_value
-        locked.currency = config.currency
+        locked.currency = settings.BRAND_CURRENCY
         locked.minimum_payout = config.minimum_payout
         locked.method_deadline = today + METHOD_WINDOW
         locked.status = RewardPeriodStatus.CLOSED
@@ -113,7 +114,7 @@ def reward_period_close(*, period: RewardPeriod, today: date | None = None) -> l
                 period=locked,
                 points=points,
                 amount=amount,
-                currency=config.currency,
+                currency=locked.currency,
                 status=status,
                 flag_reason=flag,
             )

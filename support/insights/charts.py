@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.utils import formats
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 WIDTH = 640
 HEIGHT = 260
@@ -128,8 +128,9 @@ def _x_slots(chart: Chart, days: Sequence[date]) -> list[float]:
 
 
 def day_label(day: date) -> str:
-    """ "3 Nov": short enough for seven labels under a chart, translated month names."""
-    return formats.date_format(day, "j M")
+    """ "3 Nov", "3 nov": short enough for seven labels under a chart, in the active language
+    (the format itself is translated: Italian writes abbreviated months in lower case)."""
+    return formats.date_format(day, pgettext("day and short month, a date format", "j M"))
 
 
 def bar_chart(

@@ -119,7 +119,7 @@ def test_anyone_lists_threads_with_every_field_of_the_contract(thread: Thread) -
         "display_name": "Anna Asker",
         "avatar_url": None,
         # Asking earned a point, and with it the first rank.
-        "rank": {"name": "Newcomer", "level": 1},
+        "rank": {"name": "Newcomer", "label": "Newcomer", "level": 1},
         "is_staff": False,
         "url": "/members/asker/",
     }

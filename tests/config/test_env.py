@@ -190,3 +190,43 @@ def test_the_folder_broker_carries_a_message_from_one_connection_to_another(
         queue.close()
 
     assert message.payload == {"hello": "worker"}
+
+
+# --- SITE_URL: the public address every absolute link starts with ---------------------------
+
+
+def test_site_url_is_taken_as_given_without_its_trailing_slash() -> None:
+    environ = {"SITE_URL": "https://help.example.com/", "HOST": "0.0.0.0", "PORT": "9000"}  # noqa: S104
+
+    assert env.site_url(environ) == "https://help.example.com"
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "expected"),
+    [
+        (None, None, "http://127.0.0.1:8000"),
+        ("127.0.0.1", "8123", "http://127.0.0.1:8123"),
+        ("0.0.0.0", "9000", "http://localhost:9000"),  # noqa: S104
+        ("::", "9000", "http://localhost:9000"),
+        ("::1", "8000", "http://[::1]:8000"),
+        ("mutua.local", "80", "http://mutua.local:80"),
+    ],
+)
+def test_without_site_url_links_go_where_make_run_serves(
+    host: str | None, port: str | None, expected: str
+) -> None:
+    environ = {k: v for k, v in {"HOST": host, "PORT": port}.items() if v is not None}
+
+    assert env.site_url(environ) == expected
+
+
+@pytest.mark.parametrize("value", ["community.example.com", "ftp://example.com", "https://"])
+def test_a_site_url_that_is_not_an_http_address_is_refused_with_its_value(value: str) -> None:
+    with pytest.raises(ValueError, match="SITE_URL="):
+        env.site_url({"SITE_URL": value})
+
+
+def test_url_origins_keeps_the_origin_of_absolute_addresses_only() -> None:
+    urls = ["https://cdn.example.com/acme/logo.svg", "img/logo.svg", "/media/logo.png"]
+
+    assert env.url_origins(urls) == ["https://cdn.example.com"]

@@ -62,11 +62,11 @@ def italian(message: str) -> str:
 def test_every_page_offers_a_switcher_with_a_button_for_each_language(client: Client) -> None:
     page = parse(client.get("/").content.decode())
 
-    assert page.html_lang == "en"
+    assert page.html_lang == "en-gb"
     assert page.actions == ["/i18n/setlang/"]
     assert [button["value"] for button in page.buttons] == [code for code, _ in settings.LANGUAGES]
     current = [button["value"] for button in page.buttons if button.get("aria-current")]
-    assert current == ["en"]
+    assert current == ["en-gb"]
 
 
 @pytest.mark.django_db
@@ -92,11 +92,11 @@ def test_choosing_italian_in_the_switcher_renders_the_site_in_italian(client: Cl
 @pytest.mark.django_db
 def test_choosing_english_again_switches_the_site_back(client: Client) -> None:
     client.post("/i18n/setlang/", {"language": "it", "next": "/"})
-    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    client.post("/i18n/setlang/", {"language": "en-gb", "next": "/"})
 
     html = client.get("/").content.decode()
 
-    assert parse(html).html_lang == "en"
+    assert parse(html).html_lang == "en-gb"
     assert "Ask the community" in html
 
 

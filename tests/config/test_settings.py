@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
+import pytest
+
 from tests.processes import clean_environment, probe, run_manage, run_python
 
 EMBEDDED_PROBE = """
@@ -211,3 +213,77 @@ def test_a_junk_boolean_in_the_environment_stops_the_settings_with_its_name(
 
     assert done.returncode != 0
     assert "DJANGO_DEBUG='sometimes' is not a boolean" in done.stderr
+
+
+SITE_AND_BRAND_PROBE = """
+from django.conf import settings
+result = {
+    "site_url": settings.SITE_URL,
+    "brand": [settings.BRAND_NAME, settings.BRAND_LOGO, settings.BRAND_ACCENT,
+              settings.BRAND_CURRENCY],
+    "from": settings.DEFAULT_FROM_EMAIL,
+    "subject_prefix": settings.ACCOUNT_EMAIL_SUBJECT_PREFIX,
+    "img_src": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
+    "language": settings.LANGUAGE_CODE,
+}
+"""
+
+
+def test_links_follow_host_and_port_when_no_site_url_is_set(tmp_path: Path) -> None:
+    env = clean_environment(tmp_path, HOST="0.0.0.0", PORT="8765")  # noqa: S104
+
+    assert probe(SITE_AND_BRAND_PROBE, env)["site_url"] == "http://localhost:8765"
+
+
+def test_site_url_wins_over_host_and_port(tmp_path: Path) -> None:
+    env = clean_environment(tmp_path, HOST="0.0.0.0", PORT="8765", SITE_URL="https://h.example")  # noqa: S104
+
+    assert probe(SITE_AND_BRAND_PROBE, env)["site_url"] == "https://h.example"
+
+
+def test_with_nothing_set_the_brand_is_mutua_in_pounds_and_british_english(
+    tmp_path: Path,
+) -> None:
+    result = probe(SITE_AND_BRAND_PROBE, clean_environment(tmp_path))
+
+    assert result["brand"] == ["Mutua", "img/logo.svg", "#0f766e", "GBP"]
+    assert result["site_url"] == "http://127.0.0.1:8000"
+    assert result["language"] == "en-gb"
+
+
+def test_the_brand_comes_from_the_environment(tmp_path: Path) -> None:
+    env = clean_environment(
+        tmp_path,
+        BRAND_NAME="Acme Help",
+        BRAND_LOGO="https://cdn.example.com/acme.svg",
+        BRAND_ACCENT="#7C3AED",
+        BRAND_CURRENCY="eur",
+    )
+
+    result = probe(SITE_AND_BRAND_PROBE, env)
+
+    assert result["brand"] == ["Acme Help", "https://cdn.example.com/acme.svg", "#7c3aed", "EUR"]
+    assert result["from"] == "Acme Help <community@mutua.localhost>"
+    assert result["subject_prefix"] == "[Acme Help] "
+    # A logo on another host is allowed by the CSP, and only that host.
+    assert result["img_src"] == ["'self'", "data:", "https://cdn.example.com"]
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("BRAND_ACCENT", "teal", "BRAND_ACCENT='teal' is not a hex colour"),
+        ("BRAND_ACCENT", "#fde047", "BRAND_ACCENT=#fde047 is too light"),
+        ("BRAND_CURRENCY", "QQQ", "BRAND_CURRENCY='QQQ' is not an ISO 4217 code"),
+    ],
+)
+def test_a_bad_brand_setting_refuses_to_start_and_says_why(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    done = run_python(
+        "import django; django.setup()", clean_environment(tmp_path, **{variable: value})
+    )
+
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr
+    assert message in done.stderr

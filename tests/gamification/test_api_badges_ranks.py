@@ -76,3 +76,19 @@ def test_unknown_privileges_in_a_rank_are_left_out() -> None:
     newcomer = api_client().get("/api/v1/ranks/").json()["results"][0]
 
     assert newcomer["privileges"] == ["flag"]
+
+
+def test_each_rank_has_a_label_in_the_language_of_the_request() -> None:
+    english = api_client().get("/api/v1/ranks/").json()["results"]
+    italiano = api_client().get("/api/v1/ranks/", headers={"accept-language": "it"}).json()
+
+    assert [r["label"] for r in english] == [r["name"] for r in english]
+    assert [r["name"] for r in italiano["results"]] == [r["name"] for r in english]
+    assert [r["label"] for r in italiano["results"]] == [
+        "Nuovo arrivato",
+        "Membro",
+        "Aiutante",
+        "Esperto",
+        "Guru",
+        "Leggenda",
+    ]

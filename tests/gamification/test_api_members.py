@@ -46,10 +46,10 @@ def test_a_member_comes_with_points_next_rank_badges_and_stats(earner: Member) -
     assert data["username"] == "earner"
     assert data["display_name"] == "Erin Earner"
     assert data["url"] == "/members/earner/"
-    assert data["rank"] == {"name": "Member", "level": 2}
+    assert data["rank"] == {"name": "Member", "label": "Member", "level": 2}
     assert data["is_staff"] is False
     assert data["points"] == 62
-    assert data["next_rank"] == {"name": "Helper", "min_points": 200}
+    assert data["next_rank"] == {"name": "Helper", "label": "Helper", "min_points": 200}
     assert data["points_to_next_rank"] == 138
     assert [b["slug"] for b in data["badges"]] == ["first-answer"]
     badge = data["badges"][0]
@@ -65,7 +65,7 @@ def test_a_member_without_points_is_a_newcomer_on_the_way_to_member(earner: Memb
 
     assert data["points"] == 0
     assert data["rank"] is None  # no rank stored on the member until they earn a point
-    assert data["next_rank"] == {"name": "Member", "min_points": 50}
+    assert data["next_rank"] == {"name": "Member", "label": "Member", "min_points": 50}
     assert data["points_to_next_rank"] == 50
     assert data["badges"] == []
     assert data["stats"] == {"questions": 0, "answers": 0, "solutions": 0, "kudos_received": 0}
@@ -76,7 +76,7 @@ def test_at_the_highest_rank_there_is_no_next_rank(earner: Member) -> None:
 
     data = api_client().get("/api/v1/members/earner/").json()
 
-    assert data["rank"] == {"name": "Legend", "level": 6}
+    assert data["rank"] == {"name": "Legend", "label": "Legend", "level": 6}
     assert data["next_rank"] is None
     assert data["points_to_next_rank"] == 0
 
@@ -186,3 +186,11 @@ def test_a_member_comes_with_what_their_rank_lets_them_do_and_what_unlocks_the_r
         "unlocked_at": None,
         "points_needed": 0,
     }
+
+
+def test_a_members_rank_has_a_label_in_the_language_of_the_request(earner: Member) -> None:
+    award(earner, 25_000)
+
+    data = api_client().get("/api/v1/members/earner/", headers={"accept-language": "it"}).json()
+
+    assert data["rank"] == {"name": "Legend", "label": "Leggenda", "level": 6}

@@ -28,7 +28,7 @@ def earners() -> dict[str, Member]:
 
 @pytest.fixture
 def statements(earners: dict[str, Member]) -> dict[str, Statement]:
-    """rich earned 800 points (8.00 GBP), poor 120 (below the 5.00 minimum)."""
+    """rich earned 800 points (£8.00), poor 120 (below the £5.00 minimum)."""
     _period, by_member = closed_period({earners["rich"]: 800, earners["poor"]: 120})
     return by_member
 

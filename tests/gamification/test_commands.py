@@ -108,8 +108,8 @@ def test_payback_close_closes_the_ended_periods_and_leaves_the_running_one_open(
         (winter.pk, 700),
         (summer.pk, 800),
     }
-    assert "Closed 01 Dec 2024 – 31 May 2025: 1 statements." in out
-    assert "Closed 01 Jun 2025 – 30 Nov 2025: 1 statements." in out
+    assert "Closed 1 Dec 2024 – 31 May 2025: 1 statements." in out
+    assert "Closed 1 Jun 2025 – 30 Nov 2025: 1 statements." in out
 
 
 @pytest.mark.django_db

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -41,13 +44,22 @@ def test_the_page_lists_the_enabled_points_rules_with_their_labels(client: Clien
     assert "First answer within 15 minutes" not in html
 
 
-def test_the_page_explains_the_limits_and_payback_from_the_settings(client: Client) -> None:
-    GamificationSettings.objects.filter(pk=1).update(kudos_daily_cap=150, currency="EUR")
+def test_the_page_explains_the_limits_and_payback_from_the_settings(
+    client: Client, settings: Any
+) -> None:
+    GamificationSettings.objects.filter(pk=1).update(
+        kudos_daily_cap=150, point_value=Decimal("0.0125"), minimum_payout=Decimal("10")
+    )
+    settings.BRAND_CURRENCY = "EUR"
 
     html = client.get("/ranks/").content.decode()
 
     assert "Kudos pay at most 150 points a day." in html
-    assert "EUR" in html
+    assert "each point you earned is worth €0.0125." in html
+    assert "Rewards under €10.00 are not paid out." in html
+    italiano = client.get("/ranks/", headers={"accept-language": "it"}).content.decode()
+    assert "ogni punto guadagnato vale 0,0125\xa0€." in italiano
+    assert "I premi inferiori a 10,00\xa0€ non vengono pagati." in italiano
 
 
 def test_a_member_sees_their_own_rank_marked(client: Client) -> None:

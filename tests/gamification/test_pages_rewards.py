@@ -24,7 +24,7 @@ def earners() -> dict[str, Member]:
 
 @pytest.fixture
 def statements(earners: dict[str, Member]) -> dict[str, Statement]:
-    """rich earned 800 points (8.00 GBP), poor 120 (1.20 GBP: below the 5.00 minimum)."""
+    """rich earned 800 points (£8.00), poor 120 (£1.20: below the £5.00 minimum)."""
     _period, by_member = closed_period({earners["rich"]: 800, earners["poor"]: 120})
     return by_member
 
@@ -47,8 +47,8 @@ def test_a_member_sees_their_statements_and_the_running_period(
     html = response.content.decode()
     assert response.status_code == 200
     assert "<strong>250</strong> points so far" in html
-    assert "Worth about 2.50 GBP" in html
-    assert "8.00 GBP" in html
+    assert "Worth about £2.50 at today's value." in html
+    assert "<dd>£8.00</dd>" in html
     assert "800" in html
     assert "Awaiting review" in html
     assert "Not chosen yet" in html
@@ -63,7 +63,7 @@ def test_a_statement_below_the_minimum_offers_no_payout_choice(
     html = logged_in(earners["poor"]).get("/rewards/").content.decode()
 
     assert "Below the minimum payout" in html
-    assert "1.20 GBP" in html
+    assert "<dd>£1.20</dd>" in html
     assert 'name="payout_method"' not in html
 
 

@@ -109,6 +109,15 @@ def test_links_start_with_the_site_url_setting(
     links = links_in(str(message.body)) + links_in(html_of(message))
     assert links
     assert all(link.startswith("https://community.example.com/") for link in links), links
+    # The open link, the settings, the unsubscribe link and the mail client's header alike.
+    assert (
+        f"https://community.example.com/notifications/{Notification.objects.get().pk}/open/"
+        in links
+    )
+    assert "https://community.example.com/settings/notifications/" in links
+    header = message.extra_headers["List-Unsubscribe"]
+    assert header.startswith("<https://community.example.com/notifications/unsubscribe/")
+    assert "8000" not in message.message().as_string()
 
 
 def test_a_title_with_line_breaks_still_makes_a_one_line_subject(
@@ -134,7 +143,7 @@ def test_emails_are_written_in_the_sites_language_whatever_is_active(
 
     [message] = mail.outbox
     assert message.subject == "[Mutua] Hugo Helper answered your question “Roaming”."
-    assert 'lang="en"' in html_of(message)
+    assert 'lang="en-gb"' in html_of(message)
 
 
 # ---------------------------------------------------------------------------- once only

@@ -56,7 +56,7 @@ def test_the_same_notification_reads_in_each_readers_language(
     italiano = italian_client.get("/notifications/").content.decode()
 
     assert "Hugo Helper answered your question “Roaming”." in english
-    assert '<html lang="en">' in english
+    assert '<html lang="en-gb">' in english
     assert '<html lang="it">' in italiano
     assert (
         italian("See all")

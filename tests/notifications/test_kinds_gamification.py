@@ -196,8 +196,8 @@ def test_closing_a_period_tells_each_member_with_a_statement_and_nobody_else(
     assert recipients(Kind.STATEMENT) == {"helper", "asker"}
     notification = only(helper, Kind.STATEMENT)
     assert notification.url == reverse("rewards")
-    assert_message(notification, "6.00 GBP for 600 points")
-    assert_message(only(asker, Kind.STATEMENT), "1.00 GBP for 100 points")
+    assert_message(notification, "£6.00 for 600 points")
+    assert_message(only(asker, Kind.STATEMENT), "£1.00 for 100 points")
     assert kinds_of(outsider) == set()
     assert kinds_of(agent) == set()
 
