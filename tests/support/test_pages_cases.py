@@ -372,7 +372,8 @@ def test_a_moderator_asks_an_agent_and_goes_back_to_the_thread(
     assert response["Location"] == thread.get_absolute_url()
     after = html(client.get(thread.get_absolute_url()))
     assert "An agent is on it." in after
-    assert "/support/cases/" not in after
+    case = Case.objects.get(thread=thread)
+    assert f"/support/cases/{case.pk}/" not in after
 
 
 @pytest.mark.parametrize("who", ["helper", "outsider"])
