@@ -167,3 +167,24 @@ def run_walk(page: Page, role: str) -> Findings:
 def test_every_page_is_accessible_and_fits_a_phone(phone_page: Page, role: str) -> None:
     findings = run_walk(phone_page, role)
     assert not findings.problems, findings.report(role)
+
+
+def test_an_upload_error_shows_next_to_the_field_not_in_a_dialog(page: Page) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    log_in(page, "tom")
+    page.goto("/ask/")
+    form = page.get_by_role("main").locator("form").first
+    upload = form.locator("input[type=file][data-upload-to]")
+    # Focusable (a keyboard can reach it), though the label is what shows.
+    expect(upload).not_to_have_attribute("hidden", "")
+
+    upload.set_input_files(
+        files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not an image"}]
+    )
+
+    error = form.locator(".upload-error")
+    expect(error).to_be_visible()
+    expect(error).to_have_attribute("role", "alert")
+    expect(error).not_to_be_empty()
+    assert dialogs == []
