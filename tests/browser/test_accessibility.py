@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, FilePayload, Page, expect
 
 from tests.browser.accessibility import PHONE_WIDTH, Findings, first_href
 from tests.browser.conftest import ACTION_TIMEOUT_MS
@@ -171,7 +171,12 @@ def test_every_page_is_accessible_and_fits_a_phone(phone_page: Page, role: str) 
 
 def test_an_upload_error_shows_next_to_the_field_not_in_a_dialog(page: Page) -> None:
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     log_in(page, "tom")
     page.goto("/ask/")
     form = page.get_by_role("main").locator("form").first
@@ -179,9 +184,12 @@ def test_an_upload_error_shows_next_to_the_field_not_in_a_dialog(page: Page) -> 
     # Focusable (a keyboard can reach it), though the label is what shows.
     expect(upload).not_to_have_attribute("hidden", "")
 
-    upload.set_input_files(
-        files=[{"name": "notes.png", "mimeType": "image/png", "buffer": b"not an image"}]
-    )
+    not_an_image: FilePayload = {
+        "name": "notes.png",
+        "mimeType": "image/png",
+        "buffer": b"not an image",
+    }
+    upload.set_input_files(files=not_an_image)
 
     error = form.locator(".upload-error")
     expect(error).to_be_visible()
