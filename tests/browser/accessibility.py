@@ -68,6 +68,31 @@ def overflow(page: Page, width: int = PHONE_WIDTH) -> str | None:
     return f"{page.url} is {scroll_width}px wide at {width}px: {', '.join(culprits)}"
 
 
+MIN_TARGET = 44  # px: a fingertip, for every radio button and checkbox on a phone
+
+
+def small_choices(page: Page) -> list[str]:
+    """Radio buttons and checkboxes whose tap target (the input or a label of it) is smaller
+    than MIN_TARGET in either direction."""
+    return page.evaluate(
+        """(minimum) => [...document.querySelectorAll("input[type=radio], input[type=checkbox]")]
+            .filter(input => input.offsetParent !== null || input.labels.length)
+            .filter(input => {
+                const boxes = [input, ...input.labels].map(el => el.getBoundingClientRect())
+                    .filter(box => box.width > 0 && box.height > 0);
+                return boxes.length &&
+                    !boxes.some(box => box.width >= minimum - 0.5 && box.height >= minimum - 0.5);
+            })
+            .slice(0, 5)
+            .map(input => (input.name || input.id) + "=" + input.value + " (" +
+                [input, ...input.labels].map(el => {
+                    const box = el.getBoundingClientRect();
+                    return Math.round(box.width) + "x" + Math.round(box.height);
+                }).join(", ") + ")")""",
+        MIN_TARGET,
+    )
+
+
 @dataclass
 class Findings:
     problems: list[str] = field(default_factory=list)
@@ -77,6 +102,8 @@ class Findings:
         self.pages += 1
         if (found := overflow(page)) is not None:
             self.problems.append(found)
+        if small := small_choices(page):
+            self.problems.append(f"{page.url} has small tap targets: {', '.join(small)}")
         self.problems.extend(axe_violations(page))
 
     def report(self, role: str) -> str:

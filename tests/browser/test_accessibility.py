@@ -28,11 +28,9 @@ PUBLIC = [
     "/tags/esim/",
     "/search/?q=esim",
     "/members/hannah/",
-    "/members/hannah/points/",
     "/leaderboard/",
     "/badges/",
     "/ranks/",
-    "/rewards/",
 ]
 
 
@@ -70,7 +68,14 @@ def walk_customer(page: Page, visit: Callable[[str], None]) -> None:
 
 
 def walk_helper(page: Page, visit: Callable[[str], None]) -> None:
-    for path in ("/", "/members/hannah/", "/leaderboard/", "/notifications/", "/rewards/"):
+    for path in (
+        "/",
+        "/members/hannah/",
+        "/members/hannah/points/",
+        "/leaderboard/",
+        "/notifications/",
+        "/rewards/",
+    ):
         visit(path)
     visit("/unanswered/")
     visit(first_href(page, "main", THREAD))
