@@ -38,7 +38,9 @@ def walk_anonymous(page: Page, visit: Callable[[str], None]) -> None:
     for path in PUBLIC:
         visit(path)
     visit("/boards/sim-esim/")
-    visit(first_href(page, "main", THREAD))
+    thread = first_href(page, "main", THREAD)
+    visit(thread)
+    visit("/threads/{}/revisions/".format(thread.split("/")[2]))
     visit("/badges/")
     visit(first_href(page, "main", r"^/badges/[\w-]+/$"))
     for path in (
