@@ -93,6 +93,28 @@ def small_choices(page: Page) -> list[str]:
     )
 
 
+def clipped_links(page: Page, width: int = PHONE_WIDTH) -> list[str]:
+    """Links of a navigation landmark that do not show whole in the window (cut off by the
+    edge of the screen or by a scrolling strip), e.g. "Dash" for "Dashboard"."""
+    return page.evaluate(
+        """(width) => [...document.querySelectorAll("nav a")]
+            .filter(link => link.offsetParent !== null)
+            .filter(link => {
+                const box = link.getBoundingClientRect();
+                if (box.left < -0.5 || box.right > width + 0.5) return true;
+                for (let el = link.parentElement; el; el = el.parentElement) {
+                    const style = getComputedStyle(el);
+                    if (style.overflowX === "visible") continue;
+                    const edge = el.getBoundingClientRect();
+                    if (box.left < edge.left - 0.5 || box.right > edge.right + 0.5) return true;
+                }
+                return false;
+            })
+            .map(link => link.textContent.trim())""",
+        width,
+    )
+
+
 @dataclass
 class Findings:
     problems: list[str] = field(default_factory=list)
@@ -102,6 +124,8 @@ class Findings:
         self.pages += 1
         if (found := overflow(page)) is not None:
             self.problems.append(found)
+        if clipped := clipped_links(page):
+            self.problems.append(f"{page.url} cuts off navigation links: {', '.join(clipped)}")
         if small := small_choices(page):
             self.problems.append(f"{page.url} has small tap targets: {', '.join(small)}")
         self.problems.extend(axe_violations(page))
