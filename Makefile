@@ -59,7 +59,7 @@ check: install
 
 messages: install
 	$(PY) manage.py makemessages --locale it --ignore '.venv/*' --ignore 'var/*' --no-obsolete
-	$(PY) manage.py compilemessages --locale it --ignore '.venv/*'
+	$(PY) manage.py compilemessages --locale it --locale en --ignore '.venv/*'
 
 lock:
 	rm -rf var/lock-venv && $(PYTHON) -m venv var/lock-venv

@@ -112,6 +112,30 @@ def badge_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+# Symbols a font may lack (an emoji font is not on every machine, and a missing one shows an
+# empty box), drawn as paths on the medal's face instead; centred on (32, 40).
+DRAWN_GLYPHS = {
+    # An eye: the lids, then the iris in the face colour and the pupil.
+    "👁": (
+        '<path d="M14 40c4.5-7.5 11-11.5 18-11.5S45.5 32.5 50 40c-4.5 7.5-11 11.5-18 11.5S18.5 '
+        '47.5 14 40z" fill="{ink}"/><circle cx="32" cy="40" r="6" fill="{face}"/>'
+        '<circle cx="32" cy="40" r="3" fill="{ink}"/>'
+    ),
+    # A lightning bolt.
+    "⚡": '<path d="M35 24 22 43h9l-3 13 14-20h-9z" fill="{ink}"/>',
+    # A heart.
+    "♥": (
+        '<path d="M32 53 19 40.5a8 8 0 0 1 11.3-11.3L32 31l1.7-1.8A8 8 0 0 1 45 40.5z" '
+        'fill="{ink}"/>'
+    ),
+    # A tick.
+    "✓": (
+        '<path d="m22 40 7 7 13-14" fill="none" stroke="{ink}" stroke-width="5" '
+        'stroke-linecap="round" stroke-linejoin="round"/>'
+    ),
+}
+
+
 def badge_svg(badge: Badge) -> str:
     """A medal in the badge's tier colours with its glyph on the face.
 
@@ -122,6 +146,16 @@ def badge_svg(badge: Badge) -> str:
     rim, face, ribbon, ink = TIER_COLOURS.get(BadgeTier(badge.tier), TIER_COLOURS[BadgeTier.BRONZE])
     glyph = badge.glyph
     size = 30 if len(glyph) <= 1 else 24 if len(glyph) == 2 else 18
+    drawn = DRAWN_GLYPHS.get(glyph)
+    face_mark = (
+        drawn.format(ink=ink, face=face)
+        if drawn is not None
+        else (
+            f'<text x="32" y="40" text-anchor="middle" dominant-baseline="central" '
+            f'font-family="system-ui, sans-serif" font-weight="700" font-size="{size}" '
+            f'fill="{ink}">{escape(glyph)}</text>'
+        )
+    )
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" width="64" height="64" '
         'role="img">'
@@ -129,10 +163,7 @@ def badge_svg(badge: Badge) -> str:
         f'<path d="M20 2h10l6 20h-10zM44 2H34l-6 20h10z" fill="{ribbon}"/>'
         f'<circle cx="32" cy="40" r="22" fill="{rim}"/>'
         f'<circle cx="32" cy="40" r="18" fill="{face}"/>'
-        f'<text x="32" y="40" text-anchor="middle" dominant-baseline="central" '
-        f'font-family="system-ui, sans-serif" font-weight="700" font-size="{size}" '
-        f'fill="{ink}">{escape(glyph)}</text>'
-        "</svg>"
+        f"{face_mark}</svg>"
     )
 
 

@@ -62,6 +62,14 @@
     var input = event.target;
     if (!input.matches || !input.matches("input[data-upload-to]") || !input.files.length) return;
     var textarea = document.getElementById(input.getAttribute("data-insert-into"));
+    // Errors show next to the field (role="alert" reads them out), never in a blocking dialog.
+    var error = document.getElementById(input.getAttribute("data-error-into"));
+    function showError(text) {
+      if (!error) return;
+      error.textContent = text || error.getAttribute("data-failed");
+      error.hidden = false;
+    }
+    if (error) { error.hidden = true; error.textContent = ""; }
     var body = new FormData();
     body.append("image", input.files[0]);
     var token = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -73,11 +81,12 @@
     })
       .then(function (response) { return response.json().then(function (data) { return [response.ok, data]; }); })
       .then(function (result) {
-        if (!result[0]) { window.alert(result[1].detail); return; }
+        if (!result[0]) { showError(result[1].detail); return; }
         var at = textarea.selectionStart || textarea.value.length;
         textarea.value = textarea.value.slice(0, at) + "\n" + result[1].markdown + "\n" + textarea.value.slice(at);
         textarea.dispatchEvent(new Event("input", { bubbles: true }));
       })
+      .catch(function () { showError(null); })
       .finally(function () { input.value = ""; });
   });
 })();

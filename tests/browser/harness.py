@@ -99,7 +99,7 @@ def log_in(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
     form = page.get_by_role("main").locator("form", has=page.locator("[name=login]"))
     form.locator("[name=login]").fill(username)
     form.locator("[name=password]").fill(password)
-    form.get_by_role("button", name="Sign In").click()
+    form.get_by_role("button", name="Sign in").click()
     # The header's account menu replaces "Sign in" only for a signed-in member; waiting for it
     # keeps the next step from racing the redirect.
     account_menu = page.get_by_role("banner").locator("details.menu")

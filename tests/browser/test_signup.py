@@ -63,9 +63,9 @@ def test_a_new_member_signs_up_confirms_the_email_and_sees_the_profile(
     expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
     assert_fits_the_viewport(page)
     fill_the_signup_form(page, newcomer)
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    expect(page.get_by_role("heading", name="Verify your email address")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text("We have sent an email to you")
 
     message = mail_outbox.wait_for_message_to(newcomer.email)
@@ -103,7 +103,7 @@ def test_a_text_file_posing_as_a_png_avatar_is_refused_and_no_email_is_sent(
     page.locator("[name=avatar]").set_input_files(
         {"name": "avatar.png", "mimeType": "image/png", "buffer": b"not a picture, only text\n"}
     )
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Sign up").click()
 
     expect(page).to_have_url(re.compile(r"/accounts/signup/$"))
     expect(page.get_by_role("main")).to_contain_text("This file is not an image we can read")

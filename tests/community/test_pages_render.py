@@ -410,8 +410,7 @@ def test_the_revisions_page_shows_edits_of_the_question_and_its_answers(
     html = visitor.get(f"/threads/{community.answered.pk}/revisions/").content.decode()
     solved_html = visitor.get(f"/threads/{community.solved.pk}/revisions/").content.decode()
 
-    assert "<del>Answered: roaming data stopped</del>" in html
-    assert "<ins>Answered: roaming data stopped in Spain</ins>" in html
+    assert "Answered: roaming data stopped<ins> in Spain</ins>" in html
     assert f"answer #{community.fix.pk}" in solved_html
     assert "then restart." in solved_html
 

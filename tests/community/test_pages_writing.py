@@ -520,8 +520,7 @@ def test_the_author_or_a_moderator_edits_a_question_and_the_revision_is_shown(
     revision = Revision.objects.get(thread=forum.thread)
     assert revision.editor == request.getfixturevalue(who)
     history = text(client.get(f"/threads/{forum.thread.pk}/revisions/"))
-    assert "<del>My eSIM will not activate at all</del>" in history
-    assert "<ins>My eSIM will not activate on a new phone</ins>" in history
+    assert "My eSIM will not activate <del>at all</del><ins>on a new phone</ins>" in history
     assert "It is an iPhone 15." in history
     assert "<ins>esim</ins>" in history
 
@@ -571,8 +570,7 @@ def test_the_author_or_a_moderator_edits_an_answer_and_the_revision_is_shown(
     assert forum.answer.body == "Restart the phone, then scan the QR code again."
     history = text(client.get(f"/threads/{forum.thread.pk}/revisions/"))
     assert f"answer #{forum.answer.pk}" in history
-    assert "Restart the phone, then scan again." in history
-    assert "then scan the QR code again." in history
+    assert "Restart the phone, then scan <ins>the QR code </ins>again." in history
     thread_page = text(client.get(forum.thread.get_absolute_url()))
     assert "edited" in thread_page
 

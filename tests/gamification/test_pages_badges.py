@@ -119,3 +119,19 @@ def test_the_gallery_is_publicly_cacheable_for_anonymous_visitors(client: Client
 
     assert "public" in response["Cache-Control"]
     assert "csrftoken" not in response.cookies
+
+
+@pytest.mark.parametrize("slug", sorted(REGISTRY))
+def test_every_icon_draws_what_no_font_may_have(client: Client, slug: str) -> None:
+    """A symbol outside plain ASCII (an emoji, a bolt) would be an empty box on a machine
+    without an emoji font: such glyphs are drawn as paths, only plain letters stay text."""
+    root = ElementTree.fromstring(client.get(f"/badges/{slug}/icon.svg").content)  # noqa: S314
+    for text in root.iter(f"{SVG}text"):
+        assert text.text is not None and text.text.isascii(), (slug, text.text)
+
+
+def test_the_popular_question_medal_shows_a_drawn_eye(client: Client) -> None:
+    root = ElementTree.fromstring(client.get("/badges/popular-question/icon.svg").content)  # noqa: S314
+
+    assert root.find(f"{SVG}text") is None
+    assert len(root.findall(f"{SVG}circle")) == 4  # rim, face, iris, pupil

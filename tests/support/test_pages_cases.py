@@ -128,11 +128,16 @@ def test_an_agent_goes_away_and_comes_back(agent: Member) -> None:
     away = client.post("/support/availability/", {"available": "0"})
     assert away.status_code == 302
     assert AgentStatus.objects.get(agent=agent).available is False
-    assert "You are away" in html(client.get("/support/"))
+    queue = html(client.get("/support/"))
+    assert "You are away" in queue
+    # The button says what pressing it makes of the agent, in plain words.
+    assert "I'm available" in queue
 
     back = client.post("/support/availability/", {"available": "1"}, headers=HTMX)
     assert back.status_code == 200
     assert "You are available for new cases." in html(back)
+    assert "Set yourself away" in html(back)
+    assert "Go away" not in html(back)
     assert AgentStatus.objects.get(agent=agent).available is True
 
 
@@ -367,7 +372,8 @@ def test_a_moderator_asks_an_agent_and_goes_back_to_the_thread(
     assert response["Location"] == thread.get_absolute_url()
     after = html(client.get(thread.get_absolute_url()))
     assert "An agent is on it." in after
-    assert "/support/cases/" not in after
+    case = Case.objects.get(thread=thread)
+    assert f"/support/cases/{case.pk}/" not in after
 
 
 @pytest.mark.parametrize("who", ["helper", "outsider"])
@@ -433,3 +439,22 @@ def test_the_customer_of_a_resolved_case_is_asked_how_we_did(
     assert "Did we solve your problem?" not in open_page
     assert "Did we solve your problem?" in resolved_page
     assert "Did we solve your problem?" not in agent_page
+
+
+def test_a_resolved_case_says_who_handled_it_not_who_is_looking_after_it(
+    case: Case, asker: Member, agent: Member
+) -> None:
+    case_update(case=case, actor=agent, assignee=agent)
+    client = logged_in(asker)
+    assert f"{agent.name} is looking after it." in html(client.get(f"/support/cases/{case.pk}/"))
+
+    case_update(case=case, actor=agent, status=CaseStatus.RESOLVED)
+
+    page = html(client.get(f"/support/cases/{case.pk}/"))
+    assert f"Handled by {agent.name}." in page
+    assert "is looking after it" not in page
+
+
+def test_every_member_finds_their_cases_in_the_account_menu(asker: Member) -> None:
+    page = html(logged_in(asker).get("/"))
+    assert 'role="menuitem" href="/support/cases/">Your cases</a>' in page
