@@ -17,3 +17,8 @@ class SupportConfig(AppConfig):
 
         for domain in (cases, moderation, satisfaction):
             domain.connect()
+
+        from community.extensions import register_demo_step
+        from support import demo
+
+        register_demo_step("cases and the trending alert", demo.demo_support_ensure)

@@ -20,7 +20,6 @@ from django.utils import timezone
 from community import tasks
 from community.demo import (
     DEMO_BOARDS,
-    DEMO_HISTORY,
     DEMO_MEMBERS,
     DEMO_PASSWORD,
     DEMO_TAGS,
@@ -70,17 +69,18 @@ def test_seeding_twice_leaves_exactly_the_demo_members_and_content(db: None) -> 
         Post.objects.count(),
         Kudos.objects.count(),
     ] == counts
-    threads = len(DEMO_THREADS) + len(DEMO_HISTORY)
-    assert counts[:3] == [len(DEMO_BOARDS), len(DEMO_TAGS), threads]
-    assert counts[3] == 5 + len(DEMO_HISTORY)  # every historic question has its solution
+    assert counts[:3] == [len(DEMO_BOARDS), len(DEMO_TAGS), len(DEMO_THREADS)]
+    assert counts[3] == sum(len(spec.answers) for spec in DEMO_THREADS)
+    assert counts[4] == sum(
+        len(spec.kudos_from) + sum(len(a.kudos_from) for a in spec.answers) for spec in DEMO_THREADS
+    )
 
 
 def test_the_demo_content_is_consistent_with_its_counters(db: None) -> None:
     seed("--no-progress")
 
     assert Board.objects.count() == len(DEMO_BOARDS)
-    assert Thread.objects.count() == len(DEMO_THREADS) + len(DEMO_HISTORY)
-    assert Kudos.objects.count() > len(DEMO_HISTORY)
+    assert Thread.objects.count() == len(DEMO_THREADS)
     for board in Board.objects.all():
         assert board.thread_count > 0, board.slug
         threads = Thread.objects.filter(board=board)
