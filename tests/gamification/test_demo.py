@@ -147,3 +147,14 @@ def test_seeding_the_demo_again_changes_nothing(db: None, when: str | None) -> N
         before = _state()
         seed()
         assert _state() == before
+
+
+def test_tom_starts_as_a_newcomer_who_never_solved_anything(db: None) -> None:
+    # The gamification browser journey takes tom from Newcomer to Member with one solution.
+    seed()
+    tom = Member.objects.get(username="tom")
+    points = sum(LedgerEntry.objects.filter(member=tom).values_list("points", flat=True))
+
+    assert not Thread.objects.filter(solution__author=tom).exists()
+    assert not BadgeAward.objects.filter(member=tom, badge="first-solution").exists()
+    assert 0 < points < 50
