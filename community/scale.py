@@ -29,7 +29,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from community.bulk import Loader
-from community.demo import DEMO_BOARDS, DEMO_HISTORY, DEMO_TAGS, DEMO_THREADS
+from community.demo import DEMO_BOARDS, DEMO_TAGS, DEMO_THREADS
 from community.markdown import render_markdown
 from community.models import (
     RESERVED_THREAD_SLUGS,
@@ -144,13 +144,21 @@ LAST_NAMES = tuple(
     ]
 )
 
-BOARD_WEIGHTS = {"billing": 30, "network": 26, "phones": 20, "sim-esim": 14, "roaming": 10}
+BOARD_WEIGHTS = {
+    "billing": 30,
+    "network": 26,
+    "phones": 20,
+    "sim-esim": 14,
+    "roaming": 10,
+    "community": 4,
+}
 BOARD_TAGS = {
     "billing": ("top-up", "refund"),
     "network": ("5g", "wifi-calling", "android", "iphone"),
     "phones": ("iphone", "android", "wifi-calling", "esim"),
-    "sim-esim": ("esim", "iphone", "android"),
+    "sim-esim": ("esim", "iphone", "android", "porting"),
     "roaming": ("eu-roaming", "top-up"),
+    "community": ("payback",),
 }
 QUALIFIERS = (
     "",
@@ -351,8 +359,6 @@ class Community:
             )
         self.tags = {slug: Tag.objects.create(slug=slug, name=name) for slug, name in DEMO_TAGS}
         titles: dict[str, list[str]] = {slug: [] for slug in self.boards}
-        for title, board, _tags in DEMO_HISTORY:
-            titles[board].append(title.rstrip("?"))
         for spec in DEMO_THREADS:
             titles[spec.board].append(spec.title.rstrip("?"))
         self.titles = {
