@@ -216,6 +216,17 @@ KUDOS_AFTER = timedelta(minutes=10)
 SOLVED_AFTER = timedelta(minutes=15)
 
 
+def demo_views(spec: DemoThread) -> int:
+    """How many times a question was read: more for an older, answered, thanked question
+    (a recent one has had a visitor every few minutes), and far from the 1,000 views of
+    the popular-question badge."""
+    kudos = len(spec.kudos_from) + sum(len(answer.kudos_from) for answer in spec.answers)
+    views = 40 + 35 * kudos + 20 * len(spec.answers) + len(spec.body) % 17
+    if spec.minutes_ago is not None:
+        views = min(views, 1 + spec.minutes_ago // 6)
+    return views
+
+
 def demo_thread_create(spec: DemoThread, *, asked_at: datetime, now: datetime) -> Thread:
     members = {m.username: m for m in Member.objects.all()}
     # Everything about a question happens before now: a question asked 8 minutes ago has
@@ -251,7 +262,10 @@ def demo_thread_create(spec: DemoThread, *, asked_at: datetime, now: datetime) -
     # Spread the demo over the past days, as a real community's questions would be.
     first_answer = asked_at + gap if spec.answers else None
     Thread.objects.filter(pk=thread.pk).update(
-        created_at=asked_at, last_activity_at=last, first_answer_at=first_answer
+        created_at=asked_at,
+        last_activity_at=last,
+        first_answer_at=first_answer,
+        view_count=demo_views(spec),
     )
     thread.refresh_from_db()
     for hook in extensions.demo_thread_dated_hooks:
