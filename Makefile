@@ -8,7 +8,7 @@ PORT ?= 8000
 BENCH_SCALE ?= full
 export HOST PORT
 
-.PHONY: help install run test test-fast lint fmt check messages lock bench clean
+.PHONY: help install run test test-fast lint fmt check messages lock bench screenshots clean
 
 help:
 	@echo "make run     the whole product with demo data on http://$(HOST):$(PORT)/"
@@ -18,6 +18,7 @@ help:
 	@echo "make messages  refresh and compile the translation catalogues (needs gettext)"
 	@echo "make lock    re-pin requirements*.txt from pyproject.toml"
 	@echo "make bench   measure the production server (BENCH_SCALE=full|small; BENCHMARKS.md)"
+	@echo "make screenshots  refresh the README's screenshots from a fresh demo (needs Chromium)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Mutua needs Python 3.11 or newer: set PYTHON=python3.x")'
@@ -43,6 +44,10 @@ test: install
 # serves with the production command on loopback and prints the table (var/bench/results.json).
 bench: install
 	$(PY) -m bench --scale $(BENCH_SCALE) $(BENCH_ARGS)
+
+# The README's pictures, from a throwaway demo database served by the production server.
+screenshots: install
+	$(PY) docs/screenshots.py
 
 lint: install
 	$(VENV)/bin/ruff format --check .

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import Group
@@ -78,23 +80,8 @@ def demo_member_ensure(spec: DemoMember) -> Member:
     return member
 
 
-DEMO_BOARDS = [
-    ("billing", "Billing & Top-ups", "Bills, payments, top-ups, refunds and plans.", 1),
-    ("network", "Network & Coverage", "Signal, data speeds, outages and Wi-Fi calling.", 2),
-    ("phones", "Phones & Devices", "Setting up and fixing your phone, tablet or watch.", 3),
-    ("sim-esim", "SIM & eSIM", "Ordering, activating and swapping SIMs and eSIMs.", 4),
-    ("roaming", "Roaming & Travel", "Using your phone abroad.", 5),
-]
-DEMO_TAGS = [
-    ("esim", "eSIM"),
-    ("iphone", "iPhone"),
-    ("android", "Android"),
-    ("top-up", "Top-up"),
-    ("refund", "Refund"),
-    ("5g", "5G"),
-    ("wifi-calling", "Wi-Fi calling"),
-    ("eu-roaming", "EU roaming"),
-]
+# The content (boards, tags, questions, answers, kudos, solutions) is data: demo_content.toml.
+DEMO_CONTENT = Path(__file__).with_name("demo_content.toml")
 
 
 @dataclass(frozen=True)
@@ -113,172 +100,60 @@ class DemoThread:
     body: str
     tags: tuple[str, ...]
     # None: part of the history, dated into the demo's history window (see
-    # demo_history_moments); a number: recent, asked that many hours before the seeding.
-    hours_ago: int | None
+    # demo_history_moments); a number: recent, asked that many minutes before the seeding.
+    minutes_ago: int | None
     answers: tuple[DemoAnswer, ...] = ()
     kudos_from: tuple[str, ...] = ()
 
-
-DEMO_THREADS = [
-    DemoThread(
-        "sim-esim",
-        "chiara",
-        "My eSIM won't activate on a new iPhone",
-        "I scanned the QR code from my activation email but the phone says *No Service*. "
-        "I've restarted it twice. What am I missing?",
-        ("esim", "iphone"),
-        None,
-        (
-            DemoAnswer(
-                "hannah",
-                "Check **Settings → Mobile Data → Mobile Data Network** and make sure the APN is "
-                "set. Then toggle Airplane mode on and off. If it still says No Service, the "
-                "eSIM profile may not be fully downloaded: remove it and scan the code again "
-                "on Wi-Fi.",
-                ("chiara", "priya", "tom"),
-                solution=True,
-            ),
-            DemoAnswer(
-                "luca", "Also make sure your iPhone isn't carrier-locked to another network."
-            ),
-        ),
-        ("priya",),
-    ),
-    DemoThread(
-        "billing",
-        "priya",
-        "Charged twice for the same top-up",
-        "I topped up £10 yesterday and my bank shows two payments of £10. The app shows one "
-        "top-up. How do I get the second one back?",
-        ("top-up", "refund"),
-        None,
-        (
-            DemoAnswer(
-                "sofia",
-                "The second payment is usually a *pending authorisation* that drops off within "
-                "3-5 working days. If it's still there after 5 days, press **Ask an agent** on "
-                "this thread so staff can check the payment.",
-                ("priya",),
-                solution=True,
-            ),
-        ),
-    ),
-    DemoThread(
-        "network",
-        "tom",
-        "No 5G in central Leeds since Monday",
-        "My phone used to show 5G around the station and now it's 4G only. Is there work going on?",
-        ("5g",),
-        6,
-        (
-            DemoAnswer(
-                "luca",
-                "Same here near the station. Check the status page; some masts are being "
-                "upgraded this week.",
-                ("tom",),
-            ),
-        ),
-    ),
-    DemoThread(
-        "phones",
-        "chiara",
-        "How do I turn on Wi-Fi calling on Android?",
-        "My flat has terrible signal indoors. I've heard Wi-Fi calling fixes that. Where is the "
-        "setting on a Pixel?",
-        ("android", "wifi-calling"),
-        20,
-        (
-            DemoAnswer(
-                "hannah",
-                "On a Pixel: **Settings → Network & internet → SIMs → Wi-Fi calling**. Turn it on "
-                "and make sure your emergency address is filled in.",
-                ("chiara",),
-                solution=True,
-            ),
-        ),
-    ),
-    DemoThread(
-        "roaming",
-        "priya",
-        "Does my plan include roaming in Spain?",
-        "Going to Barcelona for a week. Will my data work there at no extra cost?",
-        ("eu-roaming",),
-        3,
-    ),
-    DemoThread(
-        "billing",
-        "tom",
-        "Can I change my plan in the middle of the month?",
-        "I'm using much more data than I expected. Can I move to a bigger plan now, or do I "
-        "have to wait for my renewal date?",
-        (),
-        1,
-    ),
-]
+    @property
+    def is_recent(self) -> bool:
+        return self.minutes_ago is not None
 
 
-# Older, solved questions: the history that made the helpers helpers. (title, board, tags)
-DEMO_HISTORY = [
-    ("How do I check how much data I have left?", "billing", ("top-up",)),
-    ("Top-up made but my balance didn't change", "billing", ("top-up",)),
-    ("Can I get a refund for an unused add-on?", "billing", ("refund",)),
-    ("Why was I charged for calls to an 0800 number?", "billing", ()),
-    ("Auto top-up keeps failing with my new card", "billing", ("top-up",)),
-    ("Calls drop every time I walk into my kitchen", "network", ("wifi-calling",)),
-    ("Mobile data stops working after midnight", "network", ()),
-    ("5G icon shows but speeds are really slow", "network", ("5g",)),
-    ("No signal at all after a software update", "network", ("android",)),
-    ("Texts arrive hours late on my iPhone", "phones", ("iphone",)),
-    ("Voicemail won't set up on my Android phone", "phones", ("android",)),
-    ("Personal hotspot option disappeared", "phones", ("iphone",)),
-    ("How do I move my eSIM to a new phone?", "sim-esim", ("esim",)),
-    ("New SIM says 'SIM not provisioned'", "sim-esim", ()),
-    ("Keeping my old number when I switch to you", "sim-esim", ()),
-    ("Ordered a replacement SIM, when does it arrive?", "sim-esim", ()),
-    ("Data roaming in France not connecting", "roaming", ("eu-roaming",)),
-    ("Do calls to the UK from Spain cost extra?", "roaming", ("eu-roaming",)),
-    ("My watch eSIM stopped syncing calls", "phones", ("esim",)),
-    ("Charged roaming fees in Switzerland", "roaming", ()),
-    ("Can I pause my plan while I'm abroad for a month?", "billing", ()),
-    ("Wi-Fi calling greyed out in settings", "phones", ("wifi-calling",)),
-]
-DEMO_HISTORY_HELPERS = ["hannah", "hannah", "sofia", "hannah", "luca", "hannah", "sofia", "hannah"]
-DEMO_HISTORY_ASKERS = ["chiara", "priya", "tom"]
-
-
-def demo_history_spec(position: int, title: str, board: str, tags: tuple[str, ...]) -> DemoThread:
-    helper = DEMO_HISTORY_HELPERS[position % len(DEMO_HISTORY_HELPERS)]
-    asker = DEMO_HISTORY_ASKERS[position % len(DEMO_HISTORY_ASKERS)]
-    thankers = tuple(
-        name
-        for name in ("chiara", "priya", "tom", "luca", "sofia", "hannah")
-        if name not in {helper, asker}
-    )[: 2 + position % 3]
-    return DemoThread(
-        board,
-        asker,
-        title,
-        "It started this week and I've tried restarting. Has anyone else seen this, and how "
-        "did you fix it?",
-        tags,
-        None,
-        (
-            DemoAnswer(
-                helper,
-                "This usually comes down to the settings after an update. Go through them in "
-                "order, restart once more, and tell us what you see if it's still happening.",
-                (asker, *thankers),
-                solution=True,
-            ),
-        ),
+def _text(value: str) -> str:
+    """A TOML block as Markdown: its line breaks are the file's wrapping, not paragraphs."""
+    return "\n\n".join(
+        " ".join(line.strip() for line in paragraph.splitlines() if line.strip())
+        for paragraph in value.strip().split("\n\n")
     )
 
 
-def demo_history_specs() -> list[DemoThread]:
-    """The history, oldest first: the solved questions, then the two most recent of them."""
-    history = [demo_history_spec(i, *item) for i, item in enumerate(DEMO_HISTORY)]
-    older = [spec for spec in DEMO_THREADS if spec.hours_ago is None]
-    return [*reversed(history), *older]
+def demo_content_load(
+    path: Path = DEMO_CONTENT,
+) -> tuple[list[tuple[str, str, str, int]], list[tuple[str, str]], list[DemoThread]]:
+    """The boards (slug, name, description, position), tags (slug, name) and questions."""
+    with path.open("rb") as file:
+        data = tomllib.load(file)
+    boards = [
+        (board["slug"], board["name"], board["description"], position)
+        for position, board in enumerate(data["boards"], start=1)
+    ]
+    tags = [(tag["slug"], tag["name"]) for tag in data["tags"]]
+    threads = [
+        DemoThread(
+            board=item["board"],
+            author=item["author"],
+            title=item["title"],
+            body=_text(item["body"]),
+            tags=tuple(item.get("tags", ())),
+            minutes_ago=item.get("minutes_ago"),
+            answers=tuple(
+                DemoAnswer(
+                    author=answer["author"],
+                    body=_text(answer["body"]),
+                    kudos_from=tuple(answer.get("kudos", ())),
+                    solution=answer.get("solution", False),
+                )
+                for answer in item.get("answers", ())
+            ),
+            kudos_from=tuple(item.get("kudos", ())),
+        )
+        for item in data["threads"]
+    ]
+    return boards, tags, threads
+
+
+DEMO_BOARDS, DEMO_TAGS, DEMO_THREADS = demo_content_load()
 
 
 # The history keeps a week clear of either end of its window, so that a question, its
@@ -308,7 +183,7 @@ def demo_history_moments(count: int, today: date) -> list[datetime]:
 
 
 def demo_content_ensure() -> None:
-    """Boards, tags, and a handful of real-looking questions with answers, kudos and solutions.
+    """Boards, tags, and real-looking questions with answers, kudos and solutions.
 
     The dates follow today, whatever it is: the history falls in its window (the last closed
     payback period, with gamification) and the recent questions in the hours before now.
@@ -321,19 +196,43 @@ def demo_content_ensure() -> None:
     for slug, name in DEMO_TAGS:
         Tag.objects.get_or_create(slug=slug, defaults={"name": name})
     now = timezone.now()
-    history = demo_history_specs()
+    history = [spec for spec in DEMO_THREADS if not spec.is_recent]
     moments = demo_history_moments(len(history), timezone.localdate(now))
     dated = list(zip(history, moments, strict=True))
     for spec in DEMO_THREADS:
-        if spec.hours_ago is not None:
-            dated.append((spec, now - timedelta(hours=spec.hours_ago)))
+        if spec.minutes_ago is not None:
+            dated.append((spec, now - timedelta(minutes=spec.minutes_ago)))
+    existing = set(Thread.objects.values_list("title", flat=True))
     for spec, asked_at in sorted(dated, key=lambda item: item[1]):
-        if not Thread.objects.filter(title=spec.title).exists():
-            demo_thread_create(spec, asked_at=asked_at)
+        if spec.title not in existing:
+            demo_thread_create(spec, asked_at=asked_at, now=now)
 
 
-def demo_thread_create(spec: DemoThread, *, asked_at: datetime) -> Thread:
+# Answers come this long after the question and after each other, kudos a little after the
+# answer, the solution a little after the last answer; a recent question's replies are
+# squeezed into the time since it was asked.
+ANSWER_GAP = timedelta(minutes=25)
+KUDOS_AFTER = timedelta(minutes=10)
+SOLVED_AFTER = timedelta(minutes=15)
+
+
+def demo_views(spec: DemoThread) -> int:
+    """How many times a question was read: more for an older, answered, thanked question
+    (a recent one has had a visitor every few minutes), and far from the 1,000 views of
+    the popular-question badge."""
+    kudos = len(spec.kudos_from) + sum(len(answer.kudos_from) for answer in spec.answers)
+    views = 40 + 35 * kudos + 20 * len(spec.answers) + len(spec.body) % 17
+    if spec.minutes_ago is not None:
+        views = min(views, 1 + spec.minutes_ago // 6)
+    return views
+
+
+def demo_thread_create(spec: DemoThread, *, asked_at: datetime, now: datetime) -> Thread:
     members = {m.username: m for m in Member.objects.all()}
+    # Everything about a question happens before now: a question asked 8 minutes ago has
+    # its answers, kudos and solution inside those 8 minutes.
+    steps = len(spec.answers) + 2
+    gap = min(ANSWER_GAP, (now - asked_at) / steps)
     thread = services.thread_create(
         author=members[spec.author],
         board=Board.objects.get(slug=spec.board),
@@ -344,24 +243,29 @@ def demo_thread_create(spec: DemoThread, *, asked_at: datetime) -> Thread:
     )
     for giver in spec.kudos_from:
         kudos, _created = services.kudos_give(giver=members[giver], thread=thread)
-        Kudos.objects.filter(pk=kudos.pk).update(created_at=asked_at + timedelta(minutes=5))
+        Kudos.objects.filter(pk=kudos.pk).update(created_at=asked_at + gap * 0.2)
     last = asked_at
     for position, answer in enumerate(spec.answers, start=1):
         post = services.post_create(
             author=members[answer.author], thread=thread, body=answer.body, check_limits=False
         )
-        last = asked_at + timedelta(minutes=25 * position)
+        last = asked_at + gap * position
         Post.objects.filter(pk=post.pk).update(created_at=last)
         for giver in answer.kudos_from:
             kudos, _created = services.kudos_give(giver=members[giver], post=post)
-            Kudos.objects.filter(pk=kudos.pk).update(created_at=last + timedelta(minutes=10))
+            Kudos.objects.filter(pk=kudos.pk).update(created_at=last + min(KUDOS_AFTER, gap * 0.4))
         if answer.solution:
             services.solution_accept(thread=thread, post=post, actor=members[spec.author])
-            Thread.objects.filter(pk=thread.pk).update(solved_at=last + timedelta(minutes=15))
+    if any(answer.solution for answer in spec.answers):
+        solved_at = last + min(SOLVED_AFTER, gap * 0.6)
+        Thread.objects.filter(pk=thread.pk).update(solved_at=solved_at)
     # Spread the demo over the past days, as a real community's questions would be.
-    first_answer = asked_at + timedelta(minutes=25) if spec.answers else None
+    first_answer = asked_at + gap if spec.answers else None
     Thread.objects.filter(pk=thread.pk).update(
-        created_at=asked_at, last_activity_at=last, first_answer_at=first_answer
+        created_at=asked_at,
+        last_activity_at=last,
+        first_answer_at=first_answer,
+        view_count=demo_views(spec),
     )
     thread.refresh_from_db()
     for hook in extensions.demo_thread_dated_hooks:

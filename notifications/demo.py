@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from community.models import Kudos, Post, Thread
 from notifications.models import Kind, Notification
+from support.cases.models import Case, CaseEvent, CaseMessage
 
 # What is still unread: the news of the last UNREAD_FOR, at most UNREAD_AT_MOST per member.
 UNREAD_FOR = timedelta(days=2)
@@ -52,6 +53,29 @@ def _moments() -> dict[tuple[str, str], datetime]:
         else:
             url = threads[row["thread_id"]].get_absolute_url()
         moments[(Kind.KUDOS, url)] = row["last"]
+    moments.update(_case_moments())
+    return moments
+
+
+def _case_moments() -> dict[tuple[str, str], datetime]:
+    """When each case was opened, (re)assigned, last answered and resolved, by (kind, url)."""
+    moments: dict[tuple[str, str], datetime] = {}
+    for case in Case.objects.only("pk", "created_at", "resolved_at"):
+        url = case.get_absolute_url()
+        moments[(Kind.CASE_OPENED, url)] = moments[(Kind.CASE_ASSIGNED, url)] = case.created_at
+        if case.resolved_at:
+            moments[(Kind.CASE_RESOLVED, url)] = case.resolved_at
+            moments[(Kind.SATISFACTION, url)] = case.resolved_at
+    assigned = CaseEvent.objects.filter(kind=CaseEvent.Kind.ASSIGNED)
+    for case_id, last in (
+        assigned.values("case_id").annotate(last=Max("created_at")).values_list("case_id", "last")
+    ):
+        moments[(Kind.CASE_ASSIGNED, Case(pk=case_id).get_absolute_url())] = last
+    replies = CaseMessage.objects.filter(internal=False)
+    for case_id, last in (
+        replies.values("case_id").annotate(last=Max("created_at")).values_list("case_id", "last")
+    ):
+        moments[(Kind.CASE_REPLY, Case(pk=case_id).get_absolute_url())] = last
     return moments
 
 

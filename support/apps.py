@@ -26,3 +26,8 @@ class SupportConfig(AppConfig):
         extensions.register_thread_section(moderation.thread_section)
         extensions.register_thread_section(satisfaction.thread_section)
         extensions.register_profile_section(moderation.profile_section)
+
+        from community.extensions import register_demo_step
+        from support import demo
+
+        register_demo_step("cases and the trending alert", demo.demo_support_ensure)

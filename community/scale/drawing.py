@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.bulk import Loader
-from community.demo import DEMO_BOARDS, DEMO_HISTORY, DEMO_TAGS, DEMO_THREADS
+from community.demo import DEMO_BOARDS, DEMO_TAGS, DEMO_THREADS
 from community.models import Board, Member, Post, Tag, Thread
 from community.scale.vocabulary import (
     ANSWER_BODIES,
@@ -104,8 +104,6 @@ class Drawing:
             )
         self.tags = {slug: Tag.objects.create(slug=slug, name=name) for slug, name in DEMO_TAGS}
         titles: dict[str, list[str]] = {slug: [] for slug in self.boards}
-        for title, board, _tags in DEMO_HISTORY:
-            titles[board].append(title.rstrip("?"))
         for spec in DEMO_THREADS:
             titles[spec.board].append(spec.title.rstrip("?"))
         self.titles = {

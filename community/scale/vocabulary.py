@@ -106,13 +106,21 @@ LAST_NAMES = tuple(
     ]
 )
 
-BOARD_WEIGHTS = {"billing": 30, "network": 26, "phones": 20, "sim-esim": 14, "roaming": 10}
+BOARD_WEIGHTS = {
+    "billing": 30,
+    "network": 26,
+    "phones": 20,
+    "sim-esim": 14,
+    "roaming": 10,
+    "community": 4,
+}
 BOARD_TAGS = {
     "billing": ("top-up", "refund"),
     "network": ("5g", "wifi-calling", "android", "iphone"),
     "phones": ("iphone", "android", "wifi-calling", "esim"),
-    "sim-esim": ("esim", "iphone", "android"),
+    "sim-esim": ("esim", "iphone", "android", "porting"),
     "roaming": ("eu-roaming", "top-up"),
+    "community": ("payback",),
 }
 QUALIFIERS = (
     "",

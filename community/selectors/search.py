@@ -207,6 +207,17 @@ class SimilarThread:
     score: float
 
 
+# The endings a crude stem drops (longest first), keeping at least three letters.
+_SUFFIXES = ("ing", "ed", "es", "s", "e")
+
+
+def _stem(word: str) -> str:
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
 def thread_similar(*, title: str, limit: int = 5) -> list[SimilarThread]:
     """Questions whose titles share words with `title`, best first, for the ask form."""
     words = [w for w in _words(title) if len(w) >= 3]
@@ -231,14 +242,16 @@ def thread_similar(*, title: str, limit: int = 5) -> list[SimilarThread]:
         )
         scored: list[tuple[Thread, float]] = [(t, float(t.score)) for t in rows]
     else:
+        # Without PostgreSQL's stemmer, a word's stem: "activating" finds "activate".
+        stems = [_stem(w) for w in words]
         title_filter = Q()
-        for word in words:
-            title_filter |= Q(title__icontains=word)
+        for stem in stems:
+            title_filter |= Q(title__icontains=stem)
         scored = []
         public = Thread.objects.filter(hidden_reason="")
         for thread in public.filter(title_filter).order_by("-last_activity_at")[:200]:
             lowered = thread.title.lower()
-            score = sum(1 for w in words if w in lowered) / len(words)
+            score = sum(1 for stem in stems if stem in lowered) / len(stems)
             scored.append((thread, score * (SOLVED_BOOST if thread.solution_id else 1.0)))
         scored.sort(key=lambda pair: (-pair[1], -pair[0].pk))
         scored = scored[:limit]

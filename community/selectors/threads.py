@@ -94,6 +94,21 @@ def thread_list(
     return qs.order_by(*THREAD_ORDERINGS.get(ordering, THREAD_ORDERINGS["-last_activity_at"]))
 
 
+HOME_RECENT = 10
+HOME_WAITING = 5
+
+
+def thread_lists_for_home() -> tuple[list[Thread], list[Thread]]:
+    """The home page's two lists, which never show a question twice.
+
+    Waiting: the newest questions nobody has answered yet. Recent: the latest activity
+    among the rest (answers, solutions, and older unanswered questions).
+    """
+    waiting = list(thread_list(status="unanswered", ordering="-created_at")[:HOME_WAITING])
+    recent = list(thread_list().exclude(pk__in=[t.pk for t in waiting])[:HOME_RECENT])
+    return recent, waiting
+
+
 def thread_get_for_viewer(*, thread_id: int, viewer: Viewer) -> Thread:
     """The thread if the viewer may see it, else 404. Every thread is public today;
     moderation (hidden threads) narrows this in one place."""

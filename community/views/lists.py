@@ -31,14 +31,11 @@ from community.views.common import (
 @public_when_anonymous
 @pagecache.cache_for_visitors(lambda: pagecache.LISTS)
 def home(request: HttpRequest) -> HttpResponse:
+    recent, unanswered = selectors.thread_lists_for_home()
     return render(
         request,
         "community/home.html",
-        {
-            "boards": selectors.board_list(),
-            "recent": selectors.thread_list()[:10],
-            "unanswered": selectors.thread_list(status="unanswered")[:5],
-        },
+        {"boards": selectors.board_list(), "recent": recent, "unanswered": unanswered},
     )
 
 

@@ -103,6 +103,44 @@ def test_the_home_page_shows_recent_and_waiting_questions_and_the_boards(
     assert "Network &amp; Coverage" in html
 
 
+def test_the_home_page_never_shows_a_question_in_both_of_its_lists(
+    visitor: Client, community: SimpleNamespace
+) -> None:
+    html = visitor.get("/").content.decode()
+    recent, _sep, waiting = html.partition("Waiting for an answer")
+
+    assert TITLE_RE.findall(waiting) == [community.unanswered.title]
+    assert TITLE_RE.findall(recent) == [community.answered.title, community.solved.title]
+
+
+def test_the_home_page_with_only_unanswered_questions_lists_them_once(
+    visitor: Client, asker: Member
+) -> None:
+    board = board_make("network", "Network & Coverage")
+    asked = [ask(author=asker, board=board, title=f"Question number {n}") for n in range(7)]
+
+    html = visitor.get("/").content.decode()
+    recent, _sep, waiting = html.partition("Waiting for an answer")
+
+    # The five newest wait for an answer; the two older ones are the recent list.
+    assert TITLE_RE.findall(waiting) == [t.title for t in reversed(asked[2:])]
+    assert TITLE_RE.findall(recent) == [t.title for t in reversed(asked[:2])]
+    assert "No questions yet" not in html
+
+
+def test_the_home_page_with_a_few_unanswered_questions_is_not_empty(
+    visitor: Client, asker: Member
+) -> None:
+    board = board_make("network", "Network & Coverage")
+    thread = ask(author=asker, board=board, title="The only question so far")
+
+    html = visitor.get("/").content.decode()
+
+    assert TITLE_RE.findall(html) == [thread.title]
+    assert "No questions yet" not in html
+    assert "Recent questions" not in html
+
+
 def test_the_home_page_renders_with_no_content_at_all(visitor: Client) -> None:
     response = visitor.get("/")
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Iterator
 from io import StringIO
 
@@ -13,6 +15,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +23,6 @@ from django.utils import timezone
 from community import extensions, tasks
 from community.demo import (
     DEMO_BOARDS,
-    DEMO_HISTORY,
     DEMO_MEMBERS,
     DEMO_PASSWORD,
     DEMO_TAGS,
@@ -28,6 +30,10 @@ from community.demo import (
 )
 from community.management.commands import seed_demo
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Kudos, Member, Post, Tag, Thread
+from notifications.models import Kind, Notification
+from support.cases.models import Case, CaseMessage, CaseStatus
+from support.demo import DEMO_CASES
+from support.insights.trending import trending_problems
 
 DEMO_USERNAMES = {"chiara", "priya", "tom", "luca", "sofia", "hannah", "agnes", "marco", "admin"}
 
@@ -71,17 +77,18 @@ def test_seeding_twice_leaves_exactly_the_demo_members_and_content(db: None) -> 
         Post.objects.count(),
         Kudos.objects.count(),
     ] == counts
-    threads = len(DEMO_THREADS) + len(DEMO_HISTORY)
-    assert counts[:3] == [len(DEMO_BOARDS), len(DEMO_TAGS), threads]
-    assert counts[3] == 5 + len(DEMO_HISTORY)  # every historic question has its solution
+    assert counts[:3] == [len(DEMO_BOARDS), len(DEMO_TAGS), len(DEMO_THREADS)]
+    assert counts[3] == sum(len(spec.answers) for spec in DEMO_THREADS)
+    assert counts[4] == sum(
+        len(spec.kudos_from) + sum(len(a.kudos_from) for a in spec.answers) for spec in DEMO_THREADS
+    )
 
 
 def test_the_demo_content_is_consistent_with_its_counters(db: None) -> None:
     seed("--no-progress")
 
     assert Board.objects.count() == len(DEMO_BOARDS)
-    assert Thread.objects.count() == len(DEMO_THREADS) + len(DEMO_HISTORY)
-    assert Kudos.objects.count() > len(DEMO_HISTORY)
+    assert Thread.objects.count() == len(DEMO_THREADS)
     for board in Board.objects.all():
         assert board.thread_count > 0, board.slug
         threads = Thread.objects.filter(board=board)
@@ -93,6 +100,123 @@ def test_the_demo_content_is_consistent_with_its_counters(db: None) -> None:
         assert thread.kudos_count == thread.kudos.count()
     assert Thread.objects.filter(answer_count=0).exists()  # the unanswered view has something
     assert Thread.objects.exclude(solution=None).exists()
+
+
+def test_the_demo_reads_like_a_real_community(db: None) -> None:
+    seed("--no-progress")
+    threads = list(Thread.objects.all())
+
+    assert len(threads) >= 40
+    # Nothing the demo wrote was held for personal data or hidden.
+    assert not Thread.objects.exclude(hidden_reason="").exists()
+    assert not Post.objects.exclude(hidden_reason="").exists()
+    # Every question and every answer says something of its own.
+    assert len({t.title for t in threads}) == len(threads)
+    assert len({t.body for t in threads}) == len(threads)
+    answers = list(Post.objects.values_list("body", flat=True))
+    assert len(answers) >= 35
+    assert len(set(answers)) == len(answers)
+    # Each board has a few questions, most solved, some still waiting for an answer.
+    for board in Board.objects.all():
+        assert board.thread_count >= 3, board.slug
+    solved = Thread.objects.exclude(solution=None)
+    assert solved.count() >= 30
+    for thread in solved.select_related("solution"):
+        assert thread.solution is not None and thread.solution.thread_id == thread.pk
+        assert thread.solution.author_id != thread.author_id
+    assert Thread.objects.filter(answer_count=0).count() >= 4
+    assert Thread.objects.filter(answer_count__gt=0, solution=None).count() >= 3
+    # Kudos: on most solutions, on some questions ("me too"), never to oneself.
+    assert solved.filter(solution__kudos_count__gte=2).count() >= 25
+    assert Thread.objects.filter(kudos_count__gt=0).count() >= 15
+    assert not Kudos.objects.filter(giver=F("receiver")).exists()
+
+
+def test_everything_in_the_demo_happened_before_now(db: None) -> None:
+    seed("--no-progress")
+    now = timezone.now()
+
+    assert not Thread.objects.filter(created_at__gt=now).exists()
+    assert not Thread.objects.filter(last_activity_at__gt=now).exists()
+    assert not Thread.objects.filter(solved_at__gt=now).exists()
+    assert not Post.objects.filter(created_at__gt=now).exists()
+    assert not Kudos.objects.filter(created_at__gt=now).exists()
+    assert not CaseMessage.objects.filter(created_at__gt=now).exists()
+    for thread in Thread.objects.exclude(solution=None):
+        assert thread.solved_at is not None and thread.solved_at >= thread.created_at
+    for post in Post.objects.select_related("thread"):
+        assert post.created_at > post.thread.created_at
+
+
+def test_the_demo_has_a_case_in_every_state(db: None) -> None:
+    seed("--no-progress")
+
+    cases = Case.objects.select_related("thread", "assignee")
+    assert {case.status for case in cases} == set(CaseStatus.values)
+    assert cases.count() == len(DEMO_CASES)
+    for case in cases:
+        assert case.thread is not None
+        assert case.customer_id == case.thread.author_id
+        assert case.assignee is not None and case.assignee.username == "agnes"
+        assert case.created_at > case.thread.created_at
+        # A case someone answered has its first response, and only then.
+        answered = case.messages.filter(author=case.assignee, internal=False).exists()
+        assert (case.first_response_at is not None) == answered, case.thread.title
+        assert (case.resolved_at is not None) == (not case.is_active)
+        # Only the active cases' threads show as escalated.
+        assert case.thread.is_escalated == case.is_active
+    waiting = cases.get(status=CaseStatus.WAITING)
+    assert waiting.messages.filter(internal=True).exists()  # an agents-only note
+
+
+def test_the_demo_ends_with_an_outage_the_trending_alert_sees(db: None) -> None:
+    seed("--no-progress")
+
+    trending = {(p.kind, p.slug) for p in trending_problems()}
+    assert ("board", "network") in trending
+    assert ("tag", "outage") in trending
+    # The staff heard about it, as from the five-minute alert task.
+    for username in ("agnes", "marco", "admin"):
+        alerts = Notification.objects.filter(
+            recipient__username=username, kind=Kind.TRENDING, read_at=None
+        )
+        assert alerts.exists(), username
+
+
+KUDOS_RE = re.compile(r"(\d+)</strong>\s*kudos")
+TITLE_RE = re.compile(r'class="thread-title" href="[^"]*">([^<]*)</a>')
+
+
+def home_rows(section: str) -> list[tuple[str, int]]:
+    rows = section.split('<li class="thread-row')[1:]
+    found = []
+    for row in rows:
+        title = TITLE_RE.search(row)
+        kudos = KUDOS_RE.search(row)
+        assert title and kudos, row
+        found.append((html.unescape(title.group(1)), int(kudos.group(1))))
+    return found
+
+
+def test_the_demo_home_page_shows_two_distinct_lists_with_real_kudos(
+    client: Client, db: None
+) -> None:
+    seed("--no-progress")
+
+    page = client.get(reverse("home")).content.decode()
+    recent_html, _sep, waiting_html = page.partition("Waiting for an answer")
+    recent, waiting = home_rows(recent_html), home_rows(waiting_html)
+
+    assert len(recent) == 10
+    assert len(waiting) == 5
+    assert not {title for title, _k in recent} & {title for title, _k in waiting}
+    for title, shown in recent + waiting:
+        thread = Thread.objects.get(title=title)
+        # The row's kudos are the question's own, as on the question and in the API.
+        assert shown == thread.kudos_count == Kudos.objects.filter(thread=thread).count()
+    for title, _kudos in waiting:
+        assert Thread.objects.get(title=title).answer_count == 0
+    assert sum(1 for _title, kudos in recent + waiting if kudos > 0) >= 5
 
 
 def test_every_demo_member_has_a_verified_primary_email_and_the_demo_password(db: None) -> None:

@@ -267,3 +267,15 @@ def test_the_search_vector_follows_edits(asker: Member, board: Board) -> None:
     services.thread_update(thread=thread, editor=asker, body="Actually it is about voicemail.")
     assert found(selectors.search(query="voicemail")) == [("thread", thread.pk)]
     assert Thread.objects.count() == 1
+
+
+def test_similar_questions_match_other_forms_of_a_word(asker: Member, board: Board) -> None:
+    # PostgreSQL stems; the SQLite fallback strips the common endings: the same result.
+    activate = ask(author=asker, board=board, title="My eSIM won't activate on a new iPhone")
+    ask(author=asker, board=board, title="Will my eSIM work in the USA?")
+    ask(author=asker, board=board, title="Charging case for my watch")
+
+    similar = selectors.thread_similar(title="eSIM not activating after the QR code")
+
+    assert similar[0].id == activate.pk
+    assert similar[0].score > similar[1].score

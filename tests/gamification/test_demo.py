@@ -18,6 +18,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from community.demo import DEMO_THREADS
 from community.models import Member, Thread
 from gamification.models import (
     BadgeAward,
@@ -88,9 +89,10 @@ def test_the_demo_tells_its_story_on_any_date(db: None, when: str | None) -> Non
         for created in Thread.objects.values_list("created_at", flat=True):
             day = timezone.localdate(created)
             assert closed_start <= day <= closed_end or now - created < timedelta(days=1)
-        assert Thread.objects.filter(created_at__gte=now - timedelta(days=1)).count() == 4
+        recent = sum(spec.is_recent for spec in DEMO_THREADS)
+        assert Thread.objects.filter(created_at__gte=now - timedelta(days=1)).count() == recent
         history = Thread.objects.filter(created_at__lt=now - timedelta(days=1))
-        assert history.count() == Thread.objects.count() - 4 > 20
+        assert history.count() == Thread.objects.count() - recent > 20
         # Each historic question with its answers, kudos and solution, on one local day.
         for thread in history.exclude(solution=None):
             assert thread.solved_at is not None
@@ -145,3 +147,14 @@ def test_seeding_the_demo_again_changes_nothing(db: None, when: str | None) -> N
         before = _state()
         seed()
         assert _state() == before
+
+
+def test_tom_starts_as_a_newcomer_who_never_solved_anything(db: None) -> None:
+    # The gamification browser journey takes tom from Newcomer to Member with one solution.
+    seed()
+    tom = Member.objects.get(username="tom")
+    points = sum(LedgerEntry.objects.filter(member=tom).values_list("points", flat=True))
+
+    assert not Thread.objects.filter(solution__author=tom).exists()
+    assert not BadgeAward.objects.filter(member=tom, badge="first-solution").exists()
+    assert 0 < points < 50
