@@ -294,6 +294,7 @@ class PaybackStatementListView(GenericAPIView[Statement]):
 
     @extend_schema(
         tags=TAGS,
+        operation_id="payback_statement_list",
         summary="Staff: payback statements, latest period first, with the list's totals.",
         parameters=[PaybackListQuerySerializer],
         responses={
@@ -332,6 +333,7 @@ class PaybackStatementDetailView(APIView):
 
     @extend_schema(
         tags=TAGS,
+        operation_id="payback_statement_detail",
         summary="Staff: one statement with the ledger rows it was derived from and its clawbacks.",
         responses={200: StaffStatementDetailSerializer, **errors(401, 403, 404)},
     )
@@ -344,6 +346,7 @@ class PaybackStatementApproveView(APIView):
 
     @extend_schema(
         tags=TAGS,
+        operation_id="payback_statement_approve",
         summary="Staff: approve a statement awaiting review or flagged.",
         request=None,
         responses={200: StaffStatementSerializer, **errors(401, 403, 404, 409)},
@@ -361,6 +364,7 @@ class PaybackStatementsApproveView(APIView):
 
     @extend_schema(
         tags=TAGS,
+        operation_id="payback_statements_approve",
         summary="Staff: approve several statements; those that cannot be are refused with why.",
         request=PaybackBulkApproveSerializer,
         responses={200: PaybackBulkResultSerializer, **errors(400, 401, 403)},

@@ -292,8 +292,8 @@ class StatementStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     FLAGGED = "flagged", _("Flagged for review")
     APPROVED = "approved", _("Approved")
-    PAID = "paid", _("Paid")
     BELOW_MINIMUM = "below_minimum", _("Below the minimum payout")
+    PAID = "paid", _("Paid")
 
 
 class PayoutMethod(models.TextChoices):

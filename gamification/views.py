@@ -271,7 +271,9 @@ def _positive_int(value: str | None) -> int | None:
 
 
 def _export_url(period_id: int, fmt: str) -> str:
-    return f"{reverse('api-payback-payouts')}?{urlencode({'period': str(period_id), 'format': fmt})}"
+    return (
+        f"{reverse('api-payback-payouts')}?{urlencode({'period': str(period_id), 'format': fmt})}"
+    )
 
 
 @login_required

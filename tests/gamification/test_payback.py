@@ -340,7 +340,9 @@ def test_a_clawback_is_a_negative_ledger_row_and_leaves_the_statement_untouched(
     approved = statement_approve(statement=statement, reviewer=reviewer)
     before = score(statement.member)
 
-    entry = statement_clawback(statement=approved, points=120, actor=reviewer, reason="Sock puppets")
+    entry = statement_clawback(
+        statement=approved, points=120, actor=reviewer, reason="Sock puppets"
+    )
 
     assert entry is not None
     assert (entry.reason, entry.points, entry.source) == (
