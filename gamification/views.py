@@ -16,7 +16,9 @@ Choices made here:
   are sent to sign in, anyone else gets 403. A refused change (approve, mark paid, claw
   back) is answered on the page or in the HTMX fragment with the API's status, 400 or 409.
   The payouts export is the API's (/api/v1/payback/payouts/?format=csv), linked from the
-  page: one export for finance, by session or token.
+  page: one export for finance, by session or token. The staff navigation links it for
+  moderators (the group migration 0003 grants the permission to) and admins: a role test
+  the header already pays for, not a permission lookup on every page.
 """
 
 from __future__ import annotations
