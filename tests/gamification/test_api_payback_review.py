@@ -65,7 +65,7 @@ def test_the_list_filters_by_period_and_status_and_totals_what_it_lists(
 ) -> None:
     client = api_client(moderator)
 
-    body = client.get(BASE, {"period": period.pk}).json()
+    body = client.get(BASE, {"period": str(period.pk)}).json()
     assert body["totals"] == {"count": 3, "points": 1500, "amount": "15.00"}
     assert [row["member"]["username"] for row in body["results"]] == ["ben", "ann", "dan"]
     row = body["results"][0]
@@ -76,7 +76,7 @@ def test_the_list_filters_by_period_and_status_and_totals_what_it_lists(
         None,
     )
 
-    pending = client.get(BASE, {"period": period.pk, "status": "pending"}).json()
+    pending = client.get(BASE, {"period": str(period.pk), "status": "pending"}).json()
     assert pending["totals"] == {"count": 2, "points": 1400, "amount": "14.00"}
     assert client.get(BASE, {"status": "lost"}).status_code == 400
     assert client.get(BASE, {"period": "x"}).status_code == 400
@@ -161,13 +161,13 @@ def test_the_payouts_of_a_period_as_json_and_csv(period: RewardPeriod, moderator
     )
     Statement.objects.filter(pk=ben.pk).update(status=StatementStatus.APPROVED)
 
-    rows = client.get("/api/v1/payback/payouts/", {"period": period.pk}).json()
+    rows = client.get("/api/v1/payback/payouts/", {"period": str(period.pk)}).json()
     assert [(r["username"], r["amount"], r["status"], r["payout_method"]) for r in rows] == [
         ("ann", "6.00", "paid", "charity"),
         ("ben", "8.00", "approved", ""),
     ]
 
-    response = client.get("/api/v1/payback/payouts/", {"period": period.pk, "format": "csv"})
+    response = client.get("/api/v1/payback/payouts/", {"period": str(period.pk), "format": "csv"})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
@@ -181,7 +181,7 @@ def test_the_payouts_of_a_period_as_json_and_csv(period: RewardPeriod, moderator
     assert sum(Decimal(r["amount"]) for r in table) == Decimal("14.00")
 
     assert client.get("/api/v1/payback/payouts/").status_code == 400
-    assert client.get("/api/v1/payback/payouts/", {"period": 987654}).status_code == 404
+    assert client.get("/api/v1/payback/payouts/", {"period": "987654"}).status_code == 404
 
 
 def test_a_clawback_appears_in_the_members_history_with_its_reason(

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 AssertQueries = Callable[..., AbstractContextManager[Any]]
 LIST = "/staff/payback/"
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 # Measured when written: 14 for a moderator (session, member, permissions, periods, page,
 # count, totals, the chrome's bell); room for the chrome other apps add.
 LIST_PAGE_MAX = 20
@@ -103,7 +103,7 @@ def test_approving_in_place_answers_the_row_and_a_second_approval_is_a_409(
     client = logged_in(moderator)
     url = f"/staff/payback/statements/{ann.pk}/approve/"
 
-    response = client.post(url, {"from": "list"}, **HTMX)
+    response = client.post(url, {"from": "list"}, headers=HTMX)
     html = response.content.decode()
     assert response.status_code == 200
     assert html.startswith(f'<tr id="payback-row-{ann.pk}"')
@@ -111,7 +111,7 @@ def test_approving_in_place_answers_the_row_and_a_second_approval_is_a_409(
     ann.refresh_from_db()
     assert (ann.status, ann.reviewed_by_id) == (StatementStatus.APPROVED, moderator.pk)
 
-    again = client.post(url, {"from": "list"}, **HTMX)
+    again = client.post(url, {"from": "list"}, headers=HTMX)
     assert again.status_code == 409
     assert "This statement is already approved." in again.content.decode()
 
@@ -171,7 +171,7 @@ def test_mark_paid_and_claw_back_with_form_errors_on_the_page(
     assert missing.status_code == 400
     assert "Enter the payout reference." in missing.content.decode()
 
-    paid = client.post(f"{base}paid/", {"reference": "BACS-77"}, **HTMX)
+    paid = client.post(f"{base}paid/", {"reference": "BACS-77"}, headers=HTMX)
     assert paid.status_code == 200
     panel = paid.content.decode()
     assert panel.startswith('<section id="payback-panel"')
@@ -180,7 +180,7 @@ def test_mark_paid_and_claw_back_with_form_errors_on_the_page(
     no_reason = client.post(f"{base}clawback/", {"points": "50", "reason": ""})
     assert no_reason.status_code == 400
     assert "Give the reason for the clawback." in no_reason.content.decode()
-    too_many = client.post(f"{base}clawback/", {"points": "601", "reason": "Fraud."}, **HTMX)
+    too_many = client.post(f"{base}clawback/", {"points": "601", "reason": "Fraud."}, headers=HTMX)
     assert too_many.status_code == 409
     assert "At most 600 more points" in too_many.content.decode()
 

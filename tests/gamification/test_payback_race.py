@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 
 from community.errors import Conflict
 from community.models import Member
@@ -62,10 +63,7 @@ def test_two_reviewers_approving_at_once_approve_once() -> None:
     reviewers = [reviewer_make() for _ in range(2)]
 
     results, errors = run_at_once(
-        [
-            _outcome(lambda r=r: statement_approve(statement=statement, reviewer=r))
-            for r in reviewers
-        ]
+        [_outcome(partial(statement_approve, statement=statement, reviewer=r)) for r in reviewers]
     )
 
     assert errors == []
@@ -144,8 +142,12 @@ def test_clawbacks_at_once_never_take_more_than_the_statement() -> None:
     results, errors = run_at_once(
         [
             _outcome(
-                lambda c=c: statement_clawback(
-                    statement=statement, points=250, actor=c, reason="Sock puppets."
+                partial(
+                    statement_clawback,
+                    statement=statement,
+                    points=250,
+                    actor=c,
+                    reason="Sock puppets.",
                 )
             )
             for c in clawers
@@ -171,9 +173,7 @@ def test_two_staff_marking_paid_at_once_record_one_payment() -> None:
     results, errors = run_at_once(
         [
             _outcome(
-                lambda ref=ref: statement_mark_paid(
-                    statement=statement, actor=reviewer, reference=ref
-                )
+                partial(statement_mark_paid, statement=statement, actor=reviewer, reference=ref)
             )
             for ref in ("TX-A", "TX-B")
         ]
