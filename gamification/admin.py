@@ -199,11 +199,14 @@ class StatementAdmin(admin.ModelAdmin[Statement]):
         "status",
         "reviewed_by",
         "approved_at",
+        "paid_by",
+        "paid_at",
+        "payout_reference",
         "created_at",
     ]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        if obj is not None and obj.status == StatementStatus.APPROVED:
+        if obj is not None and obj.status in (StatementStatus.APPROVED, StatementStatus.PAID):
             return [*self.computed, "flag_reason", "payout_method"]
         return list(self.computed)
 

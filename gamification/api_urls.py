@@ -21,3 +21,36 @@ urlpatterns = [
         name="api-statement-detail",
     ),
 ]
+urlpatterns += [
+    path(
+        "payback/statements/",
+        api.PaybackStatementListView.as_view(),
+        name="api-payback-statement-list",
+    ),
+    path(
+        "payback/statements/approve/",
+        api.PaybackStatementsApproveView.as_view(),
+        name="api-payback-statements-approve",
+    ),
+    path(
+        "payback/statements/<int:pk>/",
+        api.PaybackStatementDetailView.as_view(),
+        name="api-payback-statement-detail",
+    ),
+    path(
+        "payback/statements/<int:pk>/approve/",
+        api.PaybackStatementApproveView.as_view(),
+        name="api-payback-statement-approve",
+    ),
+    path(
+        "payback/statements/<int:pk>/paid/",
+        api.PaybackStatementPaidView.as_view(),
+        name="api-payback-statement-paid",
+    ),
+    path(
+        "payback/statements/<int:pk>/clawback/",
+        api.PaybackStatementClawbackView.as_view(),
+        name="api-payback-statement-clawback",
+    ),
+    path("payback/payouts/", api.PaybackPayoutsView.as_view(), name="api-payback-payouts"),
+]

@@ -25,6 +25,7 @@ class GamificationConfig(AppConfig):
         register_demo_history_window(demo.demo_history_window)
         register_demo_thread_dated(demo.demo_thread_dated)
         register_demo_step("points history and payback", demo.demo_history_ensure)
+        register_demo_step("payback review", demo.demo_payback_review_ensure)
         register_demo_step("badges", demo.demo_badges_ensure)
         register_scale_step(
             ScaleStep("points", scale.scale_points_build, scale.scale_points_models())

@@ -298,6 +298,7 @@ class StatementStatus(models.TextChoices):
     FLAGGED = "flagged", _("Flagged for review")
     APPROVED = "approved", _("Approved")
     BELOW_MINIMUM = "below_minimum", _("Below the minimum payout")
+    PAID = "paid", _("Paid")
 
 
 class PayoutMethod(models.TextChoices):
@@ -306,11 +307,18 @@ class PayoutMethod(models.TextChoices):
     CHARITY = "charity", _("Donate to charity")
 
 
+# Where a statement may go from each status (gamification/services/payback.py).
+APPROVABLE = {StatementStatus.PENDING, StatementStatus.FLAGGED}
+CLAWBACK_ALLOWED = {StatementStatus.APPROVED, StatementStatus.PAID}
+
+
 class Statement(models.Model):
     """What a member earned in a closed period.
 
+    Awaiting review (or flagged) -> approved -> paid; below the minimum it stays as it is.
     Points and amount never change after approval (a later fraud finding is a clawback row
-    in the ledger); the payout method stays the member's choice until the period's deadline.
+    in the ledger); the payout method stays the member's choice until the period's deadline
+    or until the statement is paid.
     """
 
     member = models.ForeignKey(
@@ -329,11 +337,20 @@ class Statement(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     approved_at = models.DateTimeField(null=True, blank=True)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    # Finance's reference for the transfer, credit or donation that paid it.
+    payout_reference = models.CharField(_("payout reference"), max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("payback statement")
         verbose_name_plural = _("payback statements")
+        permissions = [
+            ("review_statement", "Can review, approve, pay and claw back payback statements"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["member", "period"], name="statement_once_per_period")
         ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -35,3 +35,11 @@ def period_starts(moment: datetime) -> dict[str, date]:
     """The start of every leaderboard period that `moment` falls in (community time zone)."""
     day = timezone.localdate(moment)
     return {period: period_start(period, day) for period in Period.values}
+
+
+def days_window(first: date, last: date) -> tuple[datetime, datetime]:
+    """[start, end) in the community's time zone: from the first day's midnight to the
+    midnight after the last day. A payback period's ledger is the rows in it."""
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+    return start, end

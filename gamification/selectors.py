@@ -13,7 +13,17 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -33,9 +43,13 @@ from gamification.models import (
     Period,
     PointsRule,
     Rank,
+    Reason,
+    RewardPeriod,
+    RewardPeriodStatus,
     Statement,
+    StatementStatus,
 )
-from gamification.periods import payback_period_bounds, period_start
+from gamification.periods import days_window, payback_period_bounds, period_start
 from gamification.privileges import PRIVILEGES
 
 LEADERBOARD_SIZE = 100
@@ -357,3 +371,104 @@ def statement_get_for_member(*, statement_id: int, member: Member) -> Statement:
     if statement is None:
         raise Http404(_("No such statement."))
     return statement
+
+
+# ---------------------------------------------------------------------------- payback review
+
+REVIEW_PERMISSION = "gamification.review_statement"
+
+
+def can_review_payback(viewer: Viewer) -> bool:
+    """Staff who review, approve, pay and claw back statements (moderators by default)."""
+    return isinstance(viewer, Member) and viewer.is_active and viewer.has_perm(REVIEW_PERMISSION)
+
+
+@dataclass(frozen=True)
+class PaybackTotals:
+    count: int
+    points: int
+    amount: Decimal
+
+
+def payback_periods_closed() -> list[RewardPeriod]:
+    """The periods that have statements to review, latest first."""
+    return list(RewardPeriod.objects.filter(status=RewardPeriodStatus.CLOSED).order_by("-start"))
+
+
+def payback_statements(
+    *, period_id: int | None = None, status: str | None = None
+) -> QuerySet[Statement]:
+    """Statements for staff, latest period first, then the largest amounts."""
+    statements = Statement.objects.select_related("member", "period")
+    if period_id is not None:
+        statements = statements.filter(period_id=period_id)
+    if status:
+        statements = statements.filter(status=status)
+    return statements.order_by("-period__start", "-amount", "pk")
+
+
+def payback_totals(statements: QuerySet[Statement]) -> PaybackTotals:
+    """How many statements, points and money a (filtered) list holds: one query."""
+    sums = statements.order_by().aggregate(
+        count=Count("pk"),
+        points=Coalesce(Sum("points"), 0),
+        amount=Coalesce(Sum("amount"), Decimal("0.00"), output_field=DecimalField()),
+    )
+    return PaybackTotals(
+        count=sums["count"], points=sums["points"], amount=Decimal(sums["amount"] or 0)
+    )
+
+
+def payback_statement_get(*, statement_id: int) -> Statement:
+    statement = (
+        Statement.objects.select_related("member", "period", "reviewed_by", "paid_by")
+        .filter(pk=statement_id)
+        .first()
+    )
+    if statement is None:
+        raise Http404(_("No such statement."))
+    return statement
+
+
+def payback_statement_ledger(*, statement: Statement) -> QuerySet[LedgerEntry]:
+    """The ledger rows the statement was derived from: the member's rows in its period."""
+    start, end = days_window(statement.period.start, statement.period.end)
+    return (
+        LedgerEntry.objects.filter(
+            member_id=statement.member_id, created_at__gte=start, created_at__lt=end
+        )
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def payback_clawbacks(*, statement: Statement) -> QuerySet[LedgerEntry]:
+    """The clawbacks taken from the statement, oldest first, with who took them."""
+    return (
+        LedgerEntry.objects.filter(
+            member_id=statement.member_id,
+            reason=Reason.CLAWBACK,
+            source__startswith=f"statement:{statement.pk}#",
+        )
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+PAYOUT_STATUSES = (StatementStatus.APPROVED, StatementStatus.PAID)
+
+
+def payback_payouts(*, period: RewardPeriod) -> QuerySet[Statement]:
+    """What finance pays for a period: its approved and paid statements, by username."""
+    return (
+        Statement.objects.filter(period=period, status__in=PAYOUT_STATUSES)
+        .select_related("member", "period", "reviewed_by", "paid_by")
+        .order_by("member__username", "pk")
+    )
+
+
+def payback_period_get(*, period_id: int) -> RewardPeriod:
+    period = RewardPeriod.objects.filter(pk=period_id).first()
+    if period is None:
+        raise Http404(_("No such period."))
+    return period

@@ -316,3 +316,152 @@ class StatementSerializer(serializers.ModelSerializer[Statement]):
 
 class StatementUpdateSerializer(serializers.Serializer[dict[str, str]]):
     payout_method = PayoutMethodField(help_text="account_credit, cash or charity.")
+
+
+# ---------------------------------------------------------------------------- payback review
+
+
+class PaybackMemberSerializer(serializers.Serializer[Any]):
+    username = serializers.CharField()
+    display_name = serializers.CharField(source="name")
+
+
+class PaybackPeriodSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class StaffStatementSerializer(serializers.ModelSerializer[Statement]):
+    member = PaybackMemberSerializer(read_only=True)
+    period = PaybackPeriodSerializer(read_only=True)
+    status = StatementStatusField(read_only=True)
+    payout_method = PayoutMethodField(
+        read_only=True, allow_null=True, help_text="Null until the member chooses."
+    )
+    reviewed_by = serializers.CharField(
+        source="reviewed_by.username",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Who approved it.",
+    )
+    paid_by = serializers.CharField(
+        source="paid_by.username",
+        read_only=True,
+        allow_null=True,
+        default=None,
+        help_text="Who marked it as paid.",
+    )
+
+    class Meta:
+        model = Statement
+        fields = [
+            "id",
+            "member",
+            "period",
+            "points",
+            "amount",
+            "currency",
+            "status",
+            "flag_reason",
+            "payout_method",
+            "reviewed_by",
+            "approved_at",
+            "paid_by",
+            "paid_at",
+            "payout_reference",
+        ]
+        read_only_fields = fields
+
+
+class ClawbackSerializer(serializers.ModelSerializer[LedgerEntry]):
+    points = serializers.SerializerMethodField(help_text="Points taken back (positive).")
+    reason = serializers.CharField(source="note", read_only=True)
+    actor = serializers.CharField(
+        source="actor.username", read_only=True, allow_null=True, default=None
+    )
+
+    class Meta:
+        model = LedgerEntry
+        fields = ["id", "points", "reason", "actor", "created_at"]
+        read_only_fields = fields
+
+    def get_points(self, entry: LedgerEntry) -> int:
+        return -entry.points
+
+
+class StaffStatementDetailSerializer(StaffStatementSerializer):
+    ledger = LedgerEntrySerializer(
+        many=True, read_only=True, help_text="The ledger rows of the period it was derived from."
+    )
+    clawbacks = ClawbackSerializer(many=True, read_only=True)
+
+    class Meta(StaffStatementSerializer.Meta):
+        fields = [*StaffStatementSerializer.Meta.fields, "ledger", "clawbacks"]
+        read_only_fields = fields
+
+
+class PaybackTotalsSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    points = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class PaybackListQuerySerializer(serializers.Serializer[dict[str, Any]]):
+    period = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text="A period's id."
+    )
+    status = StatementStatusField(required=False)
+
+
+class PaybackBulkApproveSerializer(serializers.Serializer[dict[str, Any]]):
+    statements = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=500,
+        help_text="The ids of the statements to approve.",
+    )
+
+
+class PaybackRefusalSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class PaybackBulkResultSerializer(serializers.Serializer[Any]):
+    approved = serializers.ListField(child=serializers.IntegerField())
+    refused = PaybackRefusalSerializer(many=True)
+
+
+class PaybackPaidSerializer(serializers.Serializer[dict[str, Any]]):
+    reference = serializers.CharField(
+        max_length=100, help_text="Finance's reference for the payment."
+    )
+
+
+class PaybackClawbackSerializer(serializers.Serializer[dict[str, Any]]):
+    points = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    reason = serializers.CharField(max_length=200, help_text="Why: shown to the member.")
+
+
+class PayoutSerializer(serializers.Serializer[Any]):
+    """One line of a period's payouts, for finance (JSON and CSV share it)."""
+
+    statement = serializers.IntegerField(source="pk")
+    username = serializers.CharField(source="member.username")
+    name = serializers.CharField(source="member.name")
+    email = serializers.EmailField(source="member.email")
+    period_start = serializers.DateField(source="period.start")
+    period_end = serializers.DateField(source="period.end")
+    points = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=10, decimal_places=2)
+    currency = serializers.CharField()
+    payout_method = serializers.CharField()
+    status = serializers.CharField()
+    approved_by = serializers.CharField(
+        source="reviewed_by.username", allow_null=True, default=None
+    )
+    approved_at = serializers.DateTimeField(allow_null=True)
+    paid_at = serializers.DateTimeField(allow_null=True)
+    payout_reference = serializers.CharField()

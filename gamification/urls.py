@@ -13,3 +13,23 @@ urlpatterns = [
     path("members/<str:username>/points/", views.member_points, name="member-points"),
     path("rewards/", views.rewards, name="rewards"),
 ]
+urlpatterns += [
+    path("staff/payback/", views.payback_review, name="payback-review"),
+    path("staff/payback/approve/", views.payback_approve_bulk, name="payback-approve-bulk"),
+    path("staff/payback/statements/<int:pk>/", views.payback_statement, name="payback-statement"),
+    path(
+        "staff/payback/statements/<int:pk>/approve/",
+        views.payback_statement_approve,
+        name="payback-statement-approve",
+    ),
+    path(
+        "staff/payback/statements/<int:pk>/paid/",
+        views.payback_statement_paid,
+        name="payback-statement-paid",
+    ),
+    path(
+        "staff/payback/statements/<int:pk>/clawback/",
+        views.payback_statement_clawback,
+        name="payback-statement-clawback",
+    ),
+]

@@ -12,6 +12,13 @@ Choices made here:
 - /rewards/ answers a refused payout choice on the page itself, with the status the API
   would give: 400 for a bad choice, 404 for someone else's statement, 409 past the
   deadline or below the minimum payout.
+- /staff/payback/ is for staff with the review permission (moderators): anonymous visitors
+  are sent to sign in, anyone else gets 403. A refused change (approve, mark paid, claw
+  back) is answered on the page or in the HTMX fragment with the API's status, 400 or 409.
+  The payouts export is the API's (/api/v1/payback/payouts/?format=csv), linked from the
+  page: one export for finance, by session or token. The staff navigation links it for
+  moderators (the group migration 0003 grants the permission to) and admins: a role test
+  the header already pays for, not a permission lookup on every page.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -30,17 +37,27 @@ from django.utils.cache import patch_cache_control
 from django.utils.html import escape
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_stubs_ext import StrOrPromise
 
 from community import selectors as community_selectors
 from community.errors import Conflict
-from community.http import request_member
+from community.http import is_htmx, request_member
 from community.models import Member
 from community.views.common import public_when_anonymous
 from gamification import selectors
 from gamification.badges import Badge
-from gamification.models import BadgeTier, GamificationSettings, PayoutMethod, Period
+from gamification.models import (
+    APPROVABLE,
+    CLAWBACK_ALLOWED,
+    BadgeTier,
+    GamificationSettings,
+    PayoutMethod,
+    Period,
+    Statement,
+    StatementStatus,
+)
 from gamification.services import payback
 
 DEFAULT_PERIOD = Period.WEEK
@@ -266,4 +283,218 @@ def rewards(request: HttpRequest) -> HttpResponse:
         "gamification/rewards.html",
         _rewards_context(member, error=error, failed_statement=request.POST.get("statement")),
         status=status,
+    )
+
+
+# ---------------------------------------------------------------------------- payback review
+
+REVIEW_PER_PAGE = 50
+
+
+def _payback_reviewer(request: HttpRequest) -> Member:
+    """The signed-in member, if they review payback; 403 for anyone else."""
+    member = request_member(request)
+    if not selectors.can_review_payback(member):
+        raise PermissionDenied(_("Only staff who review payback may do this."))
+    return member
+
+
+def _positive_int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and 0 < int(value) < 2**63 else None
+
+
+def _export_url(period_id: int, fmt: str) -> str:
+    return (
+        f"{reverse('api-payback-payouts')}?{urlencode({'period': str(period_id), 'format': fmt})}"
+    )
+
+
+@login_required
+@require_GET
+def payback_review(request: HttpRequest) -> HttpResponse:
+    """Statements per period: ?period=<id> (the latest closed period by default, `all` for
+    every period) and ?status=<status>; an unknown value falls back to the default."""
+    _payback_reviewer(request)
+    periods = selectors.payback_periods_closed()
+    requested = request.GET.get("period", "")
+    period = None
+    if requested != "all":
+        wanted = _positive_int(requested)
+        period = next((p for p in periods if p.pk == wanted), periods[0] if periods else None)
+    status = request.GET.get("status", "")
+    if status not in StatementStatus.values:
+        status = ""
+    statements = selectors.payback_statements(
+        period_id=period.pk if period else None, status=status or None
+    )
+    page = Paginator(statements, REVIEW_PER_PAGE).get_page(request.GET.get("page"))
+    filters: dict[str, str] = {"period": str(period.pk) if period else "all", "status": status}
+    response = render(
+        request,
+        "gamification/payback_review.html",
+        {
+            "periods": periods,
+            "period": period,
+            "statuses": StatementStatus.choices,
+            "status": status,
+            "page": page,
+            "totals": selectors.payback_totals(statements),
+            "filters": filters,
+            "filter_query": urlencode(filters),
+            "export_csv": _export_url(period.pk, "csv") if period else "",
+            "export_json": _export_url(period.pk, "json") if period else "",
+            "approvable": APPROVABLE,
+        },
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _back_to_list(request: HttpRequest) -> str:
+    period, status = request.POST.get("period", ""), request.POST.get("status", "")
+    query = {
+        key: value
+        for key, value in (("period", period), ("status", status))
+        if value == "all" or _positive_int(value) or value in StatementStatus.values
+    }
+    return reverse("payback-review") + (f"?{urlencode(query)}" if query else "")
+
+
+@login_required
+@require_POST
+def payback_approve_bulk(request: HttpRequest) -> HttpResponse:
+    reviewer = _payback_reviewer(request)
+    ids = [int(v) for v in request.POST.getlist("statements") if _positive_int(v)]
+    if not ids:
+        messages.error(request, _("Choose the statements to approve."))
+        return redirect(_back_to_list(request))
+    approved, refused = payback.statements_approve(statement_ids=ids, reviewer=reviewer)
+    if approved:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d statement approved.", "%(count)d statements approved.", len(approved)
+            )
+            % {"count": len(approved)},
+        )
+    for statement, why in refused:
+        messages.warning(request, f"{statement.member.name}: {why}")
+    return redirect(_back_to_list(request))
+
+
+def _statement_context(statement: Statement, **extra: Any) -> dict[str, Any]:
+    clawbacks = list(selectors.payback_clawbacks(statement=statement))
+    taken = -sum(entry.points for entry in clawbacks)
+    return {
+        "statement": statement,
+        "clawbacks": [(entry, -entry.points) for entry in clawbacks],
+        "clawed_back": taken,
+        "clawback_left": statement.points - taken,
+        "can_approve": statement.status in APPROVABLE,
+        "can_pay": statement.status == StatementStatus.APPROVED,
+        "can_claw_back": statement.status in CLAWBACK_ALLOWED and taken < statement.points,
+        **extra,
+    }
+
+
+@login_required
+@require_GET
+def payback_statement(request: HttpRequest, pk: int) -> HttpResponse:
+    _payback_reviewer(request)
+    return _statement_page(request, selectors.payback_statement_get(statement_id=pk))
+
+
+def _statement_page(
+    request: HttpRequest, statement: Statement, *, status: int = 200, **extra: Any
+) -> HttpResponse:
+    context = _statement_context(statement, **extra)
+    context["ledger"] = list(selectors.payback_statement_ledger(statement=statement))
+    response = render(request, "gamification/payback_statement.html", context, status=status)
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _error_of(error: Exception) -> tuple[int, str]:
+    if isinstance(error, Conflict):
+        return 409, error.message
+    if isinstance(error, ValidationError):
+        return 400, " ".join(error.messages)
+    return 403, str(error)
+
+
+def _statement_action(request: HttpRequest, pk: int, act: Any, done: StrOrPromise) -> HttpResponse:
+    """Run one change on a statement and answer: the page's panel (HTMX) or the list's row
+    (HTMX from the list), else a redirect to the statement with a message. A refused change
+    is the same fragment or page with the error and 400 or 409."""
+    reviewer = _payback_reviewer(request)
+    statement = selectors.payback_statement_get(statement_id=pk)
+    error = ""
+    status = 200
+    try:
+        act(statement, reviewer)
+    except (Conflict, ValidationError, PermissionDenied) as refused:
+        status, error = _error_of(refused)
+    statement = selectors.payback_statement_get(statement_id=pk)
+    if is_htmx(request):
+        template = (
+            "gamification/_payback_row.html"
+            if request.POST.get("from") == "list"
+            else "gamification/_payback_panel.html"
+        )
+        context = _statement_context(
+            statement, error=error, done="" if error else done, approvable=APPROVABLE
+        )
+        return render(request, template, context, status=status)
+    if error:
+        return _statement_page(request, statement, status=status, error=error, form=request.POST)
+    messages.success(request, str(done))
+    return redirect("payback-statement", pk=pk)
+
+
+@login_required
+@require_POST
+def payback_statement_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    return _statement_action(
+        request,
+        pk,
+        lambda statement, reviewer: payback.statement_approve(
+            statement=statement, reviewer=reviewer
+        ),
+        gettext_lazy("Statement approved."),
+    )
+
+
+@login_required
+@require_POST
+def payback_statement_paid(request: HttpRequest, pk: int) -> HttpResponse:
+    return _statement_action(
+        request,
+        pk,
+        lambda statement, reviewer: payback.statement_mark_paid(
+            statement=statement, actor=reviewer, reference=request.POST.get("reference", "")
+        ),
+        gettext_lazy("Statement marked as paid."),
+    )
+
+
+def _clawback_points(request: HttpRequest) -> int:
+    value = request.POST.get("points", "").strip()
+    if not value.isdigit() or not 0 < int(value) < 2**31:
+        raise ValidationError({"points": _("Claw back a positive number of points.")})
+    return int(value)
+
+
+@login_required
+@require_POST
+def payback_statement_clawback(request: HttpRequest, pk: int) -> HttpResponse:
+    return _statement_action(
+        request,
+        pk,
+        lambda statement, reviewer: payback.statement_clawback(
+            statement=statement,
+            points=_clawback_points(request),
+            actor=reviewer,
+            reason=request.POST.get("reason", ""),
+        ),
+        gettext_lazy("Points clawed back; the member is notified."),
     )

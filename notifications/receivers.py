@@ -25,7 +25,7 @@ from community.models import (
     Thread,
 )
 from gamification import events as gamification
-from gamification.models import REVERSAL_REASONS, LedgerEntry, Rank, Statement
+from gamification.models import REVERSAL_REASONS, LedgerEntry, Rank, Reason, Statement
 from notifications.models import Kind
 from notifications.realtime import send_event_on_commit, thread_group
 from notifications.services import notify, notify_many
@@ -274,7 +274,8 @@ def rank_changed(
 def points_changed(
     *, member_id: int, points: int, reason: str, entry_id: int, **kwargs: Any
 ) -> None:
-    if reason not in REVERSAL_REASONS or points >= 0:
+    # Reversals, and payback clawbacks (staff taking back points found to be fraudulent).
+    if (reason not in REVERSAL_REASONS and reason != Reason.CLAWBACK) or points >= 0:
         return
     actor_id = LedgerEntry.objects.values_list("actor_id", flat=True).get(pk=entry_id)
     if actor_id == member_id:

@@ -12,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +20,7 @@ from community.errors import Conflict
 from community.models import Member
 from gamification import events
 from gamification.models import (
+    CLAWBACK_ALLOWED,
     GamificationSettings,
     LedgerEntry,
     PayoutMethod,
@@ -29,7 +30,7 @@ from gamification.models import (
     Statement,
     StatementStatus,
 )
-from gamification.periods import payback_period_bounds
+from gamification.periods import days_window, payback_period_bounds
 from gamification.services.ledger import points_award
 
 METHOD_WINDOW = timedelta(days=30)
@@ -50,11 +51,9 @@ def reward_period_for(day: date) -> RewardPeriod:
 
 def period_points(*, period: RewardPeriod) -> dict[int, int]:
     """Each member's net points in the period, from the ledger."""
+    start, end = days_window(period.start, period.end)
     rows = (
-        LedgerEntry.objects.filter(
-            created_at__gte=_day_start(period.start),
-            created_at__lt=_day_start(period.end + timedelta(days=1)),
-        )
+        LedgerEntry.objects.filter(created_at__gte=start, created_at__lt=end)
         .values("member_id")
         .annotate(total=Sum("points"))
         .values_list("member_id", "total")
@@ -142,19 +141,90 @@ def reward_periods_close_ended(
     ]
 
 
+REVIEW_PERMISSION = "gamification.review_statement"
+
+
+def _require_reviewer(member: Member) -> None:
+    if not member.has_perm(REVIEW_PERMISSION):
+        raise PermissionDenied(_("Only staff who review payback may do this."))
+
+
+def _approve_locked(locked: Statement, reviewer: Member) -> None:
+    if locked.status in (StatementStatus.APPROVED, StatementStatus.PAID):
+        raise Conflict(_("This statement is already approved."))
+    if locked.status == StatementStatus.BELOW_MINIMUM:
+        raise Conflict(_("This statement is below the minimum payout."))
+    locked.status = StatementStatus.APPROVED
+    locked.reviewed_by = reviewer
+    locked.approved_at = timezone.now()
+    locked.save(update_fields=["status", "reviewed_by", "approved_at"])
+
+
 def statement_approve(*, statement: Statement, reviewer: Member) -> Statement:
-    if not reviewer.has_perm("gamification.change_statement"):
-        raise PermissionDenied(_("Only staff can approve payback statements."))
+    """Approve a statement awaiting review or flagged; 409 (Conflict) from any other status.
+
+    Under a row lock: of two reviewers approving at once, one approves, the other is told.
+    """
+    _require_reviewer(reviewer)
     with transaction.atomic():
         locked = Statement.objects.select_for_update().get(pk=statement.pk)
-        if locked.status == StatementStatus.APPROVED:
-            raise Conflict(_("This statement is already approved."))
-        if locked.status == StatementStatus.BELOW_MINIMUM:
-            raise Conflict(_("This statement is below the minimum payout."))
-        locked.status = StatementStatus.APPROVED
-        locked.reviewed_by = reviewer
-        locked.approved_at = timezone.now()
-        locked.save(update_fields=["status", "reviewed_by", "approved_at"])
+        _approve_locked(locked, reviewer)
+    return locked
+
+
+def statements_approve(
+    *, statement_ids: list[int], reviewer: Member
+) -> tuple[list[Statement], list[tuple[Statement, str]]]:
+    """Approve several statements at once: (approved, [(refused, why)]).
+
+    One transaction, the rows locked in id order (two bulk approvals cannot deadlock); a
+    statement that cannot be approved is refused with its reason, the others go through.
+    Ids that are not statements are ignored.
+    """
+    _require_reviewer(reviewer)
+    approved: list[Statement] = []
+    refused: list[tuple[Statement, str]] = []
+    with transaction.atomic():
+        rows = (
+            Statement.objects.select_for_update(of=("self",))
+            .select_related("member")
+            .filter(pk__in=statement_ids)
+            .order_by("pk")
+        )
+        for locked in rows:
+            try:
+                _approve_locked(locked, reviewer)
+            except Conflict as conflict:
+                refused.append((locked, conflict.message))
+            else:
+                approved.append(locked)
+    return approved, refused
+
+
+def statement_mark_paid(*, statement: Statement, actor: Member, reference: str) -> Statement:
+    """Record that finance paid an approved statement, with the payout's reference.
+
+    409 unless approved (and with a payout method chosen); 400 without a reference.
+    """
+    _require_reviewer(actor)
+    reference = reference.strip()
+    if not reference:
+        raise ValidationError({"reference": _("Enter the payout reference.")})
+    if len(reference) > 100:
+        raise ValidationError({"reference": _("The reference is at most 100 characters.")})
+    with transaction.atomic():
+        locked = Statement.objects.select_for_update().get(pk=statement.pk)
+        if locked.status == StatementStatus.PAID:
+            raise Conflict(_("This statement is already paid."))
+        if locked.status != StatementStatus.APPROVED:
+            raise Conflict(_("Only an approved statement can be marked as paid."))
+        if not locked.payout_method:
+            raise Conflict(_("The member has not chosen a payout method yet."))
+        locked.status = StatementStatus.PAID
+        locked.paid_by = actor
+        locked.paid_at = timezone.now()
+        locked.payout_reference = reference
+        locked.save(update_fields=["status", "paid_by", "paid_at", "payout_reference"])
     return locked
 
 
@@ -169,6 +239,8 @@ def statement_choose_method(
     today = today or timezone.localdate()
     with transaction.atomic():
         locked = Statement.objects.select_for_update().select_related("period").get(pk=statement.pk)
+        if locked.status == StatementStatus.PAID:
+            raise Conflict(_("This statement is already paid."))
         if locked.status == StatementStatus.BELOW_MINIMUM:
             raise Conflict(
                 _("This statement is below the minimum payout, so there is nothing to pay.")
@@ -184,27 +256,54 @@ def statement_choose_method(
     return locked
 
 
+def clawback_source_prefix(statement_id: int) -> str:
+    return f"statement:{statement_id}#"
+
+
 def statement_clawback(
-    *, statement: Statement, points: int, actor: Member, note: str
-) -> LedgerEntry | None:
+    *, statement: Statement, points: int, actor: Member, reason: str
+) -> LedgerEntry:
     """Take back points found to be fraudulent after a statement was approved.
 
-    The statement stays as it was; the clawback is a negative ledger row today, shown in the
-    member's history and netted against the current period.
+    The statement stays as it was; the clawback is a negative ledger row dated now, with who
+    and why, shown in the member's history (they are notified) and netted against the
+    running period. Under the statement's row lock: 409 unless approved or paid, and all
+    the clawbacks of a statement together never take more than it paid.
     """
-    if not actor.has_perm("gamification.change_statement"):
-        # The same staff permission as approving (an existing message: no new translation).
-        raise PermissionDenied(_("You don't have permission for this."))
+    _require_reviewer(actor)
+    reason = reason.strip()
+    errors: dict[str, str] = {}
     if points <= 0:
-        raise ValidationError({"points": _("Claw back a positive number of points.")})
-    count = LedgerEntry.objects.filter(
-        Q(reason=Reason.CLAWBACK), source__startswith=f"statement:{statement.pk}#"
-    ).count()
-    return points_award(
-        member_id=statement.member_id,
-        reason=Reason.CLAWBACK,
-        source=f"statement:{statement.pk}#{count + 1}",
-        points=-points,
-        actor_id=actor.pk,
-        note=note[:200],
-    )
+        errors["points"] = _("Claw back a positive number of points.")
+    if not reason:
+        errors["reason"] = _("Give the reason for the clawback.")
+    elif len(reason) > 200:
+        errors["reason"] = _("The reason is at most 200 characters.")
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        locked = Statement.objects.select_for_update().get(pk=statement.pk)
+        if locked.status not in CLAWBACK_ALLOWED:
+            raise Conflict(_("Only an approved or paid statement can be clawed back."))
+        prefix = clawback_source_prefix(locked.pk)
+        taken = LedgerEntry.objects.filter(
+            reason=Reason.CLAWBACK, member_id=locked.member_id, source__startswith=prefix
+        )
+        count = taken.count()
+        already = -(taken.aggregate(total=Sum("points"))["total"] or 0)
+        if already + points > locked.points:
+            raise Conflict(
+                _("At most %(left)s more points can be clawed back from this statement.")
+                % {"left": locked.points - already}
+            )
+        entry = points_award(
+            member_id=locked.member_id,
+            reason=Reason.CLAWBACK,
+            source=f"{prefix}{count + 1}",
+            points=-points,
+            actor_id=actor.pk,
+            note=reason,
+        )
+        if entry is None:  # the source is new under the lock; never expected
+            raise Conflict(_("This clawback was just recorded; reload the statement."))
+    return entry

@@ -112,6 +112,7 @@ def test_the_shapes_carry_the_fields_api_md_fixes(schema: dict[str, Any]) -> Non
         "flagged",
         "approved",
         "below_minimum",
+        "paid",
     ]
 
 

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import Count
 from django.utils import timezone
 
 from community.demo import DEMO_THREADS
@@ -83,6 +84,21 @@ def test_the_demo_tells_its_story_on_any_date(db: None, when: str | None) -> Non
         assert closed.minimum_payout is not None
         assert statement.amount > closed.minimum_payout
         assert closed.method_deadline is not None and closed.method_deadline > today
+        # The staff payback page shows statements in several states: one paid (with its
+        # reference), one approved awaiting payment, hannah's awaiting review, the rest
+        # below the minimum.
+        states = dict(
+            Statement.objects.filter(period=closed)
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+        )
+        assert states[StatementStatus.PAID] == 1
+        assert states[StatementStatus.APPROVED] == 1
+        assert states[StatementStatus.PENDING] == 1
+        assert states[StatementStatus.BELOW_MINIMUM] >= 1
+        paid = Statement.objects.get(period=closed, status=StatementStatus.PAID)
+        assert paid.payout_reference and paid.payout_method and paid.paid_by is not None
 
         # The history is what the closed period pays; the rest happened in the last day.
         now = timezone.now()

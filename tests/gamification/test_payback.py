@@ -59,7 +59,7 @@ def earn(member: Member, points: int, when: datetime, reason: str = Reason.KUDOS
 
 def reviewer_make() -> Member:
     member = member_make(is_staff=True)
-    member.user_permissions.add(Permission.objects.get(codename="change_statement"))
+    member.user_permissions.add(Permission.objects.get(codename="review_statement"))
     return Member.objects.get(pk=member.pk)  # no cached permissions
 
 
@@ -340,7 +340,9 @@ def test_a_clawback_is_a_negative_ledger_row_and_leaves_the_statement_untouched(
     approved = statement_approve(statement=statement, reviewer=reviewer)
     before = score(statement.member)
 
-    entry = statement_clawback(statement=approved, points=120, actor=reviewer, note="Sock puppets")
+    entry = statement_clawback(
+        statement=approved, points=120, actor=reviewer, reason="Sock puppets"
+    )
 
     assert entry is not None
     assert (entry.reason, entry.points, entry.source) == (
@@ -360,9 +362,10 @@ def test_a_clawback_is_a_negative_ledger_row_and_leaves_the_statement_untouched(
 
 def test_a_second_clawback_on_one_statement_is_its_own_row(statement: Statement) -> None:
     reviewer = reviewer_make()
-    statement_clawback(statement=statement, points=10, actor=reviewer, note="first")
+    statement_approve(statement=statement, reviewer=reviewer)
+    statement_clawback(statement=statement, points=10, actor=reviewer, reason="first")
 
-    second = statement_clawback(statement=statement, points=20, actor=reviewer, note="second")
+    second = statement_clawback(statement=statement, points=20, actor=reviewer, reason="second")
 
     assert second is not None and second.source == f"statement:{statement.pk}#2"
     assert ledger_sum(statement.member, reason=Reason.CLAWBACK) == -30
@@ -371,14 +374,14 @@ def test_a_second_clawback_on_one_statement_is_its_own_row(statement: Statement)
 def test_only_staff_with_the_permission_may_claw_back(statement: Statement) -> None:
     for someone in (statement.member, member_make(), member_make(is_staff=True)):
         with pytest.raises(PermissionDenied):
-            statement_clawback(statement=statement, points=10, actor=someone, note="")
+            statement_clawback(statement=statement, points=10, actor=someone, reason="x")
 
     assert not LedgerEntry.objects.filter(reason=Reason.CLAWBACK).exists()
 
 
 def test_a_clawback_must_take_a_positive_number_of_points(statement: Statement) -> None:
     with pytest.raises(ValidationError):
-        statement_clawback(statement=statement, points=0, actor=reviewer_make(), note="")
+        statement_clawback(statement=statement, points=0, actor=reviewer_make(), reason="x")
     assert not LedgerEntry.objects.filter(reason=Reason.CLAWBACK).exists()
 
 

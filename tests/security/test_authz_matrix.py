@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 # to the rest, moderators included); statements are their member's alone; points history is
 # the member's and staff's; moderation tools are moderators' (404 to everyone else, so they
 # reveal nothing); nobody flags or gives kudos to their own content (403); only the asker,
-# agents and moderators accept a solution; only the asker rates it (409 here: not solved yet).
+# agents and moderators accept a solution; only the asker rates it (409 here: not solved yet);
+# payback review is for moderators and admins (403 to everyone else, even the statement's
+# member), and the pending statement can be approved but not yet paid or clawed back (409).
 COLUMNS = ("anonymous", "other", "helper", "agent", "moderator", "admin", "owner")
 RULES: dict[str, tuple[str, str]] = {
     "api-case-detail": (
@@ -51,6 +53,22 @@ RULES: dict[str, tuple[str, str]] = {
     "api-member-points": (
         "  401   403   403   200   200   200   200",
         "  401   405   405   405   405   405   405",
+    ),
+    "api-payback-statement-approve": (
+        "  401   403   403   403   405   405   403",
+        "  401   403   403   403   200   200   403",
+    ),
+    "api-payback-statement-clawback": (
+        "  401   403   403   403   405   405   403",
+        "  401   403   403   403   409   409   403",
+    ),
+    "api-payback-statement-detail": (
+        "  401   403   403   403   200   200   403",
+        "  401   403   403   403   405   405   403",
+    ),
+    "api-payback-statement-paid": (
+        "  401   403   403   403   405   405   403",
+        "  401   403   403   403   409   409   403",
     ),
     "api-post-detail": (
         "  200   200   200   200   200   200   200",
@@ -179,6 +197,22 @@ RULES: dict[str, tuple[str, str]] = {
     "notification-unsubscribe": (
         "  200   200   200   200   200   200   200",
         "  200   200   200   200   200   200   200",
+    ),
+    "payback-statement": (
+        "login   403   403   403   200   200   403",
+        "login   405   405   405   405   405   405",
+    ),
+    "payback-statement-approve": (
+        "login   405   405   405   405   405   405",
+        "login   403   403   403    ->    ->   403",
+    ),
+    "payback-statement-clawback": (
+        "login   405   405   405   405   405   405",
+        "login   403   403   403   409   409   403",
+    ),
+    "payback-statement-paid": (
+        "login   405   405   405   405   405   405",
+        "login   403   403   403   409   409   403",
     ),
     "post-card": (
         "  200   200   200   200   200   200   200",
@@ -347,6 +381,9 @@ def body_for(name: str, world: World) -> dict[str, object]:
         "case-staff-answer": {"body": "We refunded the top-up; it shows within the hour."},
         "case-update": {"status": "pending", "priority": "normal", "assignee": ""},
         "moderation-member": {"kind": "silence", "days": 1, "reason": "Heated replies."},
+        # Payback review: valid, so a reviewer meets the status rule (409: still pending).
+        "paid": {"reference": "BACS-0042"},
+        "clawback": {"points": 10, "reason": "Kudos from sock puppets."},
     }
     for key, body in bodies.items():
         if name.endswith(key) or name.startswith(key) or name.removeprefix("api-").endswith(key):
