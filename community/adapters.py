@@ -5,13 +5,23 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django import forms
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from config import cache as resilient_cache
 from config.clientip import client_ip
 
+# Deleted accounts keep a placeholder username (community.services.member_delete).
+DELETED_USERNAME_PREFIX = "deleted-"
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        if username.lower().startswith(DELETED_USERNAME_PREFIX):
+            raise forms.ValidationError(_("Usernames can't start with “deleted-”."))
+        return str(super().clean_username(username, shallow=shallow))
+
     def get_client_ip(self, request: HttpRequest) -> str:
         # The same address DRF's throttles see (TRUSTED_PROXY_COUNT); allauth's own reading
         # of X-Forwarded-For raises ImproperlyConfigured (a 500) on a header shorter than

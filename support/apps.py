@@ -17,3 +17,9 @@ class SupportConfig(AppConfig):
 
         for domain in (cases, moderation, satisfaction):
             domain.connect()
+
+        from community.extensions import register_member_eraser, register_personal_data_section
+        from support.cases.personal_data import cases_erase, cases_personal_data
+
+        register_personal_data_section(cases_personal_data)
+        register_member_eraser(cases_erase)

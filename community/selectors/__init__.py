@@ -1,6 +1,6 @@
 """Every read that more than one caller needs; callers use `selectors.<name>`."""
 
-from community.selectors.members import member_get_by_username
+from community.selectors.members import member_data_export, member_get_by_username
 from community.selectors.search import SearchHit, SimilarThread, search, thread_similar
 from community.selectors.threads import (
     THREAD_ORDERINGS,
@@ -32,6 +32,7 @@ __all__ = [
     "board_get",
     "board_get_for_input",
     "board_list",
+    "member_data_export",
     "member_get_by_username",
     "member_stats",
     "post_get_for_viewer",

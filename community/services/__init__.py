@@ -5,7 +5,12 @@ See docs/architecture.md, "Where code goes".
 
 from community.services.attachments import attachment_create
 from community.services.kudos import kudos_give, kudos_withdraw
-from community.services.members import member_profile_update, sessions_clear_expired
+from community.services.members import (
+    is_staff_account,
+    member_delete,
+    member_profile_update,
+    sessions_clear_expired,
+)
 from community.services.posts import post_create, post_delete, post_update
 from community.services.solutions import solution_accept, solution_withdraw
 from community.services.standing import member_rank_set, member_ranks_set_many, members_lock
@@ -27,6 +32,8 @@ __all__ = [
     "content_restore",
     "kudos_give",
     "kudos_withdraw",
+    "is_staff_account",
+    "member_delete",
     "member_profile_update",
     "member_rank_set",
     "member_ranks_set_many",
