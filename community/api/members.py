@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -31,8 +34,21 @@ class MemberDeleteSerializer(serializers.Serializer[dict[str, object]]):
     )
 
 
+class DeleteWithBodySchema(AutoSchema):
+    """drf-spectacular leaves request bodies out of DELETE; this one confirms with a password."""
+
+    def _get_request_body(self, direction: str = "request") -> Any:
+        method = self.method
+        self.method = "POST"
+        try:
+            return super()._get_request_body(direction)
+        finally:
+            self.method = method
+
+
 class MemberMeView(APIView):
     permission_classes = [IsAuthenticated]
+    schema = DeleteWithBodySchema()
 
     @extend_schema(
         tags=TAGS,

@@ -37,7 +37,7 @@ THREAD_FIELDS = {
     "edited_at",
     "url",
 }
-MEMBER_FIELDS = {"username", "display_name", "avatar_url", "rank", "is_staff", "url"}
+MEMBER_FIELDS = {"username", "display_name", "avatar_url", "rank", "is_staff", "url", "is_deleted"}
 GOOD_BODY = "The card top-up fails with error 51 every time I try it."
 
 
