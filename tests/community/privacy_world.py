@@ -67,7 +67,7 @@ def privacy_world() -> PrivacyWorld:
     statement = Statement.objects.create(
         member=member, period=period, points=120, amount=Decimal("6.00"), currency="EUR"
     )
-    BadgeAward.objects.create(member=member, badge="first-question")
+    BadgeAward.objects.get_or_create(member=member, badge="first-question")
     Preference.objects.create(member=member, kind="kudos", channel="both")
     EmailSettings.objects.create(member=member, digest=False)
     Token.objects.create(user=member)

@@ -87,7 +87,9 @@ def test_removing_content_is_offered_and_honoured() -> None:
     member = member_make("olive")
     unanswered = ask(member)
     client = logged_in(member)
-    assert "Also remove my questions and answers" in client.get("/settings/delete/").content.decode()
+    assert (
+        "Also remove my questions and answers" in client.get("/settings/delete/").content.decode()
+    )
 
     client.post("/settings/delete/", {"password": PASSWORD, "remove_content": "on"})
 
