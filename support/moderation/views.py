@@ -335,9 +335,13 @@ def _member_page(
 def member_data_export(request: HttpRequest, username: str) -> HttpResponse:
     """Download a member's data for them (at their request); the audit log records it."""
     member = _member_or_404(username)
-    data = moderation.member_data_export_on_request(
-        actor=request_member(request), member=member, reason=request.POST.get("reason", "")
-    )
+    try:
+        data = moderation.member_data_export_on_request(
+            actor=request_member(request), member=member, reason=request.POST.get("reason", "")
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("moderation-member", username=member.username)
     return personal_data_download(data, member)
 
 

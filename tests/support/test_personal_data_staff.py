@@ -102,3 +102,15 @@ def test_only_moderators_may_do_either() -> None:
         member_delete_on_request(actor=other, member=member)
     assert logged_in(other).post("/moderation/members/olive/export/").status_code == 404
     assert not ModerationAction.objects.exists()
+
+
+def test_a_request_note_too_long_is_refused_with_a_message() -> None:
+    member = member_make("olive")
+
+    response = logged_in(moderator_make()).post(
+        "/moderation/members/olive/export/", {"reason": "x" * 501}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "Keep it to 500 characters at most." in response.content.decode()
+    assert not actions(member, "data_export")
