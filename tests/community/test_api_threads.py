@@ -122,6 +122,7 @@ def test_anyone_lists_threads_with_every_field_of_the_contract(thread: Thread) -
         "rank": {"name": "Newcomer", "level": 1},
         "is_staff": False,
         "url": "/members/asker/",
+        "is_deleted": False,
     }
 
 
