@@ -13,7 +13,7 @@ from notifications.models import Notification
 from support.moderation.models import ModerationAction
 from support.moderation.services import member_data_export_on_request, member_delete_on_request
 from tests.builders import logged_in, member_make, moderator_make
-from tests.community.privacy_world import INTERNAL_NOTE, privacy_world
+from tests.community.privacy_world import CUSTOMER_MESSAGE, INTERNAL_NOTE, privacy_world
 
 pytestmark = pytest.mark.django_db
 
@@ -114,3 +114,16 @@ def test_a_request_note_too_long_is_refused_with_a_message() -> None:
     assert response.status_code == 200
     assert "Keep it to 500 characters at most." in response.content.decode()
     assert not actions(member, "data_export")
+
+
+def test_the_agent_sees_the_case_of_a_deleted_member_without_their_name() -> None:
+    world = privacy_world()
+    member_delete_on_request(actor=moderator_make(), member=world.member, reason="Asked.")
+
+    page = logged_in(world.agent).get(f"/support/cases/{world.case.pk}/").content.decode()
+
+    assert "Deleted member" in page
+    assert "Olive Owner" not in page
+    assert "We are looking at your top-up now." in page
+    assert CUSTOMER_MESSAGE not in page
+    assert 'href=""' not in page  # no link to a profile that is gone
