@@ -67,6 +67,8 @@ def test_deleting_signs_out_and_the_content_stays_as_a_deleted_member() -> None:
     member = member_make("olive", display_name="Olive Owner")
     thread = ask(member, title="My top-up did not arrive")
     answer(member_make(), thread)
+    others = ask(member_make(), title="Which plan for a tablet?")
+    answer(member, others, body="The data-only plan works well for me.")
     client = logged_in(member)
     assert "Delete my account" in client.get("/settings/delete/").content.decode()
 
@@ -79,6 +81,10 @@ def test_deleting_signs_out_and_the_content_stays_as_a_deleted_member() -> None:
     assert "Deleted member" in page
     assert "Olive Owner" not in page
     assert "/members/olive/" not in page
+    assert 'href=""' not in page  # no link to a profile that is gone
+    answered = Client().get(others.get_absolute_url()).content.decode()
+    assert "The data-only plan works well for me." in answered
+    assert "Deleted member" in answered and 'href=""' not in answered
     assert Client().get("/members/olive/").status_code == 404
     assert Client().get(f"/members/deleted-{member.pk}/").status_code == 404
 
