@@ -78,7 +78,8 @@ class MemberMeExportView(APIView):
                 response=OpenApiTypes.OBJECT,
                 description=(
                     "`{exported_at, profile, threads, posts, kudos_given, points, badges, "
-                    "statements, cases, notifications, preferences}`."
+                    "statements, cases, notifications, preferences, following, flags, "
+                    "sanctions, satisfaction}`."
                 ),
             ),
             **errors(401),

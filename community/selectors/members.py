@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import extensions
-from community.models import Kudos, Member, Post, Thread
+from community.models import Kudos, Member, Post, Subscription, Thread
 
 
 def member_get_by_username(*, username: str) -> Member:
@@ -90,7 +90,18 @@ def _community_personal_data(member: Member) -> dict[str, Any]:
         {"thread_id": k.thread_id, "post_id": k.post_id, "created_at": iso(k.created_at)}
         for k in Kudos.objects.filter(giver=member).order_by("created_at", "pk")
     ]
-    return {"profile": profile, "threads": threads, "posts": posts, "kudos_given": kudos_given}
+    following = list(
+        Subscription.objects.filter(member=member)
+        .order_by("pk")
+        .values_list("thread_id", flat=True)
+    )
+    return {
+        "profile": profile,
+        "threads": threads,
+        "posts": posts,
+        "kudos_given": kudos_given,
+        "following": following,
+    }
 
 
 def member_data_export(*, member: Member) -> dict[str, Any]:

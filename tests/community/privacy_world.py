@@ -19,9 +19,12 @@ from gamification.models import BadgeAward, RewardPeriod, Statement
 from notifications.models import EmailSettings, Preference
 from support.cases.models import Case
 from support.cases.services import case_escalate, case_message_post
+from support.moderation.models import Flag, Sanction
+from support.satisfaction.models import Satisfaction
 from tests.builders import agent_make, answer, ask, board_make, member_make
 
 INTERNAL_NOTE = "Internal: customer sounds like a reseller, check the account"
+SATISFACTION_COMMENT = "Hugo fixed it, I'm in Rome until Friday."
 CUSTOMER_MESSAGE = "My number is 07700 900123 and the top-up is still missing."
 AGENT_REPLY = "We are looking at your top-up now."
 
@@ -71,6 +74,15 @@ def privacy_world() -> PrivacyWorld:
     Preference.objects.create(member=member, kind="kudos", channel="both")
     EmailSettings.objects.create(member=member, digest=False)
     Token.objects.create(user=member)
+    Satisfaction.objects.create(
+        respondent=member, thread=answered, rated=helper, score=5, comment=SATISFACTION_COMMENT
+    )
+    Flag.objects.create(
+        flagger=member, thread=helpers_thread, kind="spam", note="Looks like an ad."
+    )
+    Sanction.objects.create(
+        member=member, kind="silence", until=timezone.now() - timedelta(days=1), reason="Heated."
+    )
     member.refresh_from_db()
     return PrivacyWorld(
         member=member,

@@ -24,11 +24,13 @@ from gamification.selectors import leaderboard
 from notifications.models import EmailSettings, Notification, Preference
 from notifications.services import notify
 from support.cases.models import Case, CaseMessage
+from support.satisfaction.models import Satisfaction
 from tests.builders import member_make, moderator_make
 from tests.community.privacy_world import (
     AGENT_REPLY,
     CUSTOMER_MESSAGE,
     INTERNAL_NOTE,
+    SATISFACTION_COMMENT,
     PrivacyWorld,
     privacy_world,
 )
@@ -90,6 +92,10 @@ def test_the_export_holds_every_kind_of_data_the_community_keeps(world: PrivacyW
     assert data["notifications"], "the kudos and the case reply notified the member"
     assert data["preferences"]["channels"]["kudos"] == "both"
     assert data["preferences"]["email_digest"] is False
+    assert world.helpers_thread.pk in data["following"]  # and their own questions
+    assert [f["note"] for f in data["flags"]] == ["Looks like an ad."]
+    assert [s["reason"] for s in data["sanctions"]] == ["Heated."]
+    assert [s["comment"] for s in data["satisfaction"]] == [SATISFACTION_COMMENT]
     # JSON-able as it is: the page writes it with json.dumps.
     json.dumps(data)
 
@@ -191,6 +197,18 @@ def test_deleting_keeps_the_case_but_erases_the_members_messages_and_closes_it(
     assert AGENT_REPLY in bodies and INTERNAL_NOTE in bodies  # the support record stays
     world.answered.refresh_from_db()
     assert not world.answered.is_escalated
+
+
+def test_deleting_keeps_satisfaction_scores_but_erases_their_comments(
+    world: PrivacyWorld,
+) -> None:
+    delete(world)
+
+    (answer,) = Satisfaction.objects.filter(respondent=world.member)
+    assert (answer.score, answer.comment) == (5, "")
+    assert SATISFACTION_COMMENT not in json.dumps(
+        selectors.member_data_export(member=Member.objects.get(pk=world.member.pk))
+    )
 
 
 def test_deleting_keeps_content_ledger_and_statements_consistent(world: PrivacyWorld) -> None:
