@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from community.errors import RateLimited
 from config import cache as resilient_cache
 from config.clientip import client_ip
 
@@ -65,3 +67,23 @@ def lockout_seconds() -> int:
         if rate.per == "key"
     ]
     return int(max(windows, default=60))
+
+
+def password_confirm(request: HttpRequest, member: Any, password: str) -> None:
+    """Check a signed-in member's password before a grave step (deleting their account).
+
+    Through allauth's adapter, as the sign-in does: a wrong password counts toward the same
+    per-account lock-out (ACCOUNT_RATE_LIMITS["login_failed"]), so a stolen session can't
+    be used to guess it. A wrong one is a ValidationError on `password`; a locked-out account
+    is RateLimited (429).
+    """
+    try:
+        confirmed = get_adapter(request).authenticate(
+            request, username=member.username, password=password
+        )
+    except ValidationError as error:
+        if error.code != LOCKED_OUT:
+            raise
+        raise RateLimited(error.messages[0], retry_after=lockout_seconds()) from None
+    if confirmed is None or confirmed.pk != member.pk:
+        raise ValidationError({"password": [_("That is not your password.")]})

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from community import selectors, services
+from community.adapters import password_confirm
 from community.api.common import _validated, errors
 from community.http import request_member
 
@@ -54,10 +55,11 @@ class MemberMeView(APIView):
         tags=TAGS,
         summary="Delete my account: personal data erased, content kept as a deleted member.",
         request=MemberDeleteSerializer,
-        responses={204: None, **errors(400, 401, 409)},
+        responses={204: None, **errors(400, 401, 409, 429)},
     )
     def delete(self, request: Request) -> Response:
         data = _validated(MemberDeleteSerializer, request.data)
+        password_confirm(request._request, request_member(request), data["password"])
         services.member_delete(
             member=request_member(request),
             actor=request_member(request),

@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from community import extensions, selectors, services
-from community.errors import Conflict
+from community.adapters import password_confirm
+from community.errors import Conflict, RateLimited
 from community.forms import AccountDeleteForm, ProfileForm
 from community.http import personal_data_download, request_member
 from community.models import Post
@@ -100,6 +101,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
+                password_confirm(request, member, form.cleaned_data["password"])
                 services.member_delete(
                     member=member,
                     actor=member,
@@ -108,6 +110,9 @@ def account_delete(request: HttpRequest) -> HttpResponse:
                 )
             except ValidationError as error:
                 form.add_error("password", error.message_dict.get("password", error.messages))
+            except RateLimited as error:
+                form.add_error(None, error.message)
+                status = 429
             except Conflict as error:
                 form.add_error(None, error.message)
                 status = 409

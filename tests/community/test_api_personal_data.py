@@ -4,9 +4,12 @@ personal data, integrations")."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from community.models import Member
@@ -18,6 +21,13 @@ pytestmark = pytest.mark.django_db
 
 EXPORT = "/api/v1/members/me/export/"
 ME = "/api/v1/members/me/"
+
+
+@pytest.fixture
+def _clear_cache() -> Iterator[None]:
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def test_the_export_answers_the_member_with_every_section_and_no_internal_note() -> None:
@@ -119,3 +129,21 @@ def test_a_staff_account_answers_409() -> None:
     assert response.status_code == 409
     assert "staff roles" in response.json()["detail"]
     assert Member.objects.get(pk=agent.pk).deleted_at is None
+
+
+@pytest.mark.usefixtures("_clear_cache")
+def test_guessing_the_password_locks_the_deletion_out_like_the_sign_in() -> None:
+    member = member_make("olive")
+    client = api_client(member)
+    for _ in range(5):
+        wrong = client.delete(ME, {"password": "guess"}, format="json")
+        assert wrong.status_code == 400
+
+    locked = client.delete(ME, {"password": PASSWORD}, format="json")
+
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) > 0
+    assert Member.objects.get(pk=member.pk).deleted_at is None
+    # The same count as the sign-in page: that account is locked out there too.
+    page = Client().post("/accounts/login/", {"login": "olive", "password": PASSWORD})
+    assert page.status_code == 429

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from community.models import Member
@@ -110,3 +111,18 @@ def test_the_delete_page_reads_in_italian() -> None:
 
     assert "Elimina il mio account" in page
     assert "La tua password" in page
+
+
+def test_guessing_the_password_on_the_page_is_locked_out_after_five_tries() -> None:
+    cache.clear()
+    member = member_make("olive")
+    client = logged_in(member)
+    for _ in range(5):
+        assert client.post("/settings/delete/", {"password": "guess"}).status_code == 400
+
+    response = client.post("/settings/delete/", {"password": PASSWORD})
+
+    assert response.status_code == 429
+    assert "Too many failed login attempts" in response.content.decode()
+    assert Member.objects.get(pk=member.pk).deleted_at is None
+    cache.clear()
