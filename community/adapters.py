@@ -4,17 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from community.errors import RateLimited
 from config import cache as resilient_cache
 from config.clientip import client_ip
 
+# Deleted accounts keep a placeholder username (community.services.member_delete).
+DELETED_USERNAME_PREFIX = "deleted-"
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def clean_username(self, username: str, shallow: bool = False) -> str:
+        if username.lower().startswith(DELETED_USERNAME_PREFIX):
+            raise forms.ValidationError(_("Usernames can't start with “deleted-”."))
+        return str(super().clean_username(username, shallow=shallow))
+
     def get_client_ip(self, request: HttpRequest) -> str:
         # The same address DRF's throttles see (TRUSTED_PROXY_COUNT); allauth's own reading
         # of X-Forwarded-For raises ImproperlyConfigured (a 500) on a header shorter than
@@ -68,3 +80,23 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         return bool(super().can_authenticate_by_email(login, email)) and (
             EmailAddress.objects.filter(email__iexact=email, verified=True).exists()
         )
+
+
+def password_confirm(request: HttpRequest, member: Any, password: str) -> None:
+    """Check a signed-in member's password before a grave step (deleting their account).
+
+    Through allauth's adapter, as the sign-in does: a wrong password counts toward the same
+    per-account lock-out (ACCOUNT_RATE_LIMITS["login_failed"]), so a stolen session can't
+    be used to guess it. A wrong one is a ValidationError on `password`; a locked-out account
+    is RateLimited (429).
+    """
+    try:
+        confirmed = get_adapter(request).authenticate(
+            request, username=member.username, password=password
+        )
+    except ValidationError as error:
+        if error.code != LOCKED_OUT:
+            raise
+        raise RateLimited(error.messages[0], retry_after=lockout_seconds()) from None
+    if confirmed is None or confirmed.pk != member.pk:
+        raise ValidationError({"password": [_("That is not your password.")]})

@@ -204,3 +204,39 @@ def privilege_lock_for(viewer: Viewer, permission: str) -> PrivilegeLock | None:
         if (lock := provider(viewer, permission)) is not None:
             return lock
     return PrivilegeLock(rank="", points_needed=0)
+
+
+# Personal data (README, "Personal data"). Each app registers what it holds about a member:
+# a section gives {key: JSON-able data} for the member's export; an eraser removes or
+# anonymises the app's personal data when the member deletes their account. Erasers run
+# inside community.services.member_delete's transaction, with the member's row locked, and
+# must be idempotent (only database writes; files and pushes go through on_commit).
+PersonalDataSection = Callable[[Member], dict[str, Any]]
+MemberEraser = Callable[[Member], object]
+
+personal_data_sections: list[PersonalDataSection] = []
+member_erasers: list[MemberEraser] = []
+
+
+def register_personal_data_section(provider: PersonalDataSection) -> PersonalDataSection:
+    if provider not in personal_data_sections:
+        personal_data_sections.append(provider)
+    return provider
+
+
+def register_member_eraser(eraser: MemberEraser) -> MemberEraser:
+    if eraser not in member_erasers:
+        member_erasers.append(eraser)
+    return eraser
+
+
+def personal_data_for(member: Member) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for provider in personal_data_sections:
+        data.update(provider(member))
+    return data
+
+
+def member_erasers_run(member: Member) -> None:
+    for eraser in member_erasers:
+        eraser(member)

@@ -138,3 +138,44 @@ class AnswerForm(PlainLabelForm):
         help_text=BODY_HELP,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
+
+
+REMOVE_CONTENT_HELP = _(
+    "Your questions that nobody has answered yet and your answers that aren't an accepted "
+    "solution are deleted. Questions others have answered, and accepted solutions, stay "
+    "(shown as by a deleted member): other people's answers and points depend on them."
+)
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        max_length=128,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("To confirm that it's you."),
+    )
+    remove_content = forms.BooleanField(
+        label=_("Also remove my questions and answers where possible"),
+        required=False,
+        help_text=REMOVE_CONTENT_HELP,
+    )
+
+
+class StaffAccountDeleteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("The member's request"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("How and when the member asked, for the audit log."),
+    )
+    remove_content = forms.BooleanField(
+        label=_("Also remove their questions and answers where possible"),
+        required=False,
+        help_text=REMOVE_CONTENT_HELP,
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand this can't be undone"),
+        required=True,
+        error_messages={"required": _("Tick the box to confirm.")},
+    )

@@ -6,8 +6,12 @@ Every app's views and API use these two, so there is one answer to "who is askin
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest, HttpResponse
 from django_htmx.middleware import HtmxDetails
 from rest_framework.request import Request
 
@@ -36,3 +40,13 @@ def htmx_details(request: HttpRequest) -> HtmxDetails:
 def is_htmx(request: HttpRequest) -> bool:
     """Whether HTMX sent the request (and wants a fragment back, not a page)."""
     return bool(htmx_details(request))
+
+
+def personal_data_download(data: dict[str, Any], member: Member) -> HttpResponse:
+    """A member's export as a JSON file to save (the member's own page and the staff's)."""
+    response = HttpResponse(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="mutua-data-{member.pk}.json"'
+    return response

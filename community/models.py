@@ -53,6 +53,9 @@ class Member(AbstractUser):
     # owns ranks and keeps these in step (community.services.member_rank_set).
     rank_name = models.CharField(_("rank"), max_length=40, blank=True, editable=False)
     rank_level = models.PositiveSmallIntegerField(_("rank level"), default=0, editable=False)
+    # Set when the member deleted their account (community.services.member_delete): the row
+    # stays so their content and the ledger keep an author, but everything personal is gone.
+    deleted_at = models.DateTimeField(_("deleted"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("member")
@@ -65,10 +68,19 @@ class Member(AbstractUser):
         return self.username
 
     def get_absolute_url(self) -> str:
+        # A deleted member has no profile: an empty link, which templates leave unlinked.
+        if self.deleted_at is not None:
+            return ""
         return url_for("member-detail", "username", self.username)
 
     @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
     def name(self) -> str:
+        if self.deleted_at is not None:
+            return str(_("Deleted member"))
         return self.display_name or self.username
 
     @property

@@ -40,7 +40,7 @@ SECOND_FACTORS = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
 OPEN_PREFIXES = ("/accounts/", "/i18n/", "/healthz", "/static/", "/media/", "/api/")
 
 
-def is_staff_account(member: Member) -> bool:
+def _is_staff_account(member: Member) -> bool:
     # Joining the agents or moderators sets is_staff (community/receivers.py), so this reads
     # two columns already loaded: a customer's request costs no query here.
     return member.is_staff or member.is_superuser
@@ -50,7 +50,7 @@ def second_factor_missing(member: Any) -> bool:
     """True for an active staff account with no authenticator app or security key yet."""
     if not settings.MFA_REQUIRED_FOR_STAFF or not isinstance(member, Member):
         return False
-    if not member.is_active or not is_staff_account(member):
+    if not member.is_active or not _is_staff_account(member):
         return False
     cached: bool | None = getattr(member, "_second_factor_missing", None)
     if cached is None:

@@ -69,11 +69,20 @@ class MemberSummarySerializer(serializers.ModelSerializer[Member]):
     is_staff = serializers.SerializerMethodField(
         help_text="True for agents, moderators and administrators."
     )
-    url = serializers.CharField(source="get_absolute_url", read_only=True)
+    url = serializers.CharField(
+        source="get_absolute_url",
+        read_only=True,
+        help_text="The member's profile page; empty for a deleted member, who has none.",
+    )
+    is_deleted = serializers.BooleanField(
+        read_only=True,
+        help_text="True for a member who deleted their account (display_name reads "
+        "“Deleted member”).",
+    )
 
     class Meta:
         model = Member
-        fields = ["username", "display_name", "avatar_url", "rank", "is_staff", "url"]
+        fields = ["username", "display_name", "avatar_url", "rank", "is_staff", "url", "is_deleted"]
         read_only_fields = fields
 
     @extend_schema_field(serializers.CharField(allow_null=True))

@@ -30,4 +30,6 @@ urlpatterns = [
     path("posts/<int:pk>/kudos/", posts.post_kudos, name="post-kudos"),
     path("members/<str:username>/", members.member_detail, name="member-detail"),
     path("settings/profile/", members.profile_edit, name="profile-edit"),
+    path("settings/data/", members.data_export, name="data-export"),
+    path("settings/delete/", members.account_delete, name="account-delete"),
 ]

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from community import auth_views
 from community.api import auth as community_auth
+from community.api import members as community_members
 from community.api import posts as community_posts
 from community.api import search as community_search
 from community.api import threads as community_threads
@@ -52,6 +53,13 @@ api_v1: list[URLPattern | URLResolver] = [
     path("posts/<int:pk>/", community_posts.PostDetailView.as_view(), name="api-post-detail"),
     path("posts/<int:pk>/kudos/", community_posts.PostKudosView.as_view(), name="api-post-kudos"),
     path("search/", community_search.SearchView.as_view(), name="api-search"),
+    # Before gamification's members/<username>/: "me" is the signed-in member.
+    path("members/me/", community_members.MemberMeView.as_view(), name="api-member-me"),
+    path(
+        "members/me/export/",
+        community_members.MemberMeExportView.as_view(),
+        name="api-member-me-export",
+    ),
     # Gamification (docs/api.md, "Gamification").
     path("", include("gamification.api_urls")),
     # Support (docs/api.md, "Support").

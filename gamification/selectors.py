@@ -86,7 +86,8 @@ def _scores(period: str, start: date, board: Board | None) -> QuerySet[Leaderboa
     """The rows of one board of one period: exactly the leading columns of the index."""
     match = Q(period=period, start=start)
     match &= Q(board_id=board.pk) if board is not None else Q(board_id__isnull=True)
-    return LeaderboardScore.objects.filter(match)
+    # Deleted members keep their rows (the ledger stays consistent) but hold no place.
+    return LeaderboardScore.objects.filter(match, member__deleted_at__isnull=True)
 
 
 def dense_ranks(points: list[int]) -> list[int]:
@@ -280,7 +281,7 @@ def badge_get(*, slug: str) -> Badge:
 
 def badge_holders(*, slug: str, limit: int = 24) -> tuple[int, list[BadgeAward]]:
     """How many members hold the badge, and the latest to earn it: two queries."""
-    awards = BadgeAward.objects.filter(badge=slug)
+    awards = BadgeAward.objects.filter(badge=slug, member__deleted_at__isnull=True)
     recent = list(
         awards.select_related("member")
         .prefetch_related("member__groups")

@@ -7,7 +7,11 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from community.extensions import register_demo_step
+        from community.extensions import (
+            register_demo_step,
+            register_member_eraser,
+            register_personal_data_section,
+        )
 
         # receivers: connects them. tasks: the services queue the email tasks by name (they
         # may not import the tasks module, which imports them); registered here, the names
@@ -15,3 +19,8 @@ class NotificationsConfig(AppConfig):
         from notifications import demo, receivers, tasks  # noqa: F401
 
         register_demo_step("inbox", demo.demo_inbox_ensure)
+
+        from notifications.personal_data import notifications_erase, notifications_personal_data
+
+        register_personal_data_section(notifications_personal_data)
+        register_member_eraser(notifications_erase)

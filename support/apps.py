@@ -31,3 +31,17 @@ class SupportConfig(AppConfig):
         from support import demo
 
         register_demo_step("cases and the trending alert", demo.demo_support_ensure)
+
+        from community.extensions import register_member_eraser, register_personal_data_section
+        from support.cases.personal_data import cases_erase, cases_personal_data
+        from support.moderation.personal_data import moderation_personal_data
+        from support.satisfaction.personal_data import (
+            satisfaction_erase,
+            satisfaction_personal_data,
+        )
+
+        register_personal_data_section(cases_personal_data)
+        register_personal_data_section(moderation_personal_data)
+        register_personal_data_section(satisfaction_personal_data)
+        register_member_eraser(cases_erase)
+        register_member_eraser(satisfaction_erase)

@@ -2,6 +2,7 @@
 
 from community.selectors.members import (
     member_answers,
+    member_data_export,
     member_email_verified,
     member_get_by_username,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "board_list",
     "member_answers",
     "member_email_verified",
+    "member_data_export",
     "member_get_by_username",
     "member_stats",
     "post_get_for_viewer",

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.models import Member, Post
+from community import extensions
+from community.models import Kudos, Member, Post, Subscription, Thread
 
 
 def member_get_by_username(*, username: str) -> Member:
@@ -38,3 +43,91 @@ def member_answers(*, member: Member) -> QuerySet[Post]:
 def member_email_verified(*, member: Member) -> bool:
     """Whether the member has confirmed an email address (the API asks for one)."""
     return bool(EmailAddress.objects.filter(user=member, verified=True).exists())
+
+
+def iso(moment: datetime | None) -> str | None:
+    """A time in the personal-data export: ISO 8601, or None."""
+    return moment.isoformat() if moment is not None else None
+
+
+def _community_personal_data(member: Member) -> dict[str, Any]:
+    """The community's part of a member's export: profile, questions, answers, kudos given."""
+    addresses = [
+        {"email": a.email, "verified": a.verified, "primary": a.primary}
+        for a in EmailAddress.objects.filter(user=member).order_by("pk")
+    ]
+    profile = {
+        "id": member.pk,
+        "username": member.username,
+        "display_name": member.display_name,
+        "bio": member.bio,
+        "email": member.email,
+        "email_addresses": addresses,
+        "first_name": member.first_name,
+        "last_name": member.last_name,
+        "date_joined": iso(member.date_joined),
+        "last_login": iso(member.last_login),
+        "rank": {"name": member.rank_name, "level": member.rank_level}
+        if member.rank_name
+        else None,
+        "avatar_url": member.avatar_large.url if member.avatar_large else None,
+        "url": member.get_absolute_url(),
+    }
+    threads = [
+        {
+            "id": t.pk,
+            "board": t.board.slug,
+            "title": t.title,
+            "body": t.body,
+            "tags": sorted(tag.slug for tag in t.tags.all()),
+            "hidden_reason": t.hidden_reason,
+            "created_at": iso(t.created_at),
+            "edited_at": iso(t.edited_at),
+            "url": t.get_absolute_url(),
+        }
+        for t in Thread.objects.filter(author=member)
+        .select_related("board")
+        .prefetch_related("tags")
+        .order_by("created_at", "pk")
+    ]
+    posts = [
+        {
+            "id": p.pk,
+            "thread_id": p.thread_id,
+            "thread_title": p.thread.title,
+            "body": p.body,
+            "hidden_reason": p.hidden_reason,
+            "created_at": iso(p.created_at),
+            "edited_at": iso(p.edited_at),
+            "url": p.get_absolute_url(),
+        }
+        for p in Post.objects.filter(author=member)
+        .select_related("thread")
+        .order_by("created_at", "pk")
+    ]
+    kudos_given = [
+        {"thread_id": k.thread_id, "post_id": k.post_id, "created_at": iso(k.created_at)}
+        for k in Kudos.objects.filter(giver=member).order_by("created_at", "pk")
+    ]
+    following = list(
+        Subscription.objects.filter(member=member)
+        .order_by("pk")
+        .values_list("thread_id", flat=True)
+    )
+    return {
+        "profile": profile,
+        "threads": threads,
+        "posts": posts,
+        "kudos_given": kudos_given,
+        "following": following,
+    }
+
+
+def member_data_export(*, member: Member) -> dict[str, Any]:
+    """Everything the community holds about a member, as JSON-able data (README, "Personal
+    data"): the community's own sections, then every app's registered section."""
+    return {
+        "exported_at": iso(timezone.now()),
+        **_community_personal_data(member),
+        **extensions.personal_data_for(member),
+    }

@@ -7,6 +7,8 @@ from community.services.attachments import attachment_create
 from community.services.kudos import kudos_give, kudos_withdraw
 from community.services.members import (
     api_token_issue,
+    is_staff_account,
+    member_delete,
     member_profile_update,
     sessions_clear_expired,
 )
@@ -32,6 +34,8 @@ __all__ = [
     "content_restore",
     "kudos_give",
     "kudos_withdraw",
+    "is_staff_account",
+    "member_delete",
     "member_profile_update",
     "member_rank_set",
     "member_ranks_set_many",

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -16,8 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from community import extensions, selectors, services
-from community.forms import ProfileForm
-from community.http import request_member
+from community.adapters import password_confirm
+from community.errors import Conflict, RateLimited
+from community.forms import AccountDeleteForm, ProfileForm
+from community.http import personal_data_download, request_member
 from community.views.common import MEMBER_TABS, THREADS_PER_PAGE, _paginate, public_when_anonymous
 
 
@@ -75,3 +79,44 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     else:
         form = ProfileForm(initial={"display_name": member.display_name, "bio": member.bio})
     return render(request, "community/profile_edit.html", {"form": form, "member": member})
+
+
+@login_required
+@require_GET
+def data_export(request: HttpRequest) -> HttpResponse:
+    member = request_member(request)
+    return personal_data_download(selectors.member_data_export(member=member), member)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_delete(request: HttpRequest) -> HttpResponse:
+    member = request_member(request)
+    form = AccountDeleteForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                password_confirm(request, member, form.cleaned_data["password"])
+                services.member_delete(
+                    member=member,
+                    actor=member,
+                    password=form.cleaned_data["password"],
+                    remove_content=form.cleaned_data["remove_content"],
+                )
+            except ValidationError as error:
+                form.add_error("password", error.message_dict.get("password", error.messages))
+            except RateLimited as error:
+                form.add_error(None, error.message)
+                status = 429
+            except Conflict as error:
+                form.add_error(None, error.message)
+                status = 409
+            else:
+                logout(request)
+                messages.success(request, _("Your account has been deleted. Goodbye!"))
+                return redirect("home")
+    return render(
+        request, "community/account_delete.html", {"form": form, "member": member}, status=status
+    )

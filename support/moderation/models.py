@@ -81,6 +81,8 @@ class ModerationAction(models.Model):
         FLAG_UPHELD = "flag_upheld", _("Flag upheld")
         FLAG_REJECTED = "flag_rejected", _("Flag rejected")
         HOLD = "hold", _("Held for personal data")
+        DATA_EXPORT = "data_export", _("Personal data exported")
+        ACCOUNT_DELETE = "account_delete", _("Account deleted")
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

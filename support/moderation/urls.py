@@ -17,6 +17,16 @@ urlpatterns = [
         name="moderation-post-action",
     ),
     path("moderation/members/<str:username>/", views.member_tools, name="moderation-member"),
+    path(
+        "moderation/members/<str:username>/export/",
+        views.member_data_export,
+        name="moderation-member-export",
+    ),
+    path(
+        "moderation/members/<str:username>/delete/",
+        views.member_account_delete,
+        name="moderation-member-delete",
+    ),
     path("moderation/sanctions/<int:pk>/lift/", views.sanction_lift, name="moderation-lift"),
     path("flags/threads/<int:pk>/", views.flag_thread, name="flag-thread"),
     path("flags/posts/<int:pk>/", views.flag_post, name="flag-post"),

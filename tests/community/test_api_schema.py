@@ -38,6 +38,8 @@ COMMUNITY_OPERATIONS: dict[tuple[str, str], tuple[str, bool]] = {
     ("/api/v1/threads/{id}/lock/", "delete"): ("200", False),
     ("/api/v1/threads/similar/", "get"): ("200", False),
     ("/api/v1/search/", "get"): ("200", False),
+    ("/api/v1/members/me/", "delete"): ("204", True),
+    ("/api/v1/members/me/export/", "get"): ("200", False),
 }
 
 
@@ -121,7 +123,15 @@ def test_the_thread_post_and_member_shapes_carry_the_contract_fields(
         "url",
     } <= set(components["Post"]["properties"])
     member = components["MemberSummary"]["properties"]
-    assert set(member) == {"username", "display_name", "avatar_url", "rank", "is_staff", "url"}
+    assert set(member) == {
+        "username",
+        "display_name",
+        "avatar_url",
+        "rank",
+        "is_staff",
+        "url",
+        "is_deleted",
+    }
     # Ranks come with gamification: until then `rank` is null, and the schema says it may be.
     assert member["rank"].get("nullable") is True or any(
         option.get("type") == "null" for option in member["rank"].get("oneOf", [])

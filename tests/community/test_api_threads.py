@@ -37,7 +37,7 @@ THREAD_FIELDS = {
     "edited_at",
     "url",
 }
-MEMBER_FIELDS = {"username", "display_name", "avatar_url", "rank", "is_staff", "url"}
+MEMBER_FIELDS = {"username", "display_name", "avatar_url", "rank", "is_staff", "url", "is_deleted"}
 GOOD_BODY = "The card top-up fails with error 51 every time I try it."
 
 
@@ -122,6 +122,7 @@ def test_anyone_lists_threads_with_every_field_of_the_contract(thread: Thread) -
         "rank": {"name": "Newcomer", "label": "Newcomer", "level": 1},
         "is_staff": False,
         "url": "/members/asker/",
+        "is_deleted": False,
     }
 
 

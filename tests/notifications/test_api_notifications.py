@@ -86,6 +86,7 @@ def test_the_list_gives_the_unread_count_and_the_members_notifications_newest_fi
         "rank": None,
         "is_staff": False,
         "url": "/members/helper/",
+        "is_deleted": False,
     }
     assert newest["actor"] is None
     assert newest["read"] is False

@@ -178,6 +178,14 @@ RULES: dict[str, tuple[str, str]] = {
         "login   404   404   404   200   200   404",
         "login   404   404   404    ->    ->   404",
     ),
+    "moderation-member-delete": (
+        "  405   405   405   405   405   405   405",
+        "login   404   404   404   400   400   404",
+    ),
+    "moderation-member-export": (
+        "  405   405   405   405   405   405   405",
+        "login   404   404   404   200   200   404",
+    ),
     "moderation-post-action": (
         "  405   405   405   405   405   405   405",
         "login   404   404   404    ->    ->   404",

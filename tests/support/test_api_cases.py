@@ -34,7 +34,7 @@ CASE_FIELDS = {
     "created_at",
     "url",
 }
-MEMBER_FIELDS = {"username", "display_name", "avatar_url", "rank", "is_staff", "url"}
+MEMBER_FIELDS = {"username", "display_name", "avatar_url", "rank", "is_staff", "url", "is_deleted"}
 NOTE = "Internal: customer tried this twice already, refund pending."
 
 

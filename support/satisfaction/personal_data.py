@@ -1,0 +1,32 @@
+"""Satisfaction's part of a member's personal data (README, "Personal data"): their answers
+to "Did this solve your problem?". On deletion the scores stay (the dashboard's figures) and
+the comments, free text, are erased."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from community.models import Member
+from community.selectors.members import iso
+from support.satisfaction.models import Satisfaction
+
+
+def satisfaction_personal_data(member: Member) -> dict[str, Any]:
+    return {
+        "satisfaction": [
+            {
+                "thread_id": s.thread_id,
+                "case_id": s.case_id,
+                "score": s.score,
+                "comment": s.comment,
+                "created_at": iso(s.created_at),
+            }
+            for s in Satisfaction.objects.filter(respondent_id=member.pk).order_by(
+                "created_at", "pk"
+            )
+        ]
+    }
+
+
+def satisfaction_erase(member: Member) -> None:
+    Satisfaction.objects.filter(respondent_id=member.pk).exclude(comment="").update(comment="")
