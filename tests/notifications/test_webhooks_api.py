@@ -10,6 +10,8 @@ from django.test import Client
 from django.utils import translation
 
 from community.models import Member
+from notifications.messages import message_for
+from notifications.models import Kind, Notification
 from notifications.webhooks import services
 from notifications.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests.factories import MemberFactory
@@ -205,9 +207,16 @@ def test_the_page_in_italian(admin: Member) -> None:
     with translation.override("it"):
         page = client.get("/support/webhooks/", HTTP_ACCEPT_LANGUAGE="it").content.decode()
     assert "Aggiungi un endpoint" in page
-    response = post(
-        client,
+    response = client.post(
         "/api/v1/webhooks/",
         {"url": "http://hooks.example.com/", "events": ["case.created"]},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="it",
     )
     assert response.status_code == 400
+    assert "I webhook richiedono https://" in response.json()["url"][0]
+    notice = Notification(kind=Kind.WEBHOOK_DISABLED, data={"url": URL, "failures": 10})
+    with translation.override("it"):
+        assert message_for(notice) == (
+            f"Il webhook verso {URL} è stato disattivato dopo 10 consegne fallite di fila."
+        )
