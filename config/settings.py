@@ -266,6 +266,8 @@ SPECTACULAR_SETTINGS = {
         "CasePriorityEnum": "support.cases.models.CasePriority",
         "FlagKindEnum": "support.moderation.models.FlagKind",
         "FlagStatusEnum": "support.moderation.models.FlagStatus",
+        "WebhookEventEnum": "notifications.webhooks.models.WebhookEvent",
+        "WebhookDeliveryStatusEnum": "notifications.webhooks.models.DeliveryStatus",
     },
 }
 
