@@ -237,7 +237,7 @@ def webhook_deliver(*, delivery_id: int) -> bool:
     sweep never send it twice at once."""
     with transaction.atomic():
         delivery = (
-            WebhookDelivery.objects.select_for_update(skip_locked=True)
+            WebhookDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("endpoint")
             .filter(
                 pk=delivery_id,

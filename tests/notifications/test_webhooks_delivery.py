@@ -19,6 +19,7 @@ from django.utils import timezone
 from community.models import Member
 from notifications.models import Kind, Notification
 from notifications.webhooks import guard, services
+from notifications.webhooks import tasks as webhook_tasks
 from notifications.webhooks.models import (
     DeliveryStatus,
     WebhookDelivery,
@@ -28,6 +29,7 @@ from notifications.webhooks.models import (
 from notifications.webhooks.signing import webhook_signature, webhook_signature_valid
 from support.cases.services import case_escalate, case_update
 from support.moderation.services import flag_create
+from tests.concurrency import requires_postgresql, run_at_once, transactional
 from tests.factories import MemberFactory
 from tests.notifications.kinds_helpers import recipients
 from tests.notifications.webhook_helpers import question, receiver_server
@@ -390,3 +392,24 @@ def test_delivery_connects_to_the_checked_address(settings: Any, admin: Member) 
     ):
         services.webhook_deliver(delivery_id=delivery.pk)
     assert connect.call_args.args[0] == ("93.184.215.14", 443)
+
+
+@requires_postgresql
+@transactional
+def test_sweepers_at_once_send_each_delivery_exactly_once() -> None:
+    admin = MemberFactory.create(username="root2", is_staff=True, is_superuser=True)
+    with receiver_server() as receiver:
+        endpoint = endpoint_for(admin, receiver.url, ["case.created"])
+        # The broker is down when they commit: the sweepers find all twelve owed.
+        with mock.patch.object(webhook_tasks.webhook_deliver, "delay", side_effect=OSError):
+            for n in range(12):
+                services.webhook_event_record(
+                    event="case.created", data={"n": n}, endpoint_ids=[endpoint.pk]
+                )
+        assert receiver.requests == []
+        results, errors = run_at_once([services.webhook_sweep for _ in range(4)])
+    assert errors == []
+    assert sum(results) == 12
+    sent = sorted(json.loads(r.body)["data"]["n"] for r in receiver.requests)
+    assert sent == list(range(12))
+    assert WebhookDelivery.objects.filter(status=DeliveryStatus.DELIVERED, attempts=1).count() == 12
