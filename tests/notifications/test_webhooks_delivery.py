@@ -413,3 +413,9 @@ def test_sweepers_at_once_send_each_delivery_exactly_once() -> None:
     sent = sorted(json.loads(r.body)["data"]["n"] for r in receiver.requests)
     assert sent == list(range(12))
     assert WebhookDelivery.objects.filter(status=DeliveryStatus.DELIVERED, attempts=1).count() == 12
+
+
+def test_beat_runs_the_webhook_sweep_every_minute(settings: Any) -> None:
+    schedule = settings.CELERY_BEAT_SCHEDULE["notifications-webhook-sweep"]
+    assert schedule == {"task": "notifications.webhook_sweep", "schedule": 60.0}
+    assert webhook_tasks.webhook_sweep.name == "notifications.webhook_sweep"
