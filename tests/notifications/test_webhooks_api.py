@@ -220,3 +220,24 @@ def test_the_page_in_italian(admin: Member) -> None:
         assert message_for(notice) == (
             f"Il webhook verso {URL} è stato disattivato dopo 10 consegne fallite di fila."
         )
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_the_log_costs_the_same_queries_at_any_size(
+    admin: Member, size: int, django_assert_max_num_queries: Any
+) -> None:
+    endpoint = services.webhook_endpoint_create(actor=admin, url=URL, events=["case.created"])
+    for _ in range(size):
+        [delivery] = services.webhook_event_record(
+            event="case.created", data={}, endpoint_ids=[endpoint.pk]
+        )
+        services.webhook_deliver(delivery_id=delivery.pk)
+    client = client_for(admin)
+    # Session, member, the endpoint, the deliveries and their attempts (one prefetch); the
+    # page adds the header's unread count. The same at 2 and at 20 deliveries.
+    with django_assert_max_num_queries(5):
+        response = client.get(f"/api/v1/webhooks/{endpoint.pk}/deliveries/")
+    assert len(response.json()) == size
+    with django_assert_max_num_queries(6):
+        page = client.get(f"/support/webhooks/{endpoint.pk}/")
+    assert page.content.decode().count("data-delivery=") == size
