@@ -317,6 +317,8 @@ SPECTACULAR_SETTINGS = {
         "CasePriorityEnum": "support.cases.models.CasePriority",
         "FlagKindEnum": "support.moderation.models.FlagKind",
         "FlagStatusEnum": "support.moderation.models.FlagStatus",
+        "WebhookEventEnum": "notifications.webhooks.models.WebhookEvent",
+        "WebhookDeliveryStatusEnum": "notifications.webhooks.models.DeliveryStatus",
     },
 }
 
@@ -359,6 +361,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "notifications-digest": {"task": "notifications.digest", "schedule": crontab(hour=7, minute=0)},
     # Immediate emails whose task could not be queued (Redis down) or was lost.
     "notifications-outbox-sweep": {"task": "notifications.outbox_sweep", "schedule": 60.0},
+    # Webhook retries that are due (back-off 1, 5, 25... minutes), and deliveries never queued.
+    "notifications-webhook-sweep": {"task": "notifications.webhook_sweep", "schedule": 60.0},
 }
 
 LOGGING = {

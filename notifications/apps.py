@@ -17,6 +17,8 @@ class NotificationsConfig(AppConfig):
         # may not import the tasks module, which imports them); registered here, the names
         # are known in every process, not only where Celery's autodiscovery has run.
         from notifications import demo, receivers, tasks  # noqa: F401
+        from notifications.webhooks import receivers as webhook_receivers  # noqa: F401
+        from notifications.webhooks import tasks as webhook_tasks  # noqa: F401
 
         register_demo_step("inbox", demo.demo_inbox_ensure)
 

@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     MODERATION = "moderation", _("A moderation action on your content")
     SATISFACTION = "satisfaction", _("Did this solve your problem?")
     TRENDING = "trending", _("A trending problem")
+    WEBHOOK_DISABLED = "webhook_disabled", _("A webhook was switched off")
 
 
 class Channel(models.TextChoices):
@@ -50,6 +51,7 @@ DEFAULT_CHANNELS = {
     Kind.CASE_REPLY: Channel.BOTH,
     Kind.CASE_RESOLVED: Channel.BOTH,
     Kind.CASE_SLA: Channel.BOTH,
+    Kind.WEBHOOK_DISABLED: Channel.BOTH,
 }
 # Emailed at once; the other kinds go out in the daily digest.
 IMMEDIATE_EMAIL_KINDS = {
@@ -60,6 +62,7 @@ IMMEDIATE_EMAIL_KINDS = {
     Kind.CASE_REPLY,
     Kind.CASE_RESOLVED,
     Kind.CASE_SLA,
+    Kind.WEBHOOK_DISABLED,
 }
 
 
@@ -174,3 +177,11 @@ class EmailOutbox(models.Model):
 
     def __str__(self) -> str:
         return f"email for notification {self.notification_id}"
+
+
+# The webhooks' tables belong to this app (notifications/webhooks/models.py).
+from notifications.webhooks.models import (  # noqa: E402, F401
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

@@ -1,6 +1,6 @@
 """The inbox pages, included at the site root by config/urls.py."""
 
-from django.urls import path
+from django.urls import include, path
 
 from notifications import views
 
@@ -19,4 +19,5 @@ urlpatterns = [
         name="notification-unsubscribe",
     ),
     path("settings/notifications/", views.preferences, name="notification-preferences"),
+    path("", include("notifications.webhooks.urls")),
 ]

@@ -220,6 +220,13 @@ def flag_create(
             if kind == FlagKind.SENSITIVE:
                 case_for_content(target=target, reason=CaseReason.SENSITIVE, actor=flagger)
             _hide_if_flagged_enough(target, about, post_id)
+            events.flag_created.send(
+                sender=Flag,
+                flag_id=flag.pk,
+                thread_id=about.pk,
+                post_id=post_id,
+                actor_id=flagger.pk,
+            )
     except IntegrityError:
         raise Conflict(_("You already flagged this.")) from None
     return flag

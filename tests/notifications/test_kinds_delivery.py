@@ -286,6 +286,7 @@ def _sample(kind: str, actor: Member) -> Notification:
         Kind.CASE_SLA: {"case": 7},
         Kind.MODERATION: {"action_code": "hide", "reason": "Advertising"},
         Kind.TRENDING: {"what": "Outages"},
+        Kind.WEBHOOK_DISABLED: {"url": "https://hooks.example.com/in", "failures": 10},
     }
     return Notification(
         recipient=actor,

@@ -122,6 +122,39 @@ RULES: dict[str, tuple[str, str]] = {
         "  405   405   405   405   405   405   405",
         "  401   201   200   201   201   201   200",
     ),
+    # Webhooks are the admins' alone: 403 from the API, 404 from the pages to everyone else.
+    "api-webhook-deliveries": (
+        "  401   403   403   403   403   200   403",
+        "  401   403   403   403   403   405   403",
+    ),
+    "api-webhook-detail": (
+        "  401   403   403   403   403   200   403",
+        "  401   403   403   403   403   405   403",
+    ),
+    "api-webhook-enable": (
+        "  401   403   403   403   403   405   403",
+        "  401   403   403   403   403   200   403",
+    ),
+    "api-webhook-resend": (
+        "  401   403   403   403   403   405   403",
+        "  401   403   403   403   403   202   403",
+    ),
+    "webhook-delete": (
+        "login   404   404   404   404   405   404",
+        "login   404   404   404   404    ->   404",
+    ),
+    "webhook-detail": (
+        "login   404   404   404   404   200   404",
+        "login   404   404   404   404   405   404",
+    ),
+    "webhook-enable": (
+        "login   404   404   404   404   405   404",
+        "login   404   404   404   404    ->   404",
+    ),
+    "webhook-resend": (
+        "login   404   404   404   404   405   404",
+        "login   404   404   404   404    ->   404",
+    ),
     "badge-detail": (
         "  200   200   200   200   200   200   200",
         "  405   405   405   405   405   405   405",
@@ -344,6 +377,7 @@ def path_for(pattern: str, world: World) -> str:
         "username": world.members["owner"].username,
         "token": world.unsubscribe,
         "notification_id": str(world.notification.pk),
+        "delivery_id": str(world.delivery.pk),
     }
     if "posts/<int:pk>" in pattern:
         values["pk"] = str(world.own_answer.pk)
@@ -355,6 +389,8 @@ def path_for(pattern: str, world: World) -> str:
         values["pk"] = str(world.sanction.pk)
     elif "threads/<int:pk>" in pattern:
         values["pk"] = str(world.thread.pk)
+    elif "webhooks/<int:pk>" in pattern:
+        values["pk"] = str(world.webhook.pk)
     if "boards/<slug:slug>" in pattern:
         values["slug"] = world.board.slug
     elif "tags/<slug:slug>" in pattern:

@@ -23,6 +23,8 @@ from gamification.models import RewardPeriod, Statement
 from notifications.emails import unsubscribe_token
 from notifications.models import Notification
 from notifications.services import notify
+from notifications.webhooks.models import WebhookDelivery, WebhookEndpoint
+from notifications.webhooks.services import webhook_endpoint_create, webhook_event_record
 from support.cases.models import Case
 from support.cases.services import case_escalate, case_message_post
 from support.moderation.models import Flag, Sanction
@@ -50,6 +52,8 @@ class World:
     flag: Flag
     badge: str
     unsubscribe: str
+    webhook: WebhookEndpoint
+    delivery: WebhookDelivery
 
     def member(self, role: str) -> Member | None:
         return None if role == "anonymous" else self.members[role]
@@ -137,6 +141,12 @@ def build_world() -> World:
     Thread.objects.update(created_at=F("created_at") - day, last_activity_at=F("created_at") - day)
     Post.objects.update(created_at=F("created_at") - day)
     tokens = {role: Token.objects.create(user=m).key for role, m in members.items()}
+    webhook = webhook_endpoint_create(
+        actor=members["admin"], url="http://127.0.0.1:9/hooks", events=["case.created"]
+    )
+    [delivery] = webhook_event_record(
+        event="case.created", data={"case": {"id": case.pk}}, endpoint_ids=[webhook.pk]
+    )
     return World(
         members=members,
         tokens=tokens,
@@ -152,4 +162,6 @@ def build_world() -> World:
         flag=flag,
         badge=next(iter(BADGES)),
         unsubscribe=unsubscribe_token(members["owner"].pk),
+        webhook=webhook,
+        delivery=delivery,
     )
