@@ -1,6 +1,6 @@
 from django.urls import path
 
-from support.moderation import views
+from support.moderation import personal_data_views, views
 
 urlpatterns = [
     path("moderation/", views.queue, name="moderation-queue"),
@@ -19,12 +19,12 @@ urlpatterns = [
     path("moderation/members/<str:username>/", views.member_tools, name="moderation-member"),
     path(
         "moderation/members/<str:username>/export/",
-        views.member_data_export,
+        personal_data_views.member_data_export,
         name="moderation-member-export",
     ),
     path(
         "moderation/members/<str:username>/delete/",
-        views.member_account_delete,
+        personal_data_views.member_account_delete,
         name="moderation-member-delete",
     ),
     path("moderation/sanctions/<int:pk>/lift/", views.sanction_lift, name="moderation-lift"),

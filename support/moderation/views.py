@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community import selectors as community_selectors
 from community.errors import Conflict
 from community.forms import StaffAccountDeleteForm
-from community.http import is_htmx, personal_data_download, request_member
+from community.http import is_htmx, request_member
 from community.models import Board, Member, Post, Thread
 from support.moderation import sanctions, selectors
 from support.moderation import services as moderation
@@ -328,46 +328,6 @@ def _member_page(
         },
         status=status,
     )
-
-
-@require_POST
-@moderators_only
-def member_data_export(request: HttpRequest, username: str) -> HttpResponse:
-    """Download a member's data for them (at their request); the audit log records it."""
-    member = _member_or_404(username)
-    try:
-        data = moderation.member_data_export_on_request(
-            actor=request_member(request), member=member, reason=request.POST.get("reason", "")
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-        return redirect("moderation-member", username=member.username)
-    return personal_data_download(data, member)
-
-
-@require_POST
-@moderators_only
-def member_account_delete(request: HttpRequest, username: str) -> HttpResponse:
-    """Delete a member's account at their request; the audit log records it."""
-    member = _member_or_404(username)
-    form = StaffAccountDeleteForm(request.POST)
-    if not form.is_valid():
-        return _member_page(request, member, delete_form=form, status=400)
-    try:
-        deleted = moderation.member_delete_on_request(
-            actor=request_member(request),
-            member=member,
-            reason=form.cleaned_data["reason"],
-            remove_content=form.cleaned_data["remove_content"],
-        )
-    except (ValidationError, Conflict, PermissionDenied) as error:
-        form.add_error(None, _error_text(error))
-        return _member_page(request, member, delete_form=form, status=_status_of(error))
-    if deleted:
-        messages.success(request, _("The account is deleted and the audit log records it."))
-    else:
-        messages.info(request, _("This account was already deleted."))
-    return redirect("moderation-member", username=member.username)
 
 
 @require_POST

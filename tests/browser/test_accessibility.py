@@ -184,7 +184,7 @@ def test_an_upload_error_shows_next_to_the_field_not_in_a_dialog(page: Page) -> 
         dialog.dismiss()
 
     page.on("dialog", on_dialog)
-    log_in(page, "tom")
+    log_in(page, "hannah")  # images unlock at the Member rank
     page.goto("/ask/")
     form = page.get_by_role("main").locator("form").first
     upload = form.locator("input[type=file][data-upload-to]")

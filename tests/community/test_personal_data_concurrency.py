@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from community import services
 from community.models import Member
-from support.moderation import services as moderation
+from support.moderation import personal_data as moderation
 from support.moderation.models import ModerationAction
 from tests.builders import moderator_make
 from tests.community.privacy_world import privacy_world

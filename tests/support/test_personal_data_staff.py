@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from community.models import Member
 from notifications.models import Notification
 from support.moderation.models import ModerationAction
-from support.moderation.services import member_data_export_on_request, member_delete_on_request
+from support.moderation.personal_data import member_data_export_on_request, member_delete_on_request
 from tests.builders import logged_in, member_make, moderator_make
 from tests.community.privacy_world import CUSTOMER_MESSAGE, INTERNAL_NOTE, privacy_world
 
