@@ -25,7 +25,7 @@ from support.moderation.views import (
 
 @require_POST
 @moderators_only
-def member_data_export(request: HttpRequest, username: str) -> HttpResponse:
+def moderation_member_export(request: HttpRequest, username: str) -> HttpResponse:
     """Download a member's data for them (at their request); the audit log records it."""
     member = _member_or_404(username)
     try:
@@ -40,7 +40,7 @@ def member_data_export(request: HttpRequest, username: str) -> HttpResponse:
 
 @require_POST
 @moderators_only
-def member_account_delete(request: HttpRequest, username: str) -> HttpResponse:
+def moderation_member_delete(request: HttpRequest, username: str) -> HttpResponse:
     """Delete a member's account at their request; the audit log records it."""
     member = _member_or_404(username)
     form = StaffAccountDeleteForm(request.POST)

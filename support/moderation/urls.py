@@ -19,12 +19,12 @@ urlpatterns = [
     path("moderation/members/<str:username>/", views.member_tools, name="moderation-member"),
     path(
         "moderation/members/<str:username>/export/",
-        personal_data_views.member_data_export,
+        personal_data_views.moderation_member_export,
         name="moderation-member-export",
     ),
     path(
         "moderation/members/<str:username>/delete/",
-        personal_data_views.member_account_delete,
+        personal_data_views.moderation_member_delete,
         name="moderation-member-delete",
     ),
     path("moderation/sanctions/<int:pk>/lift/", views.sanction_lift, name="moderation-lift"),
