@@ -21,10 +21,11 @@ from tests.browser.harness import log_in
 
 # Links the crawl must not follow: they act (sign out, unsubscribe, delete), lead away from
 # Mutua's own pages (uploaded files, the Django admin's long tail) or download a file (the
-# dashboard's CSV export: a browser saves it, there is no page to check).
+# dashboard's CSV export, a member's data, the payback payouts: a browser saves them, there
+# is no page to check).
 SKIPPED = re.compile(
     r"^/(accounts/(logout|confirm-email)|media/|static/)|/(delete|unsubscribe)/|^/admin/.+/.+"
-    r"|\.csv$"
+    r"|\.csv$|^/settings/data/$|^/api/v1/payback/payouts/"
 )
 # Enough to meet every template a role sees in the demo community; SECURITY_DEEP (CI on
 # PostgreSQL) walks further.
