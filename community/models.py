@@ -174,6 +174,28 @@ class ThreadStatus(models.TextChoices):
     LOCKED = "locked", _("Locked")
 
 
+def solution_hidden(prefix: str = "") -> models.Q:
+    """The accepted answer is hidden: for the public the question is not solved.
+
+    `prefix` reaches the thread from another model (``"thread__"`` from an answer)."""
+    return models.Q(**{f"{prefix}solution__isnull": False}) & ~models.Q(
+        **{f"{prefix}solution__hidden_reason": ""}
+    )
+
+
+def publicly_solved(prefix: str = "") -> models.Q:
+    """The question has an accepted answer everybody can read."""
+    return models.Q(**{f"{prefix}solution__isnull": False, f"{prefix}solution__hidden_reason": ""})
+
+
+def with_public_status(threads: models.QuerySet[Thread]) -> models.QuerySet[Thread]:
+    """Threads whose `status` says what the public sees (lists are public)."""
+    # The annotation sets the attribute Thread.status reads (named, not a keyword, because
+    # it shadows the class's default).
+    hidden = models.ExpressionWrapper(solution_hidden(), output_field=models.BooleanField())
+    return threads.annotate(**{"solution_hidden_from_reader": hidden})
+
+
 class Thread(models.Model):
     """A question and, through `posts`, its answers."""
 
@@ -236,9 +258,9 @@ class Thread(models.Model):
     def is_hidden(self) -> bool:
         return bool(self.hidden_reason)
 
-    # Set by a page whose reader may not see the accepted answer (hidden by a moderator):
-    # for them the question is not solved, whatever the stored solution (which keeps its
-    # points: hiding is not reversing).
+    # Set by a page whose reader may not see the accepted answer (hidden by a moderator), and
+    # by with_public_status() for lists: for them the question is not solved, whatever the
+    # stored solution (which keeps its points: hiding is not reversing).
     solution_hidden_from_reader = False
 
     @property

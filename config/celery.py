@@ -21,7 +21,9 @@ app = Celery("mutua")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Support is one app of several domains; autodiscovery looks for <package>.tasks in each.
-app.autodiscover_tasks(["support.cases", "support.moderation", "support.insights"])
+app.autodiscover_tasks(
+    ["support.cases", "support.moderation", "support.insights", "support.satisfaction"]
+)
 
 
 @worker_process_init.connect

@@ -343,6 +343,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "escalate-overdue": {"task": "support.escalate_overdue", "schedule": 60.0},
     "trending-alert": {"task": "support.trending_alert", "schedule": 300.0},
     "expire-sanctions": {"task": "support.sanctions_expire", "schedule": 300.0},
+    "ask-satisfaction": {"task": "support.satisfaction_ask_due", "schedule": 60.0},
     "clear-expired-sessions": {
         "task": "community.sessions_clear_expired",
         "schedule": crontab(minute=15),
@@ -364,6 +365,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     # Webhook retries that are due (back-off 1, 5, 25... minutes), and deliveries never queued.
     "notifications-webhook-sweep": {"task": "notifications.webhook_sweep", "schedule": 60.0},
 }
+
+# "Did this solve your problem?" waits this long after the asker accepts a solution: asked
+# at once, it interrupts the moment she accepted; a while later (on her next visit to the
+# question, and by a notification) she knows whether the fix held.
+SATISFACTION_ASK_AFTER_MINUTES = env.env_int("SATISFACTION_ASK_AFTER_MINUTES", 60)
 
 LOGGING = {
     "version": 1,

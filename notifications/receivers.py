@@ -147,10 +147,10 @@ def post_created(*, post_id: int, thread_id: int, actor_id: int, **kwargs: Any) 
             url=url,
             data=data,
         )
-        # The count readers see: hidden answers are not in it (the thread page counts so).
-        shown = Post.objects.filter(thread_id=thread_id, hidden_reason="").count()
+        # The count readers see: the thread's, which leaves hidden answers out.
         _thread_event(
-            thread_id, {"type": "post.created", "post_id": post_id, "answer_count": shown}
+            thread_id,
+            {"type": "post.created", "post_id": post_id, "answer_count": thread.answer_count},
         )
 
 

@@ -19,11 +19,21 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 
-from community.models import Post, Thread
+from community.models import Post, Thread, publicly_solved, solution_hidden, with_public_status
 
 SEARCH_CONFIG = "english"
 SOLVED_BOOST = 1.5
@@ -119,19 +129,18 @@ def _search_postgres(query: str, fetch: int) -> list[SearchHit]:
     tsquery = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
     thread_vector = RawSQL("community_thread.search_vector", [], output_field=SearchVectorField())
     threads: QuerySet[Thread] = (
-        Thread.objects.filter(hidden_reason="")
+        with_public_status(Thread.objects.filter(hidden_reason=""))
         .annotate(vector=thread_vector)
         .filter(vector=tsquery)
         .annotate(
-            score=SearchRank(thread_vector, tsquery) * _solved_boost(Q(solution__isnull=False)),
+            score=SearchRank(thread_vector, tsquery) * _solved_boost(publicly_solved()),
             snippet=_headline(tsquery),
         )
         .order_by("-score", "-pk")[:fetch]
     )
     post_vector = RawSQL("community_post.search_vector", [], output_field=SearchVectorField())
     posts: QuerySet[Post] = (
-        Post.objects.filter(hidden_reason="", thread__hidden_reason="")
-        .select_related("thread")
+        _with_thread_status(Post.objects.filter(hidden_reason="", thread__hidden_reason=""))
         .annotate(vector=post_vector)
         .filter(vector=tsquery)
         .annotate(
@@ -157,15 +166,17 @@ def _search_fallback(words: list[str], fetch: int) -> list[SearchHit]:
         thread_filter &= Q(title__icontains=word) | Q(body_text__icontains=word)
         post_filter &= Q(body_text__icontains=word)
     hits = []
-    public_threads = Thread.objects.filter(hidden_reason="")
-    public_posts = Post.objects.filter(hidden_reason="", thread__hidden_reason="")
+    public_threads = with_public_status(Thread.objects.filter(hidden_reason=""))
+    public_posts = _with_thread_status(
+        Post.objects.filter(hidden_reason="", thread__hidden_reason="")
+    )
     for thread in public_threads.filter(thread_filter).order_by("-last_activity_at")[:200]:
         title = thread.title.lower()
         score = sum(2.0 if w in title else 1.0 for w in words) / (2 * len(words))
-        score *= SOLVED_BOOST if thread.solution_id else 1.0
+        score *= SOLVED_BOOST if thread.status == "solved" else 1.0
         hits.append(_thread_hit(thread, _python_snippet(thread.body_text, words), score))
     solution_ids = set(Thread.objects.exclude(solution=None).values_list("solution_id", flat=True))
-    for post in public_posts.filter(post_filter).select_related("thread").order_by("-pk")[:200]:
+    for post in public_posts.filter(post_filter).order_by("-pk")[:200]:
         score = 0.4 * (SOLVED_BOOST if post.pk in solution_ids else 1.0)
         hits.append(_post_hit(post, _python_snippet(post.body_text, words), score))
     hits.sort(key=lambda h: (-h.score, -h.id))
@@ -185,7 +196,17 @@ def _thread_hit(thread: Thread, snippet: str, score: float) -> SearchHit:
     )
 
 
+def _with_thread_status(posts: QuerySet[Post]) -> QuerySet[Post]:
+    """Answers with their thread, whose status says what the public sees."""
+    return posts.select_related("thread").annotate(
+        thread_solution_hidden=ExpressionWrapper(
+            solution_hidden("thread__"), output_field=BooleanField()
+        )
+    )
+
+
 def _post_hit(post: Post, snippet: str, score: float) -> SearchHit:
+    post.thread.solution_hidden_from_reader = bool(getattr(post, "thread_solution_hidden", False))
     return SearchHit(
         type="post",
         id=post.pk,
@@ -229,13 +250,13 @@ def thread_similar(*, title: str, limit: int = 5) -> list[SimilarThread]:
             tsquery = tsquery | SearchQuery(word, config=SEARCH_CONFIG)
         vector = RawSQL("community_thread.search_vector", [], output_field=SearchVectorField())
         rows = list(
-            Thread.objects.filter(hidden_reason="")
+            with_public_status(Thread.objects.filter(hidden_reason=""))
             .annotate(vector=vector)
             .filter(vector=tsquery)
             # Titles only (weight A), like the fallback: a word in the body alone scores 0.
             .annotate(
                 score=SearchRank(vector, tsquery, weights=[0.0, 0.0, 0.0, 1.0])
-                * _solved_boost(Q(solution__isnull=False))
+                * _solved_boost(publicly_solved())
             )
             .filter(score__gt=0)
             .order_by("-score", "-pk")[:limit]
@@ -248,11 +269,12 @@ def thread_similar(*, title: str, limit: int = 5) -> list[SimilarThread]:
         for stem in stems:
             title_filter |= Q(title__icontains=stem)
         scored = []
-        public = Thread.objects.filter(hidden_reason="")
+        public = with_public_status(Thread.objects.filter(hidden_reason=""))
         for thread in public.filter(title_filter).order_by("-last_activity_at")[:200]:
             lowered = thread.title.lower()
             score = sum(1 for stem in stems if stem in lowered) / len(stems)
-            scored.append((thread, score * (SOLVED_BOOST if thread.solution_id else 1.0)))
+            solved = thread.status == "solved"
+            scored.append((thread, score * (SOLVED_BOOST if solved else 1.0)))
         scored.sort(key=lambda pair: (-pair[1], -pair[0].pk))
         scored = scored[:limit]
     return [

@@ -18,7 +18,19 @@ from django.db.models import (
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from community.models import Board, Kudos, Member, Post, Revision, Subscription, Tag, Thread
+from community.models import (
+    Board,
+    Kudos,
+    Member,
+    Post,
+    Revision,
+    Subscription,
+    Tag,
+    Thread,
+    publicly_solved,
+    solution_hidden,
+    with_public_status,
+)
 from community.permissions import Viewer, can_see_hidden
 
 THREAD_ORDERINGS = {
@@ -72,7 +84,7 @@ def thread_list(
 ) -> QuerySet[Thread]:
     """Threads for a list page or the API: a fixed number of queries whatever the page size."""
     # Lists are public: hidden and held questions never appear in them.
-    qs = (
+    qs = with_public_status(
         Thread.objects.filter(hidden_reason="")
         .select_related("board", "author")
         .prefetch_related("tags", _authors)
@@ -84,9 +96,9 @@ def thread_list(
     if author is not None:
         qs = qs.filter(author=author)
     if status == "open":
-        qs = qs.filter(solution__isnull=True, is_locked=False)
+        qs = qs.filter(Q(solution__isnull=True) | solution_hidden(), is_locked=False)
     elif status == "solved":
-        qs = qs.filter(solution__isnull=False)
+        qs = qs.filter(publicly_solved())
     elif status == "unanswered":
         qs = qs.filter(answer_count=0, is_locked=False)
     elif status == "locked":
@@ -253,10 +265,14 @@ def thread_revisions(*, thread: Thread, viewer: Viewer | None = None) -> QuerySe
 
 
 def member_stats(*, member: Member) -> dict[str, int]:
-    """Counts for a profile: questions, answers, solutions, kudos received."""
+    """Counts for a profile: questions, answers, solutions, kudos received, as the public
+    sees them (the tabs below list no hidden content either)."""
+    public = Thread.objects.filter(hidden_reason="")
     return {
-        "questions": Thread.objects.filter(author=member).count(),
-        "answers": Post.objects.filter(author=member).count(),
-        "solutions": Thread.objects.filter(solution__author=member).count(),
+        "questions": public.filter(author=member).count(),
+        "answers": Post.objects.filter(
+            author=member, hidden_reason="", thread__hidden_reason=""
+        ).count(),
+        "solutions": public.filter(publicly_solved(), solution__author=member).count(),
         "kudos_received": Kudos.objects.filter(receiver=member).count(),
     }

@@ -113,7 +113,8 @@ def thread_merge(*, duplicate: Thread, target: Thread, actor: Member, note: str)
 
 
 def _move_answers(dup: Thread, into: Thread, moved: list[int]) -> None:
-    n = len(moved)
+    # The counts are of public answers: hidden ones move without moving them.
+    n = Post.objects.filter(pk__in=moved, hidden_reason="").count()
     solution_moved = dup.solution_id in moved
     Post.objects.filter(pk__in=moved).update(thread=into)
     Mention.objects.filter(post_id__in=moved).update(thread=into)

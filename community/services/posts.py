@@ -106,8 +106,11 @@ def post_delete(*, post: Post, actor: Member) -> None:
         thread = Thread.objects.select_for_update(no_key=True).get(pk=post.thread_id)
         # Under the thread lock, so of two deletes of one answer (a double click) only the
         # first counts it off the thread and the board.
-        if not Post.objects.filter(pk=post.pk).exists():
+        hidden_reason = Post.objects.filter(pk=post.pk).values_list("hidden_reason", flat=True)
+        if not hidden_reason:
             return
+        # A hidden answer was already off the public counts.
+        counted = 0 if hidden_reason[0] else 1
         was_solution = thread.solution_id == post.pk
         if was_solution:
             thread.solution = None
@@ -116,9 +119,9 @@ def post_delete(*, post: Post, actor: Member) -> None:
             events.solution_withdrawn.send(
                 sender=Thread, thread_id=thread.pk, post_id=post.pk, actor_id=actor.pk
             )
-        Thread.objects.filter(pk=thread.pk).update(answer_count=F("answer_count") - 1)
+        Thread.objects.filter(pk=thread.pk).update(answer_count=F("answer_count") - counted)
         Board.objects.filter(pk=thread.board_id).update(
-            answer_count=F("answer_count") - 1,
+            answer_count=F("answer_count") - counted,
             solved_count=F("solved_count") - (1 if was_solution else 0),
         )
         events.post_deleted.send(

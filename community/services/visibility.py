@@ -2,14 +2,20 @@
 
 Moderation and the personal-data check (in the support app) decide; the community owns the
 state. Hidden content stays visible to its author, with the reason, and to staff.
+
+A thread's and a board's `answer_count` count public answers only, as every reader but the
+author and staff sees them: hiding an answer takes it off both, restoring puts it back. The
+thread's row is locked first, as posting and deleting an answer do, so the counts follow
+whichever of them comes first.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import F
 
 from community import events
-from community.models import HiddenReason, Post, Thread
+from community.models import Board, HiddenReason, Post, Thread
 
 
 def content_hide(
@@ -20,8 +26,11 @@ def content_hide(
         raise ValueError(f"unknown reason {reason!r}")
     target: Thread | Post = _one(thread, post)
     with transaction.atomic():
-        changed = type(target).objects.filter(pk=target.pk).exclude(hidden_reason=reason)
-        if not changed.update(hidden_reason=reason):
+        _lock_thread_of(target)
+        rows = type(target).objects.filter(pk=target.pk)
+        if rows.filter(hidden_reason="").update(hidden_reason=reason):
+            _count_answer(target, -1)
+        elif not rows.exclude(hidden_reason__in=["", reason]).update(hidden_reason=reason):
             return False
         target.hidden_reason = reason
         events.content_hidden.send(
@@ -40,6 +49,7 @@ def content_restore(
     """Make a hidden question or answer public again; False if it wasn't hidden."""
     target: Thread | Post = _one(thread, post)
     with transaction.atomic():
+        _lock_thread_of(target)
         if (
             not type(target)
             .objects.filter(pk=target.pk)
@@ -47,6 +57,7 @@ def content_restore(
             .update(hidden_reason="")
         ):
             return False
+        _count_answer(target, +1)
         target.hidden_reason = ""
         events.content_restored.send(
             sender=type(target),
@@ -63,3 +74,16 @@ def _one(thread: Thread | None, post: Post | None) -> Thread | Post:
     if post is not None and thread is None:
         return post
     raise ValueError("Give exactly one of thread or post.")
+
+
+def _lock_thread_of(target: Thread | Post) -> None:
+    if isinstance(target, Post):
+        list(Thread.objects.select_for_update(no_key=True).filter(pk=target.thread_id))
+
+
+def _count_answer(target: Thread | Post, delta: int) -> None:
+    """An answer left or rejoined public view: its thread's and board's counts follow."""
+    if not isinstance(target, Post):
+        return
+    Thread.objects.filter(pk=target.thread_id).update(answer_count=F("answer_count") + delta)
+    Board.objects.filter(threads=target.thread_id).update(answer_count=F("answer_count") + delta)

@@ -39,7 +39,9 @@ def member_detail(request: HttpRequest, username: str) -> HttpResponse:
     if tab == "answers":
         items: Any = selectors.member_answers(member=member)
     elif tab == "solutions":
-        items = selectors.thread_list(ordering="-created_at").filter(solution__author=member)
+        items = selectors.thread_list(status="solved", ordering="-created_at").filter(
+            solution__author=member
+        )
     else:
         items = selectors.thread_list(author=member, ordering="-created_at")
     return render(

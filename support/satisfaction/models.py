@@ -53,3 +53,31 @@ class Satisfaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score}/5 by {self.respondent_id}"
+
+
+class SatisfactionRequest(models.Model):
+    """A solution's asker is to be asked about it at `due_at` (support.satisfaction_ask_due
+    sends what is due, once: `sent_at`). Accepting another solution before she answered
+    asks again later."""
+
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="+")
+    due_at = models.DateTimeField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member", "thread"], name="satisfaction_request_once_per_thread"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["due_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="satisfaction_request_due",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"ask {self.member_id} about {self.thread_id} at {self.due_at:%Y-%m-%d %H:%M}"

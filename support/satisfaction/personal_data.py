@@ -1,6 +1,6 @@
 """Satisfaction's part of a member's personal data (README, "Personal data"): their answers
 to "Did this solve your problem?". On deletion the scores stay (the dashboard's figures) and
-the comments, free text, are erased."""
+the comments, free text, are erased; questions still to be asked are dropped."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from community.models import Member
 from community.selectors.members import iso
-from support.satisfaction.models import Satisfaction
+from support.satisfaction.models import Satisfaction, SatisfactionRequest
 
 
 def satisfaction_personal_data(member: Member) -> dict[str, Any]:
@@ -29,4 +29,6 @@ def satisfaction_personal_data(member: Member) -> dict[str, Any]:
 
 
 def satisfaction_erase(member: Member) -> None:
+    # Nobody is left to ask.
+    SatisfactionRequest.objects.filter(member_id=member.pk).delete()
     Satisfaction.objects.filter(respondent_id=member.pk).exclude(comment="").update(comment="")

@@ -1,10 +1,12 @@
 """Satisfaction's receivers and page sections (imported and registered by SupportConfig.ready()).
 
-- When a solution is accepted, the asker is asked "Did this solve your problem?"
-  (support.events.satisfaction_requested; the notifications app delivers it).
+- When a solution is accepted, the asker is to be asked "Did this solve your problem?" a
+  while later (SATISFACTION_ASK_AFTER_MINUTES): a request the every-minute task
+  support.satisfaction_ask_due announces (support.events.satisfaction_requested; the
+  notifications app delivers it).
 - When a case becomes resolved or closed, its customer is asked the same about the case.
-- After the answers, the asker sees the 1-5 form once a solution is accepted, and
-  "Thanks for your feedback" after answering.
+- After the answers, the asker sees the 1-5 form from that moment on, and "Thanks for your
+  feedback" after answering.
 
 The receivers run inside the writing transaction (community.events, support.events): they
 only read, then announce; whoever listens to satisfaction_requested writes its rows in the
@@ -16,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.dispatch import receiver
+from django.utils import timezone
 
 from community import events as community_events
 from community import extensions
@@ -25,7 +28,7 @@ from support import events
 from support.cases.models import Case, CaseEvent
 from support.insights import selectors as dashboard
 from support.satisfaction.models import Satisfaction
-from support.satisfaction.services import RATEABLE_CASE_STATUSES
+from support.satisfaction.services import RATEABLE_CASE_STATUSES, ask_after, satisfaction_ask_later
 from support.satisfaction.views import case_context, thread_context
 
 THREAD_SECTION_TEMPLATE = "support/_satisfaction_section.html"
@@ -34,7 +37,7 @@ CASE_SECTION_TEMPLATE = "support/_satisfaction_case_section.html"
 
 @receiver(community_events.solution_accepted, dispatch_uid="support.satisfaction.solution_accepted")
 def on_solution_accepted(*, thread_id: int, post_id: int, **kwargs: Any) -> None:
-    """Ask the asker to rate the solution, unless they wrote it or have rated already."""
+    """Ask the asker to rate the solution later, unless they wrote it or have rated already."""
     row = Thread.objects.filter(pk=thread_id).values("author_id", "solution__author_id").first()
     if row is None or row["author_id"] == row["solution__author_id"]:
         return
@@ -42,9 +45,7 @@ def on_solution_accepted(*, thread_id: int, post_id: int, **kwargs: Any) -> None
     # A changed solution asks again only if the first request went unanswered.
     if dashboard.satisfaction_for_thread(thread_id=thread_id, respondent_id=asker_id):
         return
-    events.satisfaction_requested.send(
-        sender=Satisfaction, member_id=asker_id, thread_id=thread_id, case_id=None
-    )
+    satisfaction_ask_later(member_id=asker_id, thread_id=thread_id)
 
 
 @receiver(events.case_updated, dispatch_uid="support.satisfaction.case_updated")
@@ -83,6 +84,11 @@ def thread_section(thread: Thread, viewer: Viewer) -> extensions.Section | None:
     rating = dashboard.satisfaction_for_thread(thread_id=thread.pk, respondent_id=viewer.pk)
     solution = thread.solution if thread.solution_id else None
     if solution is None or solution.author_id == viewer.pk:
+        return None
+    # Not the moment she accepts it: a while later, once she knows whether the fix held.
+    if rating is None and (
+        thread.solved_at is None or timezone.now() < thread.solved_at + ask_after()
+    ):
         return None
     # After the answers, below the one it asks about: the asker has just read it (or come
     # back from the notification), not between her question and the answers.

@@ -10,23 +10,36 @@ Rules (the business's, so the numbers on the staff dashboard mean one thing):
 - A second rating is refused with 409, not an update: the first answer, given when the
   problem was fresh, is the one the dashboard counts.
 - A rating outlives a withdrawn or changed solution: it was true when it was given.
+- The asker is asked about a solution SATISFACTION_ASK_AFTER_MINUTES after accepting it,
+  not at that moment: on the question's page from then on, and once by a notification
+  (satisfaction_ask_later() when she accepts, satisfaction_ask_due() every minute).
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community.errors import Conflict
 from community.models import Member, Thread
+from support import events
 from support.cases.models import Case, CaseStatus
-from support.satisfaction.models import Satisfaction
+from support.satisfaction.models import Satisfaction, SatisfactionRequest
 
 SCORE_MIN = 1
 SCORE_MAX = 5
 COMMENT_MAX = 2000
 RATEABLE_CASE_STATUSES = (CaseStatus.RESOLVED, CaseStatus.CLOSED)
+ASK_BATCH = 500
+
+
+def ask_after() -> timedelta:
+    return timedelta(minutes=settings.SATISFACTION_ASK_AFTER_MINUTES)
 
 
 def _clean_score(score: object) -> int:
@@ -152,3 +165,55 @@ def _create(
             )
     except IntegrityError:
         raise Conflict(_("You already rated this.")) from None
+
+
+def satisfaction_ask_later(*, member_id: int, thread_id: int) -> None:
+    """Ask the asker about the thread's solution a while from now; again, when she has not
+    answered and a new solution is accepted (the caller checks she has not rated)."""
+    SatisfactionRequest.objects.update_or_create(
+        member_id=member_id,
+        thread_id=thread_id,
+        defaults={"due_at": timezone.now() + ask_after(), "sent_at": None},
+    )
+
+
+def satisfaction_ask_due(*, now: datetime | None = None) -> int:
+    """Announce the questions that are due (support.events.satisfaction_requested), once each;
+    returns how many. A request whose solution has since been withdrawn, hidden, or become the
+    asker's own, or that she has answered on the page meanwhile, is closed without asking.
+    Two schedulers at once skip each other's rows."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            SatisfactionRequest.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(sent_at__isnull=True, due_at__lte=now)
+            .select_related("thread__solution")
+            .order_by("due_at")[:ASK_BATCH]
+        )
+        if not due:
+            return 0
+        rated = set(
+            Satisfaction.objects.filter(
+                case__isnull=True, thread_id__in=[r.thread_id for r in due]
+            ).values_list("respondent_id", "thread_id")
+        )
+        asked = 0
+        for request in due:
+            solution = request.thread.solution
+            if (
+                solution is None
+                or solution.author_id == request.member_id
+                or solution.hidden_reason
+                or request.thread.hidden_reason
+                or (request.member_id, request.thread_id) in rated
+            ):
+                continue
+            events.satisfaction_requested.send(
+                sender=Satisfaction,
+                member_id=request.member_id,
+                thread_id=request.thread_id,
+                case_id=None,
+            )
+            asked += 1
+        SatisfactionRequest.objects.filter(pk__in=[r.pk for r in due]).update(sent_at=now)
+    return asked

@@ -30,6 +30,7 @@ from support.insights.services import alert_key, trending_alert_send
 from support.insights.trending import TrendingProblem, trending_problems
 from support.moderation import sanctions
 from support.moderation import services as moderation
+from support.satisfaction.services import ask_after, satisfaction_ask_due
 from tests.builders import agent_make, answer, ask, board_make, member_make
 from tests.notifications.kinds_helpers import (
     PHONE,
@@ -421,6 +422,9 @@ def test_an_accepted_solution_asks_the_asker_if_it_solved_their_problem(
     post = answer(helper, thread)
 
     services.solution_accept(thread=thread, post=post, actor=asker)
+    # Not at that moment: a while later, by the every-minute task.
+    assert recipients(Kind.SATISFACTION) == set()
+    satisfaction_ask_due(now=timezone.now() + ask_after())
 
     assert recipients(Kind.SATISFACTION) == {"asker"}
     notification = only(asker, Kind.SATISFACTION)
@@ -437,6 +441,7 @@ def test_an_agent_accepting_a_solution_asks_the_asker_too(
     post = answer(helper, thread)
 
     services.solution_accept(thread=thread, post=post, actor=agent)
+    satisfaction_ask_due(now=timezone.now() + ask_after())
 
     assert recipients(Kind.SATISFACTION) == {"asker"}
 

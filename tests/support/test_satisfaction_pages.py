@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.db.models import F
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from community import services
 from community.models import Member, Thread
 from support.cases.models import Case, CaseReason, CaseStatus
 from support.cases.services import case_open, case_update
 from support.satisfaction.models import Satisfaction
-from support.satisfaction.services import satisfaction_record
+from support.satisfaction.services import ask_after, satisfaction_record
 from tests import builders
 from tests.builders import AN_HOUR, ask
 
@@ -29,9 +34,12 @@ def thread(asker: Member, helper: Member) -> Thread:
     return thread
 
 
-def accept(thread: Thread, asker: Member) -> None:
+def accept(thread: Thread, asker: Member, *, waited: bool = True) -> None:
+    """The asker accepts the answer; `waited`: as long ago as the question waits."""
     answer = thread.posts.get()
     services.solution_accept(thread=thread, post=answer, actor=asker)
+    if waited:
+        Thread.objects.filter(pk=thread.pk).update(solved_at=F("solved_at") - ask_after())
 
 
 def page(client: Client, thread: Thread, member: Member | None) -> str:
@@ -50,6 +58,18 @@ def test_the_asker_is_not_asked_before_a_solution_is_accepted(
     client: Client, thread: Thread, asker: Member
 ) -> None:
     assert QUESTION not in page(client, thread, asker)
+
+
+def test_the_asker_is_not_asked_at_the_moment_she_accepts_but_a_while_later(
+    client: Client, thread: Thread, asker: Member
+) -> None:
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        accept(thread, asker, waited=False)
+        assert QUESTION not in page(client, thread, asker)
+        clock.shift(ask_after() - timedelta(seconds=1))
+        assert QUESTION not in page(client, thread, asker)
+        clock.shift(timedelta(seconds=1))
+        assert QUESTION in page(client, thread, asker)
 
 
 def test_the_asker_is_asked_once_a_solution_is_accepted(
