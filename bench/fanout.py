@@ -34,9 +34,13 @@ async def _open(url: str, count: int) -> list[Any]:
 
 
 async def _publish_redis(redis_url: str, thread_id: int, marker: str) -> float:
-    from channels_redis.core import RedisChannelLayer
+    from django.utils.module_loading import import_string
 
-    layer = RedisChannelLayer(hosts=[{"address": redis_url}], prefix="mutua")
+    from config.env import channel_layers_config
+
+    # The layer the server uses, as configured: the same protocol on the same Redis.
+    config = channel_layers_config(redis_url)["default"]
+    layer = import_string(config["BACKEND"])(**config["CONFIG"])
     started = time.perf_counter()
     await layer.group_send(
         f"thread.{thread_id}",

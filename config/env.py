@@ -193,13 +193,16 @@ def cache_config(redis_url: str | None) -> dict[str, Any]:
 def channel_layers_config(redis_url: str | None) -> dict[str, Any]:
     """The channel layer that carries live pushes between processes.
 
-    Only a connect timeout: a socket's receive blocks on Redis for seconds by design
-    (BZPOPMIN), so a short read timeout would break every open socket.
+    Redis pub/sub: one PUBLISH per push, which Redis fans out to every process with a
+    subscribed socket, instead of the list-based layer's one queue write per socket
+    (BENCHMARKS.md, "Notification fan-out"). Pub/sub delivers at most once, to whoever is
+    listening: the database is the truth and a socket that missed a push replays on
+    reconnect. Only a connect timeout: a subscriber's read waits on Redis by design.
     """
     if redis_url:
         return {
             "default": {
-                "BACKEND": "channels_redis.core.RedisChannelLayer",
+                "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
                 "CONFIG": {
                     "hosts": [
                         {"address": redis_url, "socket_connect_timeout": REDIS_CONNECT_TIMEOUT}

@@ -24,6 +24,7 @@ import contextlib
 import logging
 import random
 import time
+import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -102,7 +103,12 @@ class LayerTolerantConsumer(AsyncJsonWebsocketConsumer):
         self.base_send = send
         sources = [receive]
         if self.channel_layer is not None:
-            self.channel_name = await self.channel_layer.new_channel()
+            try:
+                self.channel_name = await self.channel_layer.new_channel()
+            except Exception:  # noqa: BLE001 - as in _join_missing()
+                # The pub/sub layer subscribes to the socket's own channel here; while Redis
+                # is down, a name of its own form, subscribed on the first receive that works.
+                self.channel_name = f"{self.channel_layer.prefix}specific.{uuid.uuid4().hex}"
             sources.append(self._layer_receive)
         with contextlib.suppress(StopConsumer):
             await await_many_dispatch(sources, self.dispatch)

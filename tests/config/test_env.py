@@ -128,7 +128,7 @@ def test_with_a_redis_url_the_cache_and_the_channel_layer_use_redis() -> None:
     # Django's Redis cache, made to treat an outage as a miss (config/cache.py).
     assert issubclass(import_string(cache["BACKEND"]), RedisCache)
     assert cache["LOCATION"] == url
-    assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert layer["BACKEND"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     assert [host["address"] for host in layer["CONFIG"]["hosts"]] == [url]
     import_string(cache["BACKEND"])
     import_string(layer["BACKEND"])

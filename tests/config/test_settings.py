@@ -86,7 +86,7 @@ result = {
     assert result["engine"] == "django.db.backends.postgresql"
     assert result["name"] == "mutua_settings"
     assert result["host"] == "db.invalid"
-    assert result["layer"] == "RedisChannelLayer"
+    assert result["layer"] == "RedisPubSubChannelLayer"
     assert result["cache"] == "ResilientRedisCache"  # Django's RedisCache, outage-tolerant
     assert result["broker"] == "redis://redis.invalid:6379/7"
     assert result["celery_broker"] == "redis://redis.invalid:6379/7"

@@ -12,7 +12,7 @@ from typing import Any
 
 import polib
 import pytest
-from asgiref.sync import async_to_sync
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.core import mail
 from django.db import transaction
@@ -225,25 +225,32 @@ def test_the_channel_layer_delivers_the_push_to_the_recipient_and_not_to_others(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     monkeypatch.setattr(notification_services, "_email_on_commit", lambda notification_id: None)
-    layer = get_channel_layer()
-    assert layer is not None
-    channels = {}
-    for member in (asker, outsider):
-        channels[member.username] = async_to_sync(layer.new_channel)()
-        async_to_sync(layer.group_add)(member_group(member.pk), channels[member.username])
     thread = ask(asker, board_make())
 
-    try:
+    def post_answer() -> None:
         with django_capture_on_commit_callbacks(execute=True):
             answer(helper, thread)
 
-        notification = only(asker, Kind.ANSWER)
-        received = async_to_sync(_receive)(channels["asker"])
-        assert received == {"type": "notification.new", "id": notification.pk}
-        assert async_to_sync(_receive)(channels["outsider"], 0.2) is None
-    finally:
+    async def listen_while_answering() -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+        # One event loop for the sockets and the push, as in a web process: the pub/sub
+        # layer's subscriptions belong to the loop that made them.
+        layer = get_channel_layer()
+        assert layer is not None
+        channels = {m.username: await layer.new_channel() for m in (asker, outsider)}
         for member in (asker, outsider):
-            async_to_sync(layer.group_discard)(member_group(member.pk), channels[member.username])
+            await layer.group_add(member_group(member.pk), channels[member.username])
+        try:
+            await sync_to_async(post_answer)()
+            return await _receive(channels["asker"]), await _receive(channels["outsider"], 0.2)
+        finally:
+            for member in (asker, outsider):
+                await layer.group_discard(member_group(member.pk), channels[member.username])
+
+    heard, overheard = async_to_sync(listen_while_answering)()
+
+    notification = only(asker, Kind.ANSWER)
+    assert heard == {"type": "notification.new", "id": notification.pk}
+    assert overheard is None
 
 
 # --- Italian --------------------------------------------------------------------------------
