@@ -1,9 +1,10 @@
-"""Support's API (docs/api.md, "Support"): cases, flags, satisfaction."""
+"""Support's API (docs/api.md, "Support"): cases, canned replies, flags, satisfaction."""
 
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("support.cases.api_urls")),
+    path("", include("support.canned.api_urls")),
     path("", include("support.moderation.api_urls")),
     path("", include("support.satisfaction.api_urls")),
 ]

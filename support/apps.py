@@ -3,7 +3,13 @@ from django.utils.translation import gettext_lazy as _
 
 # The domains of the support app, each a package with its own models, services, selectors,
 # views, api, urls, receivers and tasks (docs/architecture.md, "Inside support").
-DOMAINS = ("support.cases", "support.moderation", "support.satisfaction", "support.insights")
+DOMAINS = (
+    "support.cases",
+    "support.canned",
+    "support.moderation",
+    "support.satisfaction",
+    "support.insights",
+)
 
 
 class SupportConfig(AppConfig):

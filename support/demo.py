@@ -1,9 +1,11 @@
-"""Support's part of the demo community: a case in each state, and the trending alert.
+"""Support's part of the demo community: a case in each state, the agents' canned replies,
+and the trending alert.
 
 The cases (demo_cases.toml) are opened, answered and moved through their states with the
 cases' own services, then dated after the question they are about, as if agents had worked
 them at the time. The last hour's burst of outage questions (community/demo_content.toml)
 is announced to the staff as a trending problem, as the five-minute alert task would.
+The canned replies (demo_cases.toml too) are written with their own service, once each.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from community.models import Member, Thread
+from support.canned.models import CannedReply
+from support.canned.services import canned_reply_create
 from support.cases import services
 from support.cases.models import Case, CaseEvent, CaseMessage
 from support.insights.services import trending_alert_send
@@ -78,6 +82,40 @@ def demo_cases_load(path: Path = DEMO_CASES_FILE) -> list[DemoCase]:
 
 
 DEMO_CASES = demo_cases_load()
+
+
+@dataclass(frozen=True)
+class DemoCannedReply:
+    author: str
+    title: str
+    body: str
+    shared: bool
+
+
+def demo_canned_replies_load(path: Path = DEMO_CASES_FILE) -> list[DemoCannedReply]:
+    with path.open("rb") as file:
+        data = tomllib.load(file)
+    return [
+        DemoCannedReply(
+            author=item["author"],
+            title=item["title"],
+            # Paragraph breaks stay: a reply reads like a message, not one long line.
+            body="\n\n".join(_text(part) for part in item["body"].strip().split("\n\n")),
+            shared=item["shared"],
+        )
+        for item in data.get("canned_replies", ())
+    ]
+
+
+DEMO_CANNED_REPLIES = demo_canned_replies_load()
+
+
+def demo_canned_replies_ensure() -> None:
+    """The demo agents' canned replies, once each (by author and title)."""
+    for spec in DEMO_CANNED_REPLIES:
+        author = Member.objects.get(username=spec.author)
+        if not CannedReply.objects.filter(author=author, title=spec.title).exists():
+            canned_reply_create(author=author, title=spec.title, body=spec.body, shared=spec.shared)
 
 
 def _dated(case: Case, when: datetime, action: Callable[[], object]) -> None:
@@ -153,8 +191,10 @@ def demo_case_create(spec: DemoCase, *, now: datetime) -> Case | None:
 
 
 def demo_support_ensure() -> None:
-    """The demo cases (once each), then the trending alert for the last hour's burst."""
+    """The demo cases (once each), the canned replies, then the trending alert for the last
+    hour's burst."""
     now = timezone.now()
     for spec in DEMO_CASES:
         demo_case_create(spec, now=now)
+    demo_canned_replies_ensure()
     trending_alert_send(now=now)

@@ -1,9 +1,11 @@
-"""Support's pages: cases and the agent workspace, moderation, satisfaction, the dashboard."""
+"""Support's pages: cases and the agent workspace, canned replies, moderation, satisfaction,
+the dashboard."""
 
 from django.urls import include, path
 
 urlpatterns = [
     path("", include("support.cases.urls")),
+    path("", include("support.canned.urls")),
     path("", include("support.moderation.urls")),
     path("", include("support.satisfaction.urls")),
     path("", include("support.insights.urls")),

@@ -57,6 +57,24 @@
     if (message && !window.confirm(message)) event.preventDefault();
   }, true);
 
+  // Buttons with data-insert-text put that text into the textarea data-insert-into names, at
+  // the cursor (replacing a selection), instead of submitting their form (canned replies on
+  // a case: without JavaScript the form asks the server for the filled-in reply instead).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-insert-text]");
+    if (!button) return;
+    var textarea = document.querySelector(button.getAttribute("data-insert-into"));
+    if (!textarea) return;
+    event.preventDefault();
+    var text = button.getAttribute("data-insert-text");
+    // A textarea keeps its cursor while the button has the focus.
+    var start = textarea.selectionStart || 0, end = textarea.selectionEnd || start;
+    textarea.value = textarea.value.slice(0, start) + text + textarea.value.slice(end);
+    textarea.focus();
+    textarea.selectionStart = textarea.selectionEnd = start + text.length;
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+
   // Image upload into a Markdown textarea: upload, then insert ![name](url) at the cursor.
   document.addEventListener("change", function (event) {
     var input = event.target;

@@ -30,6 +30,7 @@ from community import selectors as community_selectors
 from community.errors import Conflict, RateLimited
 from community.http import is_htmx, request_member
 from community.models import Member
+from support.canned import selectors as canned_selectors
 from support.cases import selectors, services
 from support.cases.forms import CaseMessageForm, CaseUpdateForm, EscalateForm, StaffAnswerForm
 from support.cases.models import Case, CaseEvent, CasePriority, CaseReason, CaseStatus
@@ -232,7 +233,9 @@ def _agent_options(case: Case) -> list[tuple[str, str]]:
     return options
 
 
-def _agent_context(case: Case, viewer: Member, **forms: Any) -> dict[str, Any]:
+def _agent_context(
+    case: Case, viewer: Member, *, canned_id: str | None = None, **forms: Any
+) -> dict[str, Any]:
     update_form = forms.pop("update_form", None) or CaseUpdateForm(
         agents=_agent_options(case),
         initial={
@@ -242,13 +245,20 @@ def _agent_context(case: Case, viewer: Member, **forms: Any) -> dict[str, Any]:
         },
     )
     thread = case.thread
+    canned = canned_selectors.canned_replies_for_case(agent=viewer, case=case)
+    message_form = forms.pop("message_form", None)
+    if message_form is None:
+        # "Insert" without JavaScript: the page comes back with the reply in the form.
+        chosen = next((item for item in canned if str(item.reply.pk) == canned_id), None)
+        message_form = CaseMessageForm(initial={"body": chosen.text} if chosen else None)
     return {
         "case": case,
         "thread": thread,
         "history": selectors.customer_history(customer=case.customer, case=case),
         "timeline": _timeline(list(selectors.case_events_for_viewer(case=case, viewer=viewer))),
         "conversation": selectors.case_messages_for_viewer(case=case, viewer=viewer),
-        "message_form": forms.pop("message_form", None) or CaseMessageForm(),
+        "message_form": message_form,
+        "canned_replies": canned,
         "update_form": update_form,
         "answer_form": forms.pop("answer_form", None) or StaffAnswerForm(),
         "is_overdue": case.is_active
@@ -277,9 +287,8 @@ def _case_page(
 ) -> HttpResponse:
     viewer = request_member(request)
     if selectors.viewer_is_agent(viewer):
-        return render(
-            request, "support/case_agent.html", _agent_context(case, viewer, **forms), status=status
-        )
+        context = _agent_context(case, viewer, canned_id=request.GET.get("canned"), **forms)
+        return render(request, "support/case_agent.html", context, status=status)
     return render(
         request,
         "support/case_customer.html",

@@ -86,6 +86,8 @@ def walk_helper(page: Page, visit: Callable[[str], None]) -> None:
 def walk_agent(page: Page, visit: Callable[[str], None]) -> None:
     visit("/support/")
     visit(first_href(page, "main", r"^/support/cases/\d+/$"))
+    visit("/support/canned-replies/")
+    visit(first_href(page, "main", r"^/support/canned-replies/\d+/edit/$"))
     visit("/support/dashboard/")
     visit("/support/dashboard/?days=7")
     visit("/boards/network/")

@@ -34,6 +34,20 @@ pytestmark = pytest.mark.django_db
 # member), and the pending statement can be approved but not yet paid or clawed back (409).
 COLUMNS = ("anonymous", "other", "helper", "agent", "moderator", "admin", "owner")
 RULES: dict[str, tuple[str, str]] = {
+    # Canned replies are agents' (admins are agents): 403 from the API, 404 from the pages to
+    # everyone else. The world's reply is the agent's, shared: the admin may change it too.
+    "api-canned-reply-detail": (
+        "  401   403   403   200   403   200   403",
+        "  401   403   403   405   403   405   403",
+    ),
+    "canned-reply-delete": (
+        "login   405   405   405   405   405   405",
+        "login   404   404    ->   404    ->   404",
+    ),
+    "canned-reply-edit": (
+        "login   404   404   200   404   200   404",
+        "login   404   404    ->   404    ->   404",
+    ),
     "api-case-detail": (
         "  401   404   404   200   404   200   200",
         "  401   405   405   405   405   405   405",
@@ -391,6 +405,8 @@ def path_for(pattern: str, world: World) -> str:
         values["pk"] = str(world.thread.pk)
     elif "webhooks/<int:pk>" in pattern:
         values["pk"] = str(world.webhook.pk)
+    elif "canned-replies/<int:pk>" in pattern:
+        values["pk"] = str(world.canned_reply.pk)
     if "boards/<slug:slug>" in pattern:
         values["slug"] = world.board.slug
     elif "tags/<slug:slug>" in pattern:
@@ -425,6 +441,7 @@ def body_for(name: str, world: World) -> dict[str, object]:
         "case-staff-answer": {"body": "We refunded the top-up; it shows within the hour."},
         "case-update": {"status": "pending", "priority": "normal", "assignee": ""},
         "moderation-member": {"kind": "silence", "days": 1, "reason": "Heated replies."},
+        "canned-reply-edit": {"title": "Top-up delays", "body": "Hello {customer_name}."},
         # Payback review: valid, so a reviewer meets the status rule (409: still pending).
         "paid": {"reference": "BACS-0042"},
         "clawback": {"points": 10, "reason": "Kudos from sock puppets."},

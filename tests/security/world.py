@@ -25,6 +25,8 @@ from notifications.models import Notification
 from notifications.services import notify
 from notifications.webhooks.models import WebhookDelivery, WebhookEndpoint
 from notifications.webhooks.services import webhook_endpoint_create, webhook_event_record
+from support.canned.models import CannedReply
+from support.canned.services import canned_reply_create
 from support.cases.models import Case
 from support.cases.services import case_escalate, case_message_post
 from support.moderation.models import Flag, Sanction
@@ -54,6 +56,7 @@ class World:
     unsubscribe: str
     webhook: WebhookEndpoint
     delivery: WebhookDelivery
+    canned_reply: CannedReply
 
     def member(self, role: str) -> Member | None:
         return None if role == "anonymous" else self.members[role]
@@ -147,6 +150,13 @@ def build_world() -> World:
     [delivery] = webhook_event_record(
         event="case.created", data={"case": {"id": case.pk}}, endpoint_ids=[webhook.pk]
     )
+    # The agent's reply, shared: every agent (admins too) may use it, nobody else sees it.
+    canned_reply = canned_reply_create(
+        author=members["agent"],
+        title="Top-up delays",
+        body="Hello {customer_name}, top-ups can take ten minutes to show.",
+        shared=True,
+    )
     return World(
         members=members,
         tokens=tokens,
@@ -164,4 +174,5 @@ def build_world() -> World:
         unsubscribe=unsubscribe_token(members["owner"].pk),
         webhook=webhook,
         delivery=delivery,
+        canned_reply=canned_reply,
     )
