@@ -35,12 +35,16 @@ class DemoMember:
     bio: str
     group: str | None = None
     superuser: bool = False
+    # Joined a couple of hours before the demo was loaded: a new member, whose first answer
+    # waits in the moderators' review queue (demo_review_ensure).
+    joined_today: bool = False
 
 
 DEMO_MEMBERS = [
     DemoMember("chiara", "Chiara Rossi", "customer", "New here, usually on the Gold plan."),
     DemoMember("priya", "Priya Shah", "customer", "Commuter, heavy data user."),
     DemoMember("tom", "Tom Baker", "customer", "Leeds. Mostly here when something breaks."),
+    DemoMember("nadia", "Nadia Haddad", "customer", "Just switched networks.", joined_today=True),
     DemoMember("luca", "Luca Ferrari", "helper", "Network nerd. Ask me about coverage."),
     DemoMember("sofia", "Sofia Costa", "helper", "Billing questions are my thing."),
     DemoMember("hannah", "Hannah Okafor", "helper", "Phones, eSIMs and roaming. Happy to help!"),
@@ -63,8 +67,10 @@ def demo_member_ensure(spec: DemoMember) -> Member:
                 "email": f"{spec.username}@demo.mutua.localhost",
                 "is_staff": spec.superuser or spec.group is not None,
                 "is_superuser": spec.superuser,
-                # Established members, not brand-new ones held to first-day posting limits.
-                "date_joined": timezone.now() - timedelta(days=400),
+                # Established members, not brand-new ones held to first-day posting limits
+                # (but for the one new member the demo shows).
+                "date_joined": timezone.now()
+                - (timedelta(hours=2) if spec.joined_today else timedelta(days=400)),
             },
         )
         if created:
@@ -183,7 +189,8 @@ def demo_history_moments(count: int, today: date) -> list[datetime]:
 
 
 def demo_content_ensure() -> None:
-    """Boards, tags, and real-looking questions with answers, kudos and solutions.
+    """Boards, tags, and real-looking questions with answers, kudos and solutions, and a new
+    member's first answer waiting for review.
 
     The dates follow today, whatever it is: the history falls in its window (the last closed
     payback period, with gamification) and the recent questions in the hours before now.
@@ -206,6 +213,7 @@ def demo_content_ensure() -> None:
     for spec, asked_at in sorted(dated, key=lambda item: item[1]):
         if spec.title not in existing:
             demo_thread_create(spec, asked_at=asked_at, now=now)
+    demo_review_ensure()
 
 
 # Answers come this long after the question and after each other, kudos a little after the
@@ -271,3 +279,27 @@ def demo_thread_create(spec: DemoThread, *, asked_at: datetime, now: datetime) -
     for hook in extensions.demo_thread_dated_hooks:
         hook(thread)
     return thread
+
+
+# A new member's first answer, waiting for a moderator (marco) in the review queue: only
+# nadia and the staff see it; the question still reads unanswered to everyone else.
+DEMO_REVIEW_QUESTION = "Does my plan include roaming in Spain?"
+DEMO_REVIEW_ANSWER = (
+    "I was in Madrid last month on the same plan and my data just worked, at no extra cost. "
+    "Check that data roaming is switched on in your phone's settings before you fly."
+)
+
+
+def demo_review_ensure() -> None:
+    """Nadia's first answer, held for review (once: she answers nothing else)."""
+    newcomer = Member.objects.filter(username="nadia").first()
+    thread = Thread.objects.filter(title=DEMO_REVIEW_QUESTION).first()
+    if newcomer is None or thread is None or Post.objects.filter(author=newcomer).exists():
+        return
+    services.post_create(
+        author=newcomer,
+        thread=thread,
+        body=DEMO_REVIEW_ANSWER,
+        check_limits=False,
+        hold_for_review=True,
+    )

@@ -166,6 +166,14 @@ class HiddenReason(models.TextChoices):
     FLAGGED = "flagged", _("Hidden after flags from trusted members")
     MODERATOR = "moderator", _("Hidden by a moderator")
     SENSITIVE = "sensitive", _("Held: it looks like it contains personal data")
+    # A new member's first posts (community.services.review): not yet announced to anyone.
+    PENDING_REVIEW = "pending_review", _("Waiting for a moderator's review")
+    REJECTED = "rejected", _("Not approved by a moderator")
+
+
+# Content a moderator has not let through yet: it was never announced (no points, no
+# notifications, no live event), so only approving it (review_approve) makes it public.
+REVIEW_REASONS = (HiddenReason.PENDING_REVIEW, HiddenReason.REJECTED)
 
 
 class ThreadStatus(models.TextChoices):
@@ -232,6 +240,12 @@ class Thread(models.Model):
             models.Index(fields=["board", "-created_at"], name="thread_board_created"),
             models.Index(fields=["author", "-created_at"], name="thread_author_created"),
             models.Index(fields=["answer_count", "-created_at"], name="thread_unanswered"),
+            # The moderators' review queue: a handful of rows among all threads.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(hidden_reason="pending_review"),
+                name="thread_pending_review",
+            ),
         ]
         permissions = [
             ("edit_any_content", _("Can edit other members' questions and answers")),
@@ -293,6 +307,11 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["thread", "created_at"], name="post_thread_created"),
             models.Index(fields=["author", "-created_at"], name="post_author_created"),
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(hidden_reason="pending_review"),
+                name="post_pending_review",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -8,9 +8,9 @@ here is `has_perm`, never a role test.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission
-from django.db.models import CharField, F, Value
+from django.db.models import CharField, F, Q, Value
 
-from community.models import Member, Post, Thread
+from community.models import REVIEW_REASONS, Member, Post, Thread
 
 Viewer = Member | AnonymousUser
 
@@ -75,12 +75,34 @@ def can_give_kudos(viewer: Viewer, author_id: int) -> bool:
     return member is not None and member.pk != author_id
 
 
-def can_see_hidden(viewer: Viewer, author_id: int) -> bool:
-    """Hidden content stays visible to its author (with a notice) and to staff."""
+def can_see_hidden(viewer: Viewer, author_id: int, reason: str = "") -> bool:
+    """Hidden content stays visible to its author (with a notice) and to staff; content
+    waiting for review (`reason`) to its author and the moderators who decide on it only
+    (docs/api.md: a thread pending review is 404 to everyone else)."""
     member = _member(viewer)
-    return member is not None and (
-        member.pk == author_id or member.has_perm("community.view_hidden_content")
-    )
+    if member is None:
+        return False
+    if member.pk == author_id:
+        return True
+    if reason in REVIEW_REASONS:
+        return member.is_moderator
+    return member.has_perm("community.view_hidden_content")
+
+
+def hidden_visible_to(viewer: Viewer, prefix: str = "") -> Q:
+    """The hidden content among `prefix`-reached rows the viewer may see, as can_see_hidden()
+    decides one by one: none for visitors; their own; held content for staff, and content
+    waiting for review for moderators."""
+    member = _member(viewer)
+    if member is None:
+        return Q(pk__in=[])
+    visible = Q(**{f"{prefix}author_id": member.pk})
+    # The permission first: it is cached for the page, and only staff have it.
+    if not member.has_perm("community.view_hidden_content"):
+        return visible
+    if member.is_moderator:
+        return Q(pk__isnull=False)  # everything (an empty Q() would vanish in an OR)
+    return visible | ~Q(**{f"{prefix}hidden_reason__in": REVIEW_REASONS})
 
 
 def viewer_prime(viewer: Viewer) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from community.models import Board, Member, Post, Thread, ThreadStatus
+from community.models import Board, HiddenReason, Member, Post, Thread, ThreadStatus
 from community.selectors import THREAD_ORDERINGS, THREAD_STATUSES
 from config.formatting import rank_label
 
@@ -133,6 +133,10 @@ class ThreadSerializer(serializers.ModelSerializer[Thread]):
         help_text="The id of the accepted answer, or null.",
     )
     escalated = serializers.BooleanField(source="is_escalated", read_only=True)
+    pending_review = serializers.SerializerMethodField(
+        help_text="A new member's question waiting for a moderator: only its author and "
+        "moderators see it."
+    )
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -151,12 +155,17 @@ class ThreadSerializer(serializers.ModelSerializer[Thread]):
             "view_count",
             "solution",
             "escalated",
+            "pending_review",
             "created_at",
             "last_activity_at",
             "edited_at",
             "url",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_pending_review(self, thread: Thread) -> bool:
+        return thread.hidden_reason == HiddenReason.PENDING_REVIEW
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_tags(self, thread: Thread) -> list[str]:
@@ -272,6 +281,10 @@ class PostSerializer(serializers.ModelSerializer[Post]):
     thread = serializers.IntegerField(source="thread_id", read_only=True)
     author = MemberSummarySerializer(read_only=True)
     is_solution = serializers.SerializerMethodField()
+    pending_review = serializers.SerializerMethodField(
+        help_text="A new member's answer waiting for a moderator: only its author and "
+        "moderators see it."
+    )
     url = serializers.CharField(source="get_absolute_url", read_only=True)
     viewer = serializers.SerializerMethodField()
 
@@ -287,10 +300,15 @@ class PostSerializer(serializers.ModelSerializer[Post]):
             "is_solution",
             "created_at",
             "edited_at",
+            "pending_review",
             "url",
             "viewer",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_pending_review(self, post: Post) -> bool:
+        return post.hidden_reason == HiddenReason.PENDING_REVIEW
 
     @extend_schema_field(serializers.BooleanField())
     def get_is_solution(self, post: Post) -> bool:

@@ -371,6 +371,13 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # question, and by a notification) she knows whether the fix held.
 SATISFACTION_ASK_AFTER_MINUTES = env.env_int("SATISFACTION_ASK_AFTER_MINUTES", 60)
 
+# New members' first posts wait for a moderator (README, "Review of new members' posts"): an
+# account younger than NEW_MEMBER_HOURS (the line the kudos rules draw, a day) has its
+# questions and answers held in the review queue until this many of them are approved.
+# 0 turns the review off.
+NEW_MEMBER_REVIEW_POSTS = env.env_int("NEW_MEMBER_REVIEW_POSTS", 1)
+NEW_MEMBER_HOURS = env.env_int("NEW_MEMBER_HOURS", 24)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -72,6 +72,8 @@ SETTINGS_VARIABLES = (
     "BRAND_LOGO",
     "BRAND_ACCENT",
     "BRAND_CURRENCY",
+    "NEW_MEMBER_REVIEW_POSTS",
+    "NEW_MEMBER_HOURS",
 )
 
 
@@ -176,6 +178,9 @@ def server_environment(root: Path, database_url: str, **overrides: str) -> dict[
         # One process per server, so a test knows which process holds which socket; the
         # scale-out tests cross processes by starting several servers.
         "WEB_CONCURRENCY": "1",
+        # As in-process tests (tests/conftest.py): the journeys' members are new, and their
+        # posts go public unless a test turns the review of new members' posts back on.
+        "NEW_MEMBER_REVIEW_POSTS": "0",
     }
     return clean_environment(root / "var", **(settings | overrides))
 

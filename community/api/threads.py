@@ -63,6 +63,13 @@ class ThreadListView(GenericAPIView[Thread]):
         board_slug = filters.get("board")
         tag_slug = filters.get("tag")
         username = filters.get("author")
+        viewer = self.request.user
+        # A member's own questions include those waiting for review (`pending_review`).
+        own = (
+            bool(username)
+            and viewer.is_authenticated
+            and viewer.username.lower() == username.lower()
+        )
         return selectors.thread_list(
             board=selectors.board_get_for_input(slug=board_slug) if board_slug else None,
             tag=_known(
@@ -81,6 +88,7 @@ class ThreadListView(GenericAPIView[Thread]):
             else None,
             status=filters.get("status") or None,
             ordering=filters.get("ordering") or "-last_activity_at",
+            with_own_pending=own,
         )
 
     @extend_schema(

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import extensions
-from community.models import Kudos, Member, Post, Subscription, Thread
+from community.models import REVIEW_REASONS, Kudos, Member, Post, Subscription, Thread
 
 
 def member_get_by_username(*, username: str) -> Member:
@@ -27,14 +27,19 @@ def member_get_by_username(*, username: str) -> Member:
     return member
 
 
-def member_answers(*, member: Member) -> QuerySet[Post]:
+def member_answers(*, member: Member, with_own_pending: bool = False) -> QuerySet[Post]:
     """A member's answers for their profile, newest first, with their questions' titles.
 
     The profile is public: an answer that is hidden or held, or one under a question that
-    is, stays out, as hidden questions stay out of every list.
+    is, stays out, as hidden questions stay out of every list. ``with_own_pending``: the
+    member's own view, which also shows their answers (and answers under their questions)
+    waiting for a moderator's review, or not approved.
     """
+    reasons = ["", *REVIEW_REASONS] if with_own_pending else [""]
     return (
-        Post.objects.filter(author=member, hidden_reason="", thread__hidden_reason="")
+        Post.objects.filter(
+            author=member, hidden_reason__in=reasons, thread__hidden_reason__in=reasons
+        )
         .select_related("thread")
         .order_by("-created_at", "-pk")
     )

@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from community.models import (
+    REVIEW_REASONS,
     Board,
     Kudos,
     Member,
@@ -31,7 +32,7 @@ from community.models import (
     solution_hidden,
     with_public_status,
 )
-from community.permissions import Viewer, can_see_hidden
+from community.permissions import Viewer, can_see_hidden, hidden_visible_to
 
 THREAD_ORDERINGS = {
     "-last_activity_at": ("-last_activity_at", "-pk"),
@@ -81,11 +82,19 @@ def thread_list(
     tag: Tag | None = None,
     author: Member | None = None,
     ordering: str = "-last_activity_at",
+    with_own_pending: bool = False,
 ) -> QuerySet[Thread]:
-    """Threads for a list page or the API: a fixed number of queries whatever the page size."""
+    """Threads for a list page or the API: a fixed number of queries whatever the page size.
+
+    ``with_own_pending``: the author's own list, which also shows their questions waiting
+    for a moderator's review (or not approved), marked as such.
+    """
     # Lists are public: hidden and held questions never appear in them.
+    shown = Q(hidden_reason="")
+    if author is not None and with_own_pending:
+        shown |= Q(hidden_reason__in=REVIEW_REASONS)
     qs = with_public_status(
-        Thread.objects.filter(hidden_reason="")
+        Thread.objects.filter(shown)
         .select_related("board", "author")
         .prefetch_related("tags", _authors)
     )
@@ -158,14 +167,18 @@ def thread_get_for_page(*, thread_id: int, viewer: Viewer) -> Thread:
 
 
 def _visible_or_404(thread: Thread | None, viewer: Viewer) -> Thread:
-    if thread is None or (thread.is_hidden and not can_see_hidden(viewer, thread.author_id)):
+    if thread is None or (
+        thread.is_hidden and not can_see_hidden(viewer, thread.author_id, thread.hidden_reason)
+    ):
         raise Http404(_("No such thread."))
     return thread
 
 
 def post_get_for_viewer(*, post_id: int, viewer: Viewer) -> Post:
     post = Post.objects.select_related("thread", "author").filter(pk=post_id).first()
-    if post is None or (post.is_hidden and not can_see_hidden(viewer, post.author_id)):
+    if post is None or (
+        post.is_hidden and not can_see_hidden(viewer, post.author_id, post.hidden_reason)
+    ):
         raise Http404(_("No such answer."))
     thread_get_for_viewer(thread_id=post.thread_id, viewer=viewer)
     return post
@@ -184,8 +197,8 @@ def thread_answers(
     visible = Post.objects.filter(thread=thread)
     if viewer is None or not viewer.is_authenticated:
         visible = visible.filter(hidden_reason="")
-    elif not viewer.has_perm("community.view_hidden_content"):
-        visible = visible.filter(Q(hidden_reason="") | Q(author_id=viewer.pk))
+    else:
+        visible = visible.filter(Q(hidden_reason="") | hidden_visible_to(viewer))
     if for_page:
         visible = visible.select_related("author")
         if viewer is not None and viewer.is_authenticated:
@@ -259,8 +272,8 @@ def thread_revisions(*, thread: Thread, viewer: Viewer | None = None) -> QuerySe
     answers = Revision.objects.filter(post__thread=thread)
     if viewer is None or not viewer.is_authenticated:
         answers = answers.filter(post__hidden_reason="")
-    elif not viewer.has_perm("community.view_hidden_content"):
-        answers = answers.filter(Q(post__hidden_reason="") | Q(post__author_id=viewer.pk))
+    else:
+        answers = answers.filter(Q(post__hidden_reason="") | hidden_visible_to(viewer, "post__"))
     return (Revision.objects.filter(thread=thread) | answers).select_related("editor")
 
 

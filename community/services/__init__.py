@@ -13,6 +13,7 @@ from community.services.members import (
     sessions_clear_expired,
 )
 from community.services.posts import post_create, post_delete, post_update
+from community.services.review import content_approve, content_reject, review_required
 from community.services.solutions import solution_accept, solution_withdraw
 from community.services.standing import member_rank_set, member_ranks_set_many, members_lock
 from community.services.threads import (
@@ -30,7 +31,9 @@ from community.services.visibility import content_hide, content_restore
 __all__ = [
     "api_token_issue",
     "attachment_create",
+    "content_approve",
     "content_hide",
+    "content_reject",
     "content_restore",
     "kudos_give",
     "kudos_withdraw",
@@ -43,6 +46,7 @@ __all__ = [
     "post_create",
     "post_delete",
     "post_update",
+    "review_required",
     "sessions_clear_expired",
     "solution_accept",
     "solution_withdraw",

@@ -11,16 +11,26 @@ from django.utils.translation import gettext as _
 
 from community import events, extensions, permissions
 from community.errors import Conflict
-from community.models import Board, Member, Post, Revision, Subscription, Thread
+from community.models import Board, HiddenReason, Member, Post, Revision, Subscription, Thread
 from community.services.content import ANSWER_MIN, clean_body, mentions_record, render
 from community.services.limits import posting_limits_check
+from community.services.review import review_required
 from community.services.standing import members_lock
 
 
-def post_create(*, author: Member, thread: Thread, body: str, check_limits: bool = True) -> Post:
+def post_create(
+    *,
+    author: Member,
+    thread: Thread,
+    body: str,
+    check_limits: bool = True,
+    hold_for_review: bool | None = None,
+) -> Post:
     """Answer a question. The answerer follows the thread.
 
-    `check_limits=False` is for loaders (the demo community, imports), never for members.
+    `check_limits=False` is for loaders (the demo community, imports), never for members;
+    so is `hold_for_review=True`, which holds the answer for review whoever wrote it (by
+    default a new member's first answers are held: community.services.review).
     """
     if thread.is_locked:
         raise Conflict(_("This thread is locked: it takes no new answers."))
@@ -35,6 +45,9 @@ def post_create(*, author: Member, thread: Thread, body: str, check_limits: bool
         # taken under it too, so answers' times follow the order they were written in. NO KEY:
         # a concurrent follow of the thread (its foreign key check) is not held up, so the
         # answer's own follow below never waits on a follow that waits on this lock.
+        # A new member's first answers wait for a moderator, unannounced and uncounted
+        # (review.py); decided on the author's row, which is locked before the thread.
+        pending = hold_for_review or review_required(member=author)
         locked = Thread.objects.select_for_update(no_key=True).get(pk=thread.pk)
         now = timezone.now()
         if locked.is_locked:
@@ -46,7 +59,12 @@ def post_create(*, author: Member, thread: Thread, body: str, check_limits: bool
             body_html=rendered.html,
             body_text=rendered.text,
             created_at=now,
+            hidden_reason=HiddenReason.PENDING_REVIEW if pending else "",
         )
+        if pending:
+            Subscription.objects.get_or_create(member=author, thread=locked)
+            mentions_record(rendered=rendered, thread=locked, post=post, actor=author)
+            return post
         updates = {"answer_count": F("answer_count") + 1, "last_activity_at": now}
         if author.pk != locked.author_id:
             # Time to first answer counts the community's answers, not the asker's follow-ups.

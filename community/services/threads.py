@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import events, extensions, pagecache, permissions
-from community.models import Board, Member, Revision, Subscription, Tag, Thread
+from community.models import Board, HiddenReason, Member, Revision, Subscription, Tag, Thread
 from community.services.content import (
     QUESTION_MIN,
     clean_body,
@@ -22,6 +22,7 @@ from community.services.content import (
     resolve_tags,
 )
 from community.services.limits import posting_limits_check
+from community.services.review import review_required
 
 VIEW_DEDUP_SECONDS = 60 * 60
 
@@ -47,6 +48,8 @@ def thread_create(
         # Under the author's row lock: concurrent questions of one member take turns.
         if check_limits:
             posting_limits_check(member=author, kind="thread", body=body)
+        # A new member's first questions wait for a moderator, unannounced (review.py).
+        pending = review_required(member=author)
         now = timezone.now()
         thread = Thread.objects.create(
             board=board,
@@ -57,6 +60,7 @@ def thread_create(
             body_text=rendered.text,
             created_at=now,
             last_activity_at=now,
+            hidden_reason=HiddenReason.PENDING_REVIEW if pending else "",
         )
         if tag_objects:
             thread.tags.set(tag_objects)
@@ -64,10 +68,12 @@ def thread_create(
                 thread_count=F("thread_count") + 1
             )
         Board.objects.filter(pk=board.pk).update(
-            thread_count=F("thread_count") + 1, last_activity_at=now
+            thread_count=F("thread_count") + 1, **({} if pending else {"last_activity_at": now})
         )
         Subscription.objects.get_or_create(member=author, thread=thread)
         mentions_record(rendered=rendered, thread=thread, post=None, actor=author)
+        if pending:
+            return thread
         extensions.content_checks_run(thread_id=thread.pk, actor_id=author.pk)
         events.thread_created.send(
             sender=Thread, thread_id=thread.pk, board_id=board.pk, actor_id=author.pk

@@ -15,22 +15,25 @@ from django.db import transaction
 from django.db.models import F
 
 from community import events
-from community.models import Board, HiddenReason, Post, Thread
+from community.models import REVIEW_REASONS, Board, HiddenReason, Post, Thread
 
 
 def content_hide(
     *, thread: Thread | None = None, post: Post | None = None, reason: str, actor_id: int | None
 ) -> bool:
     """Hide one question or answer; False if it was already hidden for that reason."""
-    if reason not in HiddenReason.values:
-        raise ValueError(f"unknown reason {reason!r}")
+    if reason not in HiddenReason.values or reason in REVIEW_REASONS:
+        raise ValueError(f"not a reason to hide: {reason!r} (review: community.services.review)")
     target: Thread | Post = _one(thread, post)
     with transaction.atomic():
         _lock_thread_of(target)
         rows = type(target).objects.filter(pk=target.pk)
         if rows.filter(hidden_reason="").update(hidden_reason=reason):
             _count_answer(target, -1)
-        elif not rows.exclude(hidden_reason__in=["", reason]).update(hidden_reason=reason):
+        # Content waiting for review was never announced: only the review decides on it.
+        elif not rows.exclude(hidden_reason__in=["", reason, *REVIEW_REASONS]).update(
+            hidden_reason=reason
+        ):
             return False
         target.hidden_reason = reason
         events.content_hidden.send(
@@ -46,14 +49,15 @@ def content_hide(
 def content_restore(
     *, thread: Thread | None = None, post: Post | None = None, actor_id: int | None
 ) -> bool:
-    """Make a hidden question or answer public again; False if it wasn't hidden."""
+    """Make a hidden question or answer public again; False if it wasn't hidden (content
+    waiting for review is approved instead: community.services.review)."""
     target: Thread | Post = _one(thread, post)
     with transaction.atomic():
         _lock_thread_of(target)
         if (
             not type(target)
             .objects.filter(pk=target.pk)
-            .exclude(hidden_reason="")
+            .exclude(hidden_reason__in=["", *REVIEW_REASONS])
             .update(hidden_reason="")
         ):
             return False

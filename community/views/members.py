@@ -36,14 +36,16 @@ def member_detail(request: HttpRequest, username: str) -> HttpResponse:
     tab = request.GET.get("tab", "questions")
     if tab not in MEMBER_TABS:
         tab = "questions"
+    # Their own profile shows a member what waits for a moderator's review, marked.
+    own = request.user.pk == member.pk
     if tab == "answers":
-        items: Any = selectors.member_answers(member=member)
+        items: Any = selectors.member_answers(member=member, with_own_pending=own)
     elif tab == "solutions":
         items = selectors.thread_list(status="solved", ordering="-created_at").filter(
             solution__author=member
         )
     else:
-        items = selectors.thread_list(author=member, ordering="-created_at")
+        items = selectors.thread_list(author=member, ordering="-created_at", with_own_pending=own)
     return render(
         request,
         "community/member_detail.html",

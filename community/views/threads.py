@@ -173,7 +173,7 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
     solution = thread.solution if thread.solution_id else None
     if solution is not None and solution.is_hidden:
         thread.solution_hidden_from_reader = not permissions.can_see_hidden(
-            viewer, solution.author_id
+            viewer, solution.author_id, solution.hidden_reason
         )
     return {
         "thread": thread,

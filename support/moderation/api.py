@@ -13,8 +13,11 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from drf_spectacular.utils import extend_schema
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -23,9 +26,17 @@ from rest_framework.views import APIView
 from community import selectors
 from community.api.common import errors
 from community.models import Member
-from community.serializers import StrictCharField
+from community.serializers import MemberSummarySerializer, StrictCharField
 from support.moderation.models import Flag, FlagKind
-from support.moderation.services import NOTE_MAX, flag_create
+from support.moderation.review import review_approve, review_reject
+from support.moderation.selectors import (
+    ReviewItem,
+    post_for_moderation,
+    review_queue_items,
+    review_queue_rows,
+    thread_for_moderation,
+)
+from support.moderation.services import NOTE_MAX, flag_create, require_moderator
 
 
 class FlagInputSerializer(serializers.Serializer[dict[str, str]]):
@@ -92,3 +103,134 @@ class PostFlagView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         post = selectors.post_get_for_viewer(post_id=pk, viewer=cast(Member, request.user))
         return _flag(request, post=post)
+
+
+# --- the review of new members' first posts ----------------------------------------------------
+# GET /moderation/review/: what waits, oldest first (paginated); POST
+# /moderation/review/threads/{id}/approve/ (or /reject/, and /posts/{id}/...) with `{reason?}`
+# decides: `200 {type, id, decision}`. Moderators only: `403` for other members (before any
+# `404`, so the ids of held content tell them nothing), `409` when it isn't waiting (another
+# moderator decided first), `400` for a reason over 500 characters.
+
+
+class ReviewItemSerializer(serializers.Serializer[ReviewItem]):
+    type = serializers.SerializerMethodField(help_text='"thread" or "post".')
+    id = serializers.IntegerField(source="content.pk")
+    thread = serializers.IntegerField(source="thread.pk")
+    thread_title = serializers.CharField(source="thread.title")
+    board = serializers.CharField(source="thread.board.slug")
+    author = MemberSummarySerializer()
+    author_joined_at = serializers.DateTimeField(source="author.date_joined")
+    body = serializers.CharField(source="content.body")
+    body_html = serializers.CharField(source="content.body_html")
+    created_at = serializers.DateTimeField(source="content.created_at")
+    url = serializers.CharField(source="content.get_absolute_url")
+
+    @extend_schema_field(serializers.ChoiceField(choices=["thread", "post"]))
+    def get_type(self, item: ReviewItem) -> str:
+        return "post" if item.post is not None else "thread"
+
+
+class ReviewDecisionRequestSerializer(serializers.Serializer[dict[str, str]]):
+    reason = StrictCharField(
+        required=False,
+        allow_blank=True,
+        trim_whitespace=True,
+        help_text="Why, for the author (optional; at most 500 characters).",
+    )
+
+
+class ReviewDecisionSerializer(serializers.Serializer[dict[str, Any]]):
+    type = serializers.ChoiceField(choices=["thread", "post"])
+    id = serializers.IntegerField()
+    decision = serializers.ChoiceField(choices=["approved", "rejected"])
+
+
+def _require_moderator(request: Request) -> Member:
+    member = cast(Member, request.user)
+    require_moderator(member)
+    return member
+
+
+class ReviewQueueView(GenericAPIView[Any]):
+    permission_classes = [IsAuthenticated]
+    serializer_class = ReviewItemSerializer
+
+    @extend_schema(
+        tags=["support"],
+        summary="New members' questions and answers waiting for review, oldest first (moderators).",
+        responses={200: ReviewItemSerializer(many=True), **errors(401, 403)},
+    )
+    def get(self, request: Request) -> Response:
+        _require_moderator(request)
+        page = self.paginate_queryset(review_queue_rows())
+        items = review_queue_items(list(page or []))
+        return self.get_paginated_response(ReviewItemSerializer(items, many=True).data)
+
+
+class ReviewDecisionView(APIView):
+    """One decision on one question or answer; the subclasses below name which."""
+
+    permission_classes = [IsAuthenticated]
+    kind = "thread"
+    decision = "approve"
+
+    def decide(self, request: Request, pk: int) -> Response:
+        actor = _require_moderator(request)
+        data = ReviewDecisionRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reason = data.validated_data.get("reason", "")
+        decide = review_approve if self.decision == "approve" else review_reject
+        if self.kind == "thread":
+            thread = thread_for_moderation(thread_id=pk)
+            if thread is None:
+                raise Http404(_("No such thread."))
+            decide(actor=actor, thread=thread, reason=reason)
+        else:
+            post = post_for_moderation(post_id=pk)
+            if post is None:
+                raise Http404(_("No such answer."))
+            decide(actor=actor, post=post, reason=reason)
+        decision = "approved" if self.decision == "approve" else "rejected"
+        return Response({"type": self.kind, "id": pk, "decision": decision})
+
+
+def _decision_schema(summary: str) -> Any:
+    return extend_schema(
+        tags=["support"],
+        summary=summary,
+        request=ReviewDecisionRequestSerializer,
+        responses={200: ReviewDecisionSerializer, **errors(400, 401, 403, 404, 409)},
+    )
+
+
+class ReviewThreadApproveView(ReviewDecisionView):
+    kind, decision = "thread", "approve"
+
+    @_decision_schema("Approve a new member's question: public and announced (moderators).")
+    def post(self, request: Request, pk: int) -> Response:
+        return self.decide(request, pk)
+
+
+class ReviewThreadRejectView(ReviewDecisionView):
+    kind, decision = "thread", "reject"
+
+    @_decision_schema("Reject a new member's question: only its author sees it (moderators).")
+    def post(self, request: Request, pk: int) -> Response:
+        return self.decide(request, pk)
+
+
+class ReviewPostApproveView(ReviewDecisionView):
+    kind, decision = "post", "approve"
+
+    @_decision_schema("Approve a new member's answer: public, counted, announced (moderators).")
+    def post(self, request: Request, pk: int) -> Response:
+        return self.decide(request, pk)
+
+
+class ReviewPostRejectView(ReviewDecisionView):
+    kind, decision = "post", "reject"
+
+    @_decision_schema("Reject a new member's answer: only its author sees it (moderators).")
+    def post(self, request: Request, pk: int) -> Response:
+        return self.decide(request, pk)

@@ -81,6 +81,8 @@ class ModerationAction(models.Model):
         FLAG_UPHELD = "flag_upheld", _("Flag upheld")
         FLAG_REJECTED = "flag_rejected", _("Flag rejected")
         HOLD = "hold", _("Held for personal data")
+        REVIEW_APPROVE = "review_approve", _("Approved after review")
+        REVIEW_REJECT = "review_reject", _("Not approved after review")
         DATA_EXPORT = "data_export", _("Personal data exported")
         ACCOUNT_DELETE = "account_delete", _("Account deleted")
 

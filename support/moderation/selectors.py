@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, Max, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.models import Board, Member, Post, Thread
+from community.models import Board, HiddenReason, Member, Post, Thread
 from support.moderation.models import Flag, FlagStatus, ModerationAction, Sanction
 
 # Reason codes the system writes into ModerationAction.reason; shown translated.
@@ -204,3 +204,77 @@ def board_by_slug(*, slug: str) -> Board | None:
 def board_choices(*, exclude_id: int) -> list[tuple[str, str]]:
     """Where a question may move: every other board, in the boards' order."""
     return list(Board.objects.exclude(pk=exclude_id).values_list("slug", "name"))
+
+
+# --- new members' first posts ------------------------------------------------------------------
+
+
+@dataclass
+class ReviewItem:
+    """A new member's question or answer waiting for a moderator (community.services.review)."""
+
+    thread: Thread
+    post: Post | None
+
+    @property
+    def content(self) -> Thread | Post:
+        return self.post if self.post is not None else self.thread
+
+    @property
+    def author(self) -> Member:
+        return self.content.author
+
+    @property
+    def key(self) -> str:
+        return f"post-{self.post.pk}" if self.post is not None else f"thread-{self.thread.pk}"
+
+
+def review_queue_rows() -> QuerySet[Any, Any]:
+    """What waits for review, oldest first: `{thread_ref, post_ref, created_at}` rows of both
+    kinds in one ordered query, so a page of them is one slice."""
+    pending = HiddenReason.PENDING_REVIEW
+    threads = (
+        Thread.objects.filter(hidden_reason=pending)
+        .annotate(thread_ref=F("pk"), post_ref=Value(None, output_field=BigIntegerField()))
+        .values("created_at", "thread_ref", "post_ref")
+    )
+    posts = (
+        Post.objects.filter(hidden_reason=pending)
+        .annotate(thread_ref=F("thread_id"), post_ref=F("pk"))
+        .values("created_at", "thread_ref", "post_ref")
+    )
+    return threads.union(posts, all=True).order_by("created_at", "thread_ref", "post_ref")
+
+
+def review_queue_items(rows: list[dict[str, Any]]) -> list[ReviewItem]:
+    """The questions and answers of one page of review rows, with their authors (and the
+    authors' groups, for role badges) and boards: a fixed number of queries."""
+    threads = (
+        Thread.objects.select_related("author", "board")
+        .prefetch_related("author__groups")
+        .in_bulk({row["thread_ref"] for row in rows})
+    )
+    posts = (
+        Post.objects.select_related("author")
+        .prefetch_related("author__groups")
+        .in_bulk({row["post_ref"] for row in rows if row["post_ref"] is not None})
+    )
+    items = []
+    for row in rows:
+        thread = threads.get(row["thread_ref"])
+        post = posts.get(row["post_ref"]) if row["post_ref"] is not None else None
+        if thread is None or (row["post_ref"] is not None and post is None):
+            continue  # deleted since the page was counted
+        if post is not None:
+            post.thread = thread
+        items.append(ReviewItem(thread=thread, post=post))
+    return items
+
+
+def review_queue_count() -> int:
+    """How many questions and answers wait for review (the moderation pages' tab says it)."""
+    pending = HiddenReason.PENDING_REVIEW
+    return (
+        Thread.objects.filter(hidden_reason=pending).count()
+        + Post.objects.filter(hidden_reason=pending).count()
+    )

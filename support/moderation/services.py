@@ -39,6 +39,7 @@ from community.errors import Conflict
 from community.models import (
     AGENTS_GROUP,
     MODERATORS_GROUP,
+    REVIEW_REASONS,
     Board,
     HiddenReason,
     Member,
@@ -341,6 +342,7 @@ def moderation_content_hide(
     require_moderator(actor)
     target, about = _one(thread, post)
     reason = clean_reason(reason)
+    _not_in_review(target)
     with transaction.atomic():
         if not _hide(target, HiddenReason.MODERATOR, actor=actor):
             raise Conflict(_("A moderator has already hidden this."))
@@ -367,6 +369,7 @@ def moderation_content_restore(
     if not agent_release:
         require_moderator(actor)
     reason = clean_reason(reason)
+    _not_in_review(target)
     with transaction.atomic():
         was = target.hidden_reason
         if not _restore(target, actor=actor):
@@ -380,6 +383,13 @@ def moderation_content_restore(
             reason=reason,
             data={"was": was},
         )
+
+
+def _not_in_review(target: Target) -> None:
+    """New members' posts waiting for review are decided in the review queue (review.py)."""
+    target.refresh_from_db(fields=["hidden_reason"])
+    if target.hidden_reason in REVIEW_REASONS:
+        raise Conflict(_("Decide on this in the review queue."))
 
 
 def moderation_thread_lock(

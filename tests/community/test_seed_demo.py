@@ -7,6 +7,7 @@ import html
 import re
 from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -25,17 +26,40 @@ from community.demo import (
     DEMO_BOARDS,
     DEMO_MEMBERS,
     DEMO_PASSWORD,
+    DEMO_REVIEW_ANSWER,
+    DEMO_REVIEW_QUESTION,
     DEMO_TAGS,
     DEMO_THREADS,
 )
 from community.management.commands import seed_demo
-from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Kudos, Member, Post, Tag, Thread
+from community.models import (
+    AGENTS_GROUP,
+    MODERATORS_GROUP,
+    Board,
+    HiddenReason,
+    Kudos,
+    Member,
+    Post,
+    Tag,
+    Thread,
+)
 from notifications.models import Kind, Notification
 from support.cases.models import Case, CaseMessage, CaseStatus
 from support.demo import DEMO_CASES
 from support.insights.trending import trending_problems
 
-DEMO_USERNAMES = {"chiara", "priya", "tom", "luca", "sofia", "hannah", "agnes", "marco", "admin"}
+DEMO_USERNAMES = {
+    "chiara",
+    "priya",
+    "tom",
+    "nadia",
+    "luca",
+    "sofia",
+    "hannah",
+    "agnes",
+    "marco",
+    "admin",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -78,7 +102,8 @@ def test_seeding_twice_leaves_exactly_the_demo_members_and_content(db: None) -> 
         Kudos.objects.count(),
     ] == counts
     assert counts[:3] == [len(DEMO_BOARDS), len(DEMO_TAGS), len(DEMO_THREADS)]
-    assert counts[3] == sum(len(spec.answers) for spec in DEMO_THREADS)
+    # Every answer of the content, and nadia's, waiting for review.
+    assert counts[3] == sum(len(spec.answers) for spec in DEMO_THREADS) + 1
     assert counts[4] == sum(
         len(spec.kudos_from) + sum(len(a.kudos_from) for a in spec.answers) for spec in DEMO_THREADS
     )
@@ -109,9 +134,11 @@ def test_the_demo_reads_like_a_real_community(db: None) -> None:
     threads = list(Thread.objects.all())
 
     assert len(threads) >= 40
-    # Nothing the demo wrote was held for personal data or hidden.
+    # Nothing the demo wrote was held for personal data or hidden; one answer, by a new
+    # member, waits for review.
     assert not Thread.objects.exclude(hidden_reason="").exists()
-    assert not Post.objects.exclude(hidden_reason="").exists()
+    assert not Post.objects.exclude(hidden_reason__in=["", HiddenReason.PENDING_REVIEW]).exists()
+    assert Post.objects.filter(hidden_reason=HiddenReason.PENDING_REVIEW).count() == 1
     # Every question and every answer says something of its own.
     assert len({t.title for t in threads}) == len(threads)
     assert len({t.body for t in threads}) == len(threads)
@@ -148,6 +175,22 @@ def test_everything_in_the_demo_happened_before_now(db: None) -> None:
         assert thread.solved_at is not None and thread.solved_at >= thread.created_at
     for post in Post.objects.select_related("thread"):
         assert post.created_at > post.thread.created_at
+
+
+def test_the_demo_has_a_new_members_first_answer_waiting_for_review(
+    db: None, settings: Any
+) -> None:
+    seed("--no-progress")
+
+    waiting = Post.objects.get(hidden_reason=HiddenReason.PENDING_REVIEW)
+    assert waiting.author.username == "nadia"
+    assert waiting.thread.title == DEMO_REVIEW_QUESTION
+    assert waiting.thread.answer_count == 0  # unanswered, as everyone else sees it
+    assert timezone.now() - waiting.author.date_joined < dt.timedelta(days=1)
+    settings.MFA_REQUIRED_FOR_STAFF = False  # marco has not set up his second factor
+    client = Client()
+    client.force_login(Member.objects.get(username="marco"))
+    assert DEMO_REVIEW_ANSWER[:40] in client.get("/moderation/review/").content.decode()
 
 
 def test_the_demo_has_a_case_in_every_state(db: None) -> None:

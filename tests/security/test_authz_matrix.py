@@ -84,6 +84,22 @@ RULES: dict[str, tuple[str, str]] = {
         "  401   403   403   403   405   405   403",
         "  401   403   403   403   409   409   403",
     ),
+    "api-moderation-review-post-approve": (
+        "  401   405   405   405   405   405   405",
+        "  401   403   403   403   409   409   403",
+    ),
+    "api-moderation-review-post-reject": (
+        "  401   405   405   405   405   405   405",
+        "  401   403   403   403   409   409   403",
+    ),
+    "api-moderation-review-thread-approve": (
+        "  401   405   405   405   405   405   405",
+        "  401   403   403   403   409   409   403",
+    ),
+    "api-moderation-review-thread-reject": (
+        "  401   405   405   405   405   405   405",
+        "  401   403   403   403   409   409   403",
+    ),
     "api-post-detail": (
         "  200   200   200   200   200   200   200",
         "  401   405   405   405   405   405   405",
@@ -236,6 +252,24 @@ RULES: dict[str, tuple[str, str]] = {
     "moderation-post-action": (
         "  405   405   405   405   405   405   405",
         "login   404   404   404    ->    ->   404",
+    ),
+    # The review of new members' posts: the world's content is public, so a moderator's
+    # decision on it is a conflict (409: not waiting for review).
+    "moderation-review-post-approve": (
+        "  405   405   405   405   405   405   405",
+        "login   404   404   404   409   409   404",
+    ),
+    "moderation-review-post-reject": (
+        "  405   405   405   405   405   405   405",
+        "login   404   404   404   409   409   404",
+    ),
+    "moderation-review-thread-approve": (
+        "  405   405   405   405   405   405   405",
+        "login   404   404   404   409   409   404",
+    ),
+    "moderation-review-thread-reject": (
+        "  405   405   405   405   405   405   405",
+        "login   404   404   404   409   409   404",
     ),
     "moderation-thread": (
         "login   404   404   404   200   200   404",
