@@ -65,10 +65,10 @@ class ThreadListView(GenericAPIView[Thread]):
         username = filters.get("author")
         viewer = self.request.user
         # A member's own questions include those waiting for review (`pending_review`).
-        own = (
-            bool(username)
+        own = bool(
+            username
             and viewer.is_authenticated
-            and viewer.username.lower() == username.lower()
+            and viewer.get_username().lower() == str(username).lower()
         )
         return selectors.thread_list(
             board=selectors.board_get_for_input(slug=board_slug) if board_slug else None,

@@ -113,7 +113,7 @@ class PostFlagView(APIView):
 # moderator decided first), `400` for a reason over 500 characters.
 
 
-class ReviewItemSerializer(serializers.Serializer[ReviewItem]):
+class ReviewItemSerializer(serializers.Serializer[Any]):
     type = serializers.SerializerMethodField(help_text='"thread" or "post".')
     id = serializers.IntegerField(source="content.pk")
     thread = serializers.IntegerField(source="thread.pk")

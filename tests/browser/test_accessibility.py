@@ -94,8 +94,15 @@ def walk_agent(page: Page, visit: Callable[[str], None]) -> None:
     visit(first_href(page, "main", THREAD))
 
 
+def walk_newcomer(page: Page, visit: Callable[[str], None]) -> None:
+    """nadia, who joined today: her first answer waits for review, marked as such."""
+    visit("/members/nadia/?tab=answers")
+    visit(first_href(page, "main", r"^/posts/\d+/$"))
+
+
 def walk_moderator(page: Page, visit: Callable[[str], None]) -> None:
     visit("/moderation/")
+    visit("/moderation/review/")
     visit("/moderation/log/")
     visit("/moderation/members/tom/")
     visit("/support/dashboard/")
@@ -112,6 +119,7 @@ WALKS: dict[str, tuple[str | None, Callable[[Page, Callable[[str], None]], None]
     "helper": ("hannah", walk_helper),
     "agent": ("agnes", walk_agent),
     "moderator": ("marco", walk_moderator),
+    "newcomer": ("nadia", walk_newcomer),
 }
 
 

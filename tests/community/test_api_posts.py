@@ -25,6 +25,7 @@ POST_FIELDS = {
     "is_solution",
     "created_at",
     "edited_at",
+    "pending_review",
     "url",
     "viewer",
 }

@@ -32,6 +32,7 @@ THREAD_FIELDS = {
     "view_count",
     "solution",
     "escalated",
+    "pending_review",
     "created_at",
     "last_activity_at",
     "edited_at",
@@ -111,6 +112,7 @@ def test_anyone_lists_threads_with_every_field_of_the_contract(thread: Thread) -
     assert item["status"] == "open"
     assert item["solution"] is None
     assert item["escalated"] is False
+    assert item["pending_review"] is False
     assert item["url"] == thread.get_absolute_url()
     assert item["created_at"].endswith("Z") or "+" in item["created_at"]
     assert set(item["author"]) == MEMBER_FIELDS

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from rest_framework.test import APIClient
 
 from community import services
 from community.models import Board, HiddenReason, Member, Post, Thread
@@ -46,7 +47,8 @@ def test_two_first_posts_of_a_new_account_sent_at_once_are_both_held() -> None:
             check_limits=False,
         )
 
-    results, errors = run_at_once([post(1), post(2), question])
+    tasks: list[Callable[[], Post | Thread]] = [post(1), post(2), question]
+    results, errors = run_at_once(tasks)
 
     assert errors == []
     assert len(results) == 3
@@ -62,9 +64,10 @@ def test_two_moderators_approving_one_answer_at_once_count_and_announce_it_once(
     clients = [api_client(moderator_make(f"moderator{n}")) for n in range(4)]
     url = f"/api/v1/moderation/review/posts/{held.pk}/approve/"
 
-    results, errors = run_at_once(
-        [lambda c=client: c.post(url, {}, format="json").status_code for client in clients]
-    )
+    def approve(client: APIClient) -> Callable[[], int]:
+        return lambda: int(client.post(url, {}, format="json").status_code)
+
+    results, errors = run_at_once([approve(client) for client in clients])
 
     assert errors == []
     assert Counter(results) == {200: 1, 409: 3}
