@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("support", "0004_satisfaction_requests"),
+        ("support", "0005_canned_replies"),
     ]
 
     operations = [
