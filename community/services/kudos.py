@@ -8,7 +8,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from community import events
-from community.models import Kudos, Member, Post, Thread
+from community.errors import Conflict
+from community.models import REVIEW_REASONS, Kudos, Member, Post, Thread
 from community.services.standing import members_lock
 
 
@@ -40,6 +41,9 @@ def kudos_give(
         # The receiver's row before the count's: the points (and the daily cap on points
         # from kudos) are decided under it, and member rows come first in every transaction.
         members_lock(author_id)
+        # Nothing waiting for review earns thanks (or points) before it is approved.
+        if model.objects.filter(pk=pk, hidden_reason__in=REVIEW_REASONS).exists():
+            raise Conflict(_("This is waiting for a moderator's review."))
         try:
             with transaction.atomic():
                 kudos = Kudos.objects.create(giver=giver, receiver_id=author_id, **lookup)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from community import events, permissions
 from community.errors import Conflict
-from community.models import Board, Member, Post, Thread
+from community.models import REVIEW_REASONS, Board, Member, Post, Thread
 from community.services.standing import members_lock
 
 
@@ -53,6 +53,11 @@ def solution_accept(*, thread: Thread, post: Post, actor: Member) -> Thread:
         locked = _lock_thread_and_its_members(thread, post.author_id)
         if locked.is_locked:
             raise Conflict(_("This thread is locked: its solution can't change."))
+        # An answer waiting for review was never announced (no points, nobody told): it can
+        # be chosen once a moderator lets it through. Read under the thread's lock, which
+        # the approval takes too.
+        if Post.objects.filter(pk=post.pk, hidden_reason__in=REVIEW_REASONS).exists():
+            raise Conflict(_("This answer is waiting for a moderator's review."))
         previous = locked.solution_id
         if previous == post.pk:
             return locked

@@ -16,9 +16,11 @@ from django.utils import timezone
 
 from community.models import HiddenReason, Thread
 
-# Spam and moderated-away questions are not customers' questions; held ones (personal data)
-# are, so they stay in every count.
-NOT_COUNTED = (HiddenReason.FLAGGED, HiddenReason.MODERATOR)
+# Spam and moderated-away questions are not customers' questions; held ones (personal data,
+# and new members' first questions waiting for review: an outage brings people who sign up
+# to ask) are, so they stay in every count. A new member's question a moderator rejected
+# is not.
+NOT_COUNTED = (HiddenReason.FLAGGED, HiddenReason.MODERATOR, HiddenReason.REJECTED)
 
 
 def counted_threads() -> QuerySet[Thread]:

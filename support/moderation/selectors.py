@@ -270,11 +270,3 @@ def review_queue_items(rows: list[dict[str, Any]]) -> list[ReviewItem]:
         items.append(ReviewItem(thread=thread, post=post))
     return items
 
-
-def review_queue_count() -> int:
-    """How many questions and answers wait for review (the moderation pages' tab says it)."""
-    pending = HiddenReason.PENDING_REVIEW
-    return (
-        Thread.objects.filter(hidden_reason=pending).count()
-        + Post.objects.filter(hidden_reason=pending).count()
-    )

@@ -13,7 +13,9 @@ from django.test import Client
 from time_machine import TimeMachineFixture
 
 from community import selectors, services
+from community.errors import Conflict
 from community.models import Board, HiddenReason, Member, Post, Thread
+from community.services.content import render
 from gamification.models import LedgerEntry
 from notifications import realtime
 from notifications.models import Kind, Notification
@@ -282,3 +284,25 @@ def test_agents_see_held_content_but_not_content_waiting_for_review(
     services.content_approve(post=held)
     services.content_hide(post=held, reason=HiddenReason.SENSITIVE, actor_id=None)
     assert list(selectors.thread_answers(thread=thread, viewer=agent)) == [held]
+
+
+def test_an_answer_waiting_for_review_earns_no_kudos_and_cannot_be_the_solution(
+    thread: Thread, veteran: Member, moderator: Member
+) -> None:
+    held = answer(new_member_make("newcomer"), thread)
+
+    with pytest.raises(Conflict):
+        services.kudos_give(giver=moderator, post=held)
+    with pytest.raises(Conflict):
+        services.solution_accept(thread=thread, post=held, actor=veteran)
+    services.content_approve(post=held)
+    services.kudos_give(giver=moderator, post=held)
+    assert services.solution_accept(thread=thread, post=held, actor=veteran).solution == held
+
+
+def test_links_by_new_members_never_lend_them_the_sites_standing(agent: Member) -> None:
+    text = "The status page says more: https://status.example.com/incidents/42"
+    # A new member's links are inert text until their rank unlocks links...
+    assert "<a " not in render(text, author=new_member_make("newcomer")).html
+    # ...and whoever may link (a new agent here), a link in member content is nofollow ugc.
+    assert 'rel="nofollow ugc noopener"' in render(text, author=agent).html

@@ -7,11 +7,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from community.errors import Conflict
 from community.models import HiddenReason, Member, Post, Thread
 from notifications.messages import message_for
 from notifications.models import Kind, Notification
+from support.insights.trending import trending_problems
 from support.moderation import services as moderation
 from support.moderation.models import ModerationAction
 from support.moderation.review import review_approve, review_reject
@@ -237,3 +239,19 @@ def test_rejecting_without_htmx_returns_to_the_queue(held: Post, moderator: Memb
     assert response.status_code == 302 and response["Location"] == "/moderation/review/"
     held.refresh_from_db()
     assert held.hidden_reason == HiddenReason.REJECTED
+
+
+def test_trending_counts_questions_waiting_for_review_but_not_rejected_ones(
+    moderator: Member,
+) -> None:
+    board = board_make()
+    questions = [
+        ask(new_member_make(f"outage{n}"), board, title=f"No signal at all since noon ({n})")
+        for n in range(3)
+    ]
+    # New people sign up to ask when the network is down: their questions are the signal.
+    assert [p.pk for p in trending_problems(timezone.now())] == [board.pk]
+
+    review_reject(actor=moderator, thread=questions[0], reason="Spam.")
+
+    assert trending_problems(timezone.now()) == []
