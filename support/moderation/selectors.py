@@ -269,4 +269,3 @@ def review_queue_items(rows: list[dict[str, Any]]) -> list[ReviewItem]:
             post.thread = thread
         items.append(ReviewItem(thread=thread, post=post))
     return items
-
