@@ -306,3 +306,23 @@ def test_links_by_new_members_never_lend_them_the_sites_standing(agent: Member) 
     assert "<a " not in render(text, author=new_member_make("newcomer")).html
     # ...and whoever may link (a new agent here), a link in member content is nofollow ugc.
     assert 'rel="nofollow ugc noopener"' in render(text, author=agent).html
+
+
+def test_a_new_member_answering_on_the_page_sees_the_answer_marked_as_waiting(
+    thread: Thread,
+) -> None:
+    client = Client()
+    client.force_login(new_member_make("newcomer"))
+
+    response = client.post(
+        f"/threads/{thread.pk}/answer/",
+        {"body": "Turn data roaming on in the eSIM's own settings."},
+        HTTP_HX_REQUEST="true",
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="notice notice-hidden notice-pending"' in html
+    assert 'id="no-answers" hx-swap-oob="delete"' in html
+    thread.refresh_from_db()
+    assert thread.answer_count == 0
