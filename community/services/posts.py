@@ -41,13 +41,13 @@ def post_create(
         # the author's concurrent posts take turns and each sees the ones before it.
         if check_limits:
             posting_limits_check(member=author, kind="post", body=body)
+        # A new member's first answers wait for a moderator, unannounced and uncounted
+        # (review.py); decided on the author's row, which is locked before the thread.
+        pending = hold_for_review or review_required(member=author)
         # The row lock orders concurrent answers and re-checks the lock under it; the time is
         # taken under it too, so answers' times follow the order they were written in. NO KEY:
         # a concurrent follow of the thread (its foreign key check) is not held up, so the
         # answer's own follow below never waits on a follow that waits on this lock.
-        # A new member's first answers wait for a moderator, unannounced and uncounted
-        # (review.py); decided on the author's row, which is locked before the thread.
-        pending = hold_for_review or review_required(member=author)
         locked = Thread.objects.select_for_update(no_key=True).get(pk=thread.pk)
         now = timezone.now()
         if locked.is_locked:

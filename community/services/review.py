@@ -3,8 +3,9 @@
 An account younger than ``NEW_MEMBER_HOURS`` (a day: the line the kudos rules draw) has its
 questions and answers held, reason PENDING_REVIEW, until ``NEW_MEMBER_REVIEW_POSTS`` of them
 have been approved (0 turns the review off; staff are never held). Held content is hidden
-like any other: its author sees it, marked, and so do the staff; for everyone else a held
-question is 404 and a held answer is not there (lists, counts, search, feeds).
+like any other: its author sees it, marked, and so do the moderators who decide on it (not
+agents: community.permissions.can_see_hidden); for everyone else a held question is 404 and
+a held answer is not there (lists, counts, search, feeds).
 
 Held content is not announced when it is written: no `thread_created` or `post_created`,
 so no points, no notifications to the asker, the followers or those mentioned, no live
@@ -35,7 +36,7 @@ from community.services.standing import members_lock
 
 
 def is_new_account(member: Member, *, now: datetime | None = None) -> bool:
-    """Younger than NEW_MEMBER_HOURS: its posts are reviewed and its links are not vouched for."""
+    """Younger than NEW_MEMBER_HOURS: its first posts wait for review."""
     age = (now or timezone.now()) - member.date_joined
     return age < timedelta(hours=settings.NEW_MEMBER_HOURS)
 
