@@ -332,12 +332,23 @@ class SimilarQuerySerializer(serializers.Serializer[dict[str, str]]):
     )
 
 
+class SimilarSolutionSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text="The accepted answer's id.")
+    body_html = serializers.CharField(help_text="The accepted answer, rendered and sanitized.")
+    author = MemberSummarySerializer()
+
+
 class SimilarThreadSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     title = serializers.CharField()
     status = serializers.ChoiceField(choices=ThreadStatus.choices)
     url = serializers.CharField()
     score = serializers.FloatField()
+    solution = SimilarSolutionSerializer(
+        allow_null=True,
+        help_text="For a solved question, its accepted answer in full (so the member may not "
+        "need to ask: see POST /deflections/); null otherwise.",
+    )
 
 
 SEARCH_QUERY_MAX = 200

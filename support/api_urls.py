@@ -5,6 +5,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("support.cases.api_urls")),
     path("", include("support.canned.api_urls")),
+    path("", include("support.deflection.api_urls")),
     path("", include("support.moderation.api_urls")),
     path("", include("support.satisfaction.api_urls")),
 ]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 DOMAINS = (
     "support.cases",
     "support.canned",
+    "support.deflection",
     "support.moderation",
     "support.satisfaction",
     "support.insights",
@@ -38,8 +39,13 @@ class SupportConfig(AppConfig):
 
         register_demo_step("cases and the trending alert", demo.demo_support_ensure)
 
+        from support.deflection.demo import demo_deflections_ensure
+
+        register_demo_step("answers found on the ask form", demo_deflections_ensure)
+
         from community.extensions import register_member_eraser, register_personal_data_section
         from support.cases.personal_data import cases_erase, cases_personal_data
+        from support.deflection.personal_data import deflection_erase, deflection_personal_data
         from support.moderation.personal_data import moderation_personal_data
         from support.satisfaction.personal_data import (
             satisfaction_erase,
@@ -47,7 +53,9 @@ class SupportConfig(AppConfig):
         )
 
         register_personal_data_section(cases_personal_data)
+        register_personal_data_section(deflection_personal_data)
         register_personal_data_section(moderation_personal_data)
         register_personal_data_section(satisfaction_personal_data)
         register_member_eraser(cases_erase)
+        register_member_eraser(deflection_erase)
         register_member_eraser(satisfaction_erase)

@@ -6,7 +6,13 @@ from community.selectors.members import (
     member_email_verified,
     member_get_by_username,
 )
-from community.selectors.search import SearchHit, SimilarThread, search, thread_similar
+from community.selectors.search import (
+    SearchHit,
+    SimilarSolution,
+    SimilarThread,
+    search,
+    thread_similar,
+)
 from community.selectors.threads import (
     THREAD_ORDERINGS,
     THREAD_STATUSES,
@@ -30,6 +36,7 @@ from community.selectors.threads import (
 
 __all__ = [
     "SearchHit",
+    "SimilarSolution",
     "SimilarThread",
     "search",
     "thread_similar",

@@ -33,7 +33,14 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 
-from community.models import Post, Thread, publicly_solved, solution_hidden, with_public_status
+from community.models import (
+    Member,
+    Post,
+    Thread,
+    publicly_solved,
+    solution_hidden,
+    with_public_status,
+)
 
 SEARCH_CONFIG = "english"
 SOLVED_BOOST = 1.5
@@ -220,12 +227,23 @@ def _post_hit(post: Post, snippet: str, score: float) -> SearchHit:
 
 
 @dataclass(frozen=True)
+class SimilarSolution:
+    """A solved question's accepted answer, shown in full on the ask form: often the answer
+    the member was about to ask for."""
+
+    id: int
+    body_html: str
+    author: Member
+
+
+@dataclass(frozen=True)
 class SimilarThread:
     id: int
     title: str
     status: str
     url: str
     score: float
+    solution: SimilarSolution | None = None
 
 
 # The endings a crude stem drops (longest first), keeping at least three letters.
@@ -277,12 +295,34 @@ def thread_similar(*, title: str, limit: int = 5) -> list[SimilarThread]:
             scored.append((thread, score * (SOLVED_BOOST if solved else 1.0)))
         scored.sort(key=lambda pair: (-pair[1], -pair[0].pk))
         scored = scored[:limit]
+    solutions = _solutions_of([t for t, _s in scored if t.status == "solved"])
     return [
         SimilarThread(
-            id=t.pk, title=t.title, status=t.status, url=t.get_absolute_url(), score=round(s, 4)
+            id=t.pk,
+            title=t.title,
+            status=t.status,
+            url=t.get_absolute_url(),
+            score=round(s, 4),
+            solution=solutions.get(t.pk),
         )
         for t, s in scored
     ]
 
 
-__all__ = ["SearchHit", "SimilarThread", "search", "thread_similar"]
+def _solutions_of(threads: list[Thread]) -> dict[int, SimilarSolution]:
+    """The accepted answers of publicly solved threads, by thread id: two queries, or none."""
+    ids = [t.solution_id for t in threads if t.solution_id is not None]
+    if not ids:
+        return {}
+    posts = (
+        Post.objects.filter(pk__in=ids, hidden_reason="")
+        .select_related("author")
+        .prefetch_related("author__groups")  # the member summary's is_staff
+    )
+    return {
+        post.thread_id: SimilarSolution(id=post.pk, body_html=post.body_html, author=post.author)
+        for post in posts
+    }
+
+
+__all__ = ["SearchHit", "SimilarSolution", "SimilarThread", "search", "thread_similar"]

@@ -134,6 +134,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
             "solved_without_case_share": percent_text(metrics.solved_without_case_share),
             "solved_share": percent_text(metrics.solved_share),
             "escalation_rate": percent_text(metrics.escalation_rate),
+            "deflection_rate": percent_text(metrics.deflection.rate),
             "first_answer_median": duration_text(metrics.first_answer.median),
             "first_answer_p90": duration_text(metrics.first_answer.p90),
             "solution_median": duration_text(metrics.solution.median),

@@ -674,7 +674,8 @@ def test_anyone_gets_similar_questions_as_a_plain_list(thread: Thread, asker: Me
     assert response.status_code == 200
     [item] = response.json()
     assert item["id"] == thread.pk
-    assert set(item) == {"id", "title", "status", "url", "score"}
+    assert set(item) == {"id", "title", "status", "url", "score", "solution"}
+    assert item["solution"] is None
     assert item["status"] == "open"
     assert item["url"] == thread.get_absolute_url()
     assert item["score"] > 0

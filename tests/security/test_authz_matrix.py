@@ -60,6 +60,10 @@ RULES: dict[str, tuple[str, str]] = {
         "  401   404   404   200   404   200   200",
         "  401   404   404   201   404   201   201",
     ),
+    "api-deflection-detail": (
+        "  401   405   405   405   405   405   405",
+        "  401   405   405   405   405   405   405",
+    ),
     "api-member-detail": (
         "  200   200   200   200   200   200   200",
         "  401   405   405   405   405   405   405",
@@ -347,6 +351,10 @@ RULES: dict[str, tuple[str, str]] = {
         "login   405   405   405   405   405   405",
         "login   403   403   403    ->    ->    ->",
     ),
+    "deflection-rate": (
+        "login   405   405   405   405   405   405",
+        "login   404   404   404   404   404    ->",
+    ),
     "thread-feedback": (
         "login   405   405   405   405   405   405",
         "login   403   403   403   403   403    ->",
@@ -437,6 +445,8 @@ def path_for(pattern: str, world: World) -> str:
         values["pk"] = str(world.sanction.pk)
     elif "threads/<int:pk>" in pattern:
         values["pk"] = str(world.thread.pk)
+    elif "deflections/<int:pk>" in pattern:
+        values["pk"] = str(world.deflection.pk)
     elif "webhooks/<int:pk>" in pattern:
         values["pk"] = str(world.webhook.pk)
     elif "canned-replies/<int:pk>" in pattern:

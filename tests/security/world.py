@@ -29,6 +29,7 @@ from support.canned.models import CannedReply
 from support.canned.services import canned_reply_create
 from support.cases.models import Case
 from support.cases.services import case_escalate, case_message_post
+from support.deflection.models import Deflection
 from support.moderation.models import Flag, Sanction
 from support.moderation.sanctions import sanction_create
 from support.moderation.services import flag_create
@@ -57,6 +58,7 @@ class World:
     webhook: WebhookEndpoint
     delivery: WebhookDelivery
     canned_reply: CannedReply
+    deflection: Deflection
 
     def member(self, role: str) -> Member | None:
         return None if role == "anonymous" else self.members[role]
@@ -157,6 +159,11 @@ def build_world() -> World:
         body="Hello {customer_name}, top-ups can take ten minutes to show.",
         shared=True,
     )
+    # The owner found an answer on the ask form (the row alone: the rules are about who may
+    # rate it, not about what may be recorded).
+    deflection = Deflection.objects.create(
+        member=members["owner"], thread=thread, query="top-up missing", day=today
+    )
     return World(
         members=members,
         tokens=tokens,
@@ -175,4 +182,5 @@ def build_world() -> World:
         webhook=webhook,
         delivery=delivery,
         canned_reply=canned_reply,
+        deflection=deflection,
     )

@@ -23,6 +23,7 @@ from community import services
 from community.models import Member, Tag, Thread
 from support.cases.models import CaseEvent, CaseReason, CaseStatus
 from support.cases.services import case_open, case_update
+from support.deflection.services import deflection_record
 from support.insights.selectors import dashboard_metrics
 from support.satisfaction.services import satisfaction_record
 from tests import builders
@@ -33,8 +34,9 @@ pytestmark = pytest.mark.django_db
 
 AssertMaxQueries = Callable[..., AbstractContextManager[Any]]
 # The dashboard's own: thread rows, SLA breaches, satisfaction summary, staff ratings, top
-# helpers (counts, members, scores), trending boards and trending tags.
-METRICS_QUERIES = 9
+# helpers (counts, members, scores), trending boards and trending tags, deflection counts
+# and the most deflected questions.
+METRICS_QUERIES = 11
 # Plus the request's session, member and groups (the role check), the staff member's second
 # factor (community/second_factor.py), and the bell's unread count in the page's header.
 PAGE_BUDGET = 4 + METRICS_QUERIES + 1
@@ -65,6 +67,7 @@ def community(size: int, agent: Member) -> None:
         case_update(case=case, actor=agent, status=CaseStatus.RESOLVED, assignee=agent)
         satisfaction_record(case=case, respondent=asker, score=5)
         CaseEvent.objects.create(case=case, kind=CaseEvent.Kind.SLA_BREACHED)
+        deflection_record(member=helper, thread=thread, query="the same problem")
         asked = now - timedelta(days=n % 6, hours=1)
         Thread.objects.filter(pk=thread.pk).update(
             created_at=asked,
@@ -76,7 +79,7 @@ def community(size: int, agent: Member) -> None:
         ask(author=agent, board=boards[0], tags=[tags[0].slug], ago=timedelta(0))
 
 
-def test_the_metrics_take_nine_queries_whatever_the_size(
+def test_the_metrics_take_eleven_queries_whatever_the_size(
     agent: Member, django_assert_num_queries: AssertMaxQueries
 ) -> None:
     community(2, agent)
@@ -88,6 +91,7 @@ def test_the_metrics_take_nine_queries_whatever_the_size(
     # The solved questions of both rounds, and each round's spike of 3 + size questions.
     assert metrics.questions == (2 + 10) + (3 + 2) + (3 + 10)
     assert len(metrics.top_helpers) == 10 and metrics.trending
+    assert metrics.deflection.deflections == 12 and len(metrics.most_deflected) == 5
 
 
 def measured(
