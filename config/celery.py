@@ -22,7 +22,13 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 # Support is one app of several domains; autodiscovery looks for <package>.tasks in each.
 app.autodiscover_tasks(
-    ["support.cases", "support.moderation", "support.insights", "support.satisfaction"]
+    [
+        "support.cases",
+        "support.experts",
+        "support.moderation",
+        "support.insights",
+        "support.satisfaction",
+    ]
 )
 
 

@@ -344,6 +344,7 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "trending-alert": {"task": "support.trending_alert", "schedule": 300.0},
     "expire-sanctions": {"task": "support.sanctions_expire", "schedule": 300.0},
     "ask-satisfaction": {"task": "support.satisfaction_ask_due", "schedule": 60.0},
+    "route-to-experts": {"task": "support.experts_route", "schedule": 60.0},
     "clear-expired-sessions": {
         "task": "community.sessions_clear_expired",
         "schedule": crontab(minute=15),
@@ -370,6 +371,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # at once, it interrupts the moment she accepted; a while later (on her next visit to the
 # question, and by a notification) she knows whether the fix held.
 SATISFACTION_ASK_AFTER_MINUTES = env.env_int("SATISFACTION_ASK_AFTER_MINUTES", 60)
+
+# Ask the experts (support/experts/services.py): a question still unanswered this long after
+# it was asked goes to up to this many proven helpers (most solutions on its board or tags in
+# the lookback), each asked at most so many times a day; the SLA scan then gives them this
+# long before it escalates the question to staff.
+EXPERT_ROUTING_DELAY_MINUTES = env.env_int("EXPERT_ROUTING_DELAY_MINUTES", 10)
+EXPERT_HELPERS_PER_QUESTION = env.env_int("EXPERT_HELPERS_PER_QUESTION", 5)
+EXPERT_REQUESTS_PER_DAY = env.env_int("EXPERT_REQUESTS_PER_DAY", 3)
+EXPERT_LOOKBACK_DAYS = env.env_int("EXPERT_LOOKBACK_DAYS", 90)
+EXPERT_ANSWER_MINUTES = env.env_int("EXPERT_ANSWER_MINUTES", 10)
 
 # New members' first posts wait for a moderator (README, "Review of new members' posts"): an
 # account younger than NEW_MEMBER_HOURS (the line the kudos rules draw, a day) has its

@@ -43,6 +43,9 @@ MESSAGES: dict[str, Callable[[Notification, dict[str, Any]], str]] = {
     Kind.MODERATION: lambda n, d: _("A moderator acted on your content: %(action)s.") % d,
     Kind.SATISFACTION: lambda n, d: _("Did the solution to “%(title)s” solve your problem?") % d,
     Kind.TRENDING: lambda n, d: _("Trending problem: %(what)s.") % d,
+    Kind.EXPERT_REQUEST: lambda n, d: (
+        _("“%(title)s” is still waiting for an answer: you could help.") % d
+    ),
     Kind.WEBHOOK_DISABLED: lambda n, d: (
         _("The webhook to %(url)s was switched off after %(failures)s failed deliveries in a row.")
         % d

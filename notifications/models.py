@@ -32,6 +32,7 @@ class Kind(models.TextChoices):
     SATISFACTION = "satisfaction", _("Did this solve your problem?")
     TRENDING = "trending", _("A trending problem")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook was switched off")
+    EXPERT_REQUEST = "expert_request", _("A question for you as a proven helper")
 
 
 class Channel(models.TextChoices):

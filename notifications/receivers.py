@@ -431,6 +431,17 @@ def satisfaction_requested(
     notify(recipient_id=member_id, kind=Kind.SATISFACTION, url=url, data={"title": title})
 
 
+@receiver(support.expert_requested, dispatch_uid="notifications.expert_requested")
+def expert_requested(*, thread_id: int, helper_id: int, **kwargs: Any) -> None:
+    thread = Thread.objects.get(pk=thread_id)
+    notify(
+        recipient_id=helper_id,
+        kind=Kind.EXPERT_REQUEST,
+        url=thread.get_absolute_url(),
+        data={"title": thread.title},
+    )
+
+
 def _staff_ids() -> list[int]:
     """Who watches the staff dashboard: active agents and moderators (and superusers)."""
     staff = Member.objects.filter(is_active=True).filter(

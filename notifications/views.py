@@ -38,6 +38,7 @@ from community.http import is_htmx, request_member
 from notifications import selectors, services
 from notifications.messages import message_for
 from notifications.models import IMMEDIATE_EMAIL_KINDS, Channel, Kind
+from support.experts.selectors import helper_settings_for
 
 INBOX_PER_PAGE = 25
 
@@ -204,6 +205,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "form": form,
             "channel_choices": Channel.choices,
             "has_address": services.verified_address(member_id=member_id) is not None,
+            "expert_settings": helper_settings_for(member_id=member_id),
         },
         status=status,
     )

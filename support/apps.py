@@ -7,6 +7,7 @@ DOMAINS = (
     "support.cases",
     "support.canned",
     "support.deflection",
+    "support.experts",
     "support.moderation",
     "support.satisfaction",
     "support.insights",
@@ -43,9 +44,14 @@ class SupportConfig(AppConfig):
 
         register_demo_step("answers found on the ask form", demo_deflections_ensure)
 
+        from support.experts.demo import demo_experts_ensure
+
+        register_demo_step("unanswered questions offered to helpers", demo_experts_ensure)
+
         from community.extensions import register_member_eraser, register_personal_data_section
         from support.cases.personal_data import cases_erase, cases_personal_data
         from support.deflection.personal_data import deflection_erase, deflection_personal_data
+        from support.experts.personal_data import experts_erase, experts_personal_data
         from support.moderation.personal_data import moderation_personal_data
         from support.satisfaction.personal_data import (
             satisfaction_erase,
@@ -54,8 +60,10 @@ class SupportConfig(AppConfig):
 
         register_personal_data_section(cases_personal_data)
         register_personal_data_section(deflection_personal_data)
+        register_personal_data_section(experts_personal_data)
         register_personal_data_section(moderation_personal_data)
         register_personal_data_section(satisfaction_personal_data)
         register_member_eraser(cases_erase)
         register_member_eraser(deflection_erase)
+        register_member_eraser(experts_erase)
         register_member_eraser(satisfaction_erase)

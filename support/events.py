@@ -10,3 +10,4 @@ flag_created = Signal()  # flag_id, thread_id, post_id (None for the question), 
 moderation_action_taken = Signal()  # action_id, member_id, actor_id
 satisfaction_requested = Signal()  # member_id, thread_id, case_id
 trending_problem_detected = Signal()  # board_id|None, tag_id|None, ratio (None: no baseline)
+expert_requested = Signal()  # request_id, thread_id, helper_id

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("support.cases.urls")),
     path("", include("support.canned.urls")),
     path("", include("support.deflection.urls")),
+    path("", include("support.experts.urls")),
     path("", include("support.moderation.urls")),
     path("", include("support.satisfaction.urls")),
     path("", include("support.insights.urls")),

@@ -3,6 +3,11 @@
 `manage.py escalate_overdue` and the scheduler (every minute) run the same function. It is
 idempotent: a thread escalates at most once per reason, ever, and the one-active-case index
 makes two scans running at once open a single case.
+
+An unanswered question goes to its proven helpers first (support.experts): the scan routes
+what is due, then escalates a question as unanswered only once it was routed and, when
+helpers were asked, EXPERT_ANSWER_MINUTES after they were; so a policy shorter than the
+routing delay waits for the routing.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from support.cases.models import (
     SLAPolicy,
 )
 from support.cases.services import case_open
+from support.experts.services import answer_grace, expert_routing_run
 
 
 @dataclass
@@ -40,9 +46,17 @@ def _waiting(board: Board) -> Q:
     return Q(board=board, solution__isnull=True, is_locked=False, hidden_reason="")
 
 
+def _experts_had_their_turn(now: datetime) -> Q:
+    """Routed to helpers, and they had their time (or nobody could be asked)."""
+    return Q(expert_routing__isnull=False) & (
+        Q(expert_routing__asked=0) | Q(expert_routing__routed_at__lte=now - answer_grace())
+    )
+
+
 def escalate_overdue(*, now: datetime | None = None) -> ScanReport:
     now = now or timezone.now()
     report = ScanReport()
+    expert_routing_run(now=now)
     policies = {p.board_id: p for p in SLAPolicy.objects.all()}
     for board in Board.objects.all():
         policy = policies.get(board.pk)
@@ -55,7 +69,8 @@ def escalate_overdue(*, now: datetime | None = None) -> ScanReport:
         for reason, overdue in (
             (
                 CaseReason.SLA_UNANSWERED,
-                Q(first_answer_at__isnull=True, created_at__lte=now - unanswered_after),
+                Q(first_answer_at__isnull=True, created_at__lte=now - unanswered_after)
+                & _experts_had_their_turn(now),
             ),
             (
                 CaseReason.SLA_UNSOLVED,

@@ -55,6 +55,7 @@ from support.deflection.selectors import (
     deflection_summary,
     most_deflected,
 )
+from support.experts.models import ThreadRouting
 from support.insights.trending import TrendingProblem, counted_threads, trending_problems
 from support.satisfaction.models import Satisfaction
 
@@ -162,6 +163,7 @@ class _Row:
     solved_at: datetime | None
     staff_solution: bool
     escalated: bool
+    routed: bool  # offered to proven helpers (at least one asked)
 
 
 def _thread_rows(period: Period) -> list[_Row]:
@@ -175,8 +177,11 @@ def _thread_rows(period: Period) -> list[_Row]:
         .annotate(
             staff_solution=Exists(staff_authored),
             escalated=Exists(Case.objects.filter(thread_id=OuterRef("pk"))),
+            routed=Exists(ThreadRouting.objects.filter(thread_id=OuterRef("pk"), asked__gt=0)),
         )
-        .values_list("created_at", "first_answer_at", "solved_at", "staff_solution", "escalated")
+        .values_list(
+            "created_at", "first_answer_at", "solved_at", "staff_solution", "escalated", "routed"
+        )
     )
     return [_Row(*row) for row in rows]
 
@@ -360,6 +365,8 @@ class Dashboard:
     solved_without_case: int
     escalated: int
     first_answer: Durations
+    first_answer_routed: Durations
+    first_answer_unrouted: Durations
     solution: Durations
     sla_breaches: int
     satisfaction: dict[str, Satisfactions]
@@ -409,6 +416,16 @@ def daily_series(period: Period, rows: Sequence[_Row] | None = None) -> list[Day
     return list(days.values())
 
 
+def _first_answers(rows: Sequence[_Row]) -> Durations:
+    return Durations.of(
+        [
+            _seconds(row.first_answer_at, row.created_at)
+            for row in rows
+            if row.first_answer_at is not None
+        ]
+    )
+
+
 def dashboard_metrics(*, days: int = DEFAULT_PERIOD, now: datetime | None = None) -> Dashboard:
     """Everything on the staff dashboard, in a fixed number of queries (eleven)."""
     now = now or timezone.now()
@@ -423,13 +440,9 @@ def dashboard_metrics(*, days: int = DEFAULT_PERIOD, now: datetime | None = None
         community_solved=sum(1 for row in solved if not row.staff_solution),
         solved_without_case=sum(1 for row in solved if not row.escalated),
         escalated=sum(1 for row in rows if row.escalated),
-        first_answer=Durations.of(
-            [
-                _seconds(row.first_answer_at, row.created_at)
-                for row in rows
-                if row.first_answer_at is not None
-            ]
-        ),
+        first_answer=_first_answers(rows),
+        first_answer_routed=_first_answers([row for row in rows if row.routed]),
+        first_answer_unrouted=_first_answers([row for row in rows if not row.routed]),
         solution=Durations.of(
             [_seconds(row.solved_at, row.created_at) for row in solved if row.solved_at]
         ),

@@ -137,6 +137,8 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
             "deflection_rate": percent_text(metrics.deflection.rate),
             "first_answer_median": duration_text(metrics.first_answer.median),
             "first_answer_p90": duration_text(metrics.first_answer.p90),
+            "first_answer_routed": duration_text(metrics.first_answer_routed.median),
+            "first_answer_unrouted": duration_text(metrics.first_answer_unrouted.median),
             "solution_median": duration_text(metrics.solution.median),
             "solution_p90": duration_text(metrics.solution.p90),
         },

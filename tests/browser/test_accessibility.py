@@ -77,6 +77,7 @@ def walk_helper(page: Page, visit: Callable[[str], None]) -> None:
         "/leaderboard/",
         "/notifications/",
         "/rewards/",
+        "/support/expert-requests/",
     ):
         visit(path)
     visit("/unanswered/")

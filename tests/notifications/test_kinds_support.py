@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from community import services
 from community.models import Member, Tag, Thread
+from notifications.messages import message_for
 from notifications.models import Kind
 from support import events as support_events
 from support.cases.models import Case, CaseStatus, SLAPolicy
@@ -26,6 +27,7 @@ from support.cases.services import (
     case_update,
 )
 from support.cases.sla import escalate_overdue
+from support.experts.services import expert_routing_run, helper_settings_update
 from support.insights.services import alert_key, trending_alert_send
 from support.insights.trending import TrendingProblem, trending_problems
 from support.moderation import sanctions
@@ -488,3 +490,24 @@ def test_a_trending_tag_alerts_the_staff(
     assert_message(only(moderator, Kind.TRENDING), "Trending problem: eSIM.")
     assert kinds_of(asker) == set()
     assert kinds_of(outsider) == set()
+
+
+# --- expert_request -------------------------------------------------------------------------
+
+
+def test_a_question_left_unanswered_is_offered_to_its_proven_helper_by_a_notification(
+    asker: Member, helper: Member
+) -> None:
+    board = board_make()
+    solved = ask(asker, board, ago=timedelta(days=2))
+    services.solution_accept(thread=solved, post=answer(helper, solved), actor=asker)
+    helper_settings_update(member=helper, expert_requests=True)
+    waiting = ask(member_make("newcomer"), board, title="Voicemail gone silent")
+    Thread.objects.filter(pk=waiting.pk).update(created_at=F("created_at") - timedelta(minutes=11))
+
+    expert_routing_run()
+
+    assert recipients(Kind.EXPERT_REQUEST) == {"helper"}
+    notification = only(helper, Kind.EXPERT_REQUEST)
+    assert notification.url == waiting.get_absolute_url()
+    assert "Voicemail gone silent" in str(message_for(notification))

@@ -64,6 +64,10 @@ RULES: dict[str, tuple[str, str]] = {
         "  401   405   405   405   405   405   405",
         "  401   405   405   405   405   405   405",
     ),
+    "api-expert-request-decline": (
+        "  401   405   405   405   405   405   405",
+        "  401   404   404   404   404   404   200",
+    ),
     "api-member-detail": (
         "  200   200   200   200   200   200   200",
         "  401   405   405   405   405   405   405",
@@ -355,6 +359,10 @@ RULES: dict[str, tuple[str, str]] = {
         "login   405   405   405   405   405   405",
         "login   404   404   404   404   404    ->",
     ),
+    "expert-request-decline": (
+        "login   405   405   405   405   405   405",
+        "login   404   404   404   404   404    ->",
+    ),
     "thread-feedback": (
         "login   405   405   405   405   405   405",
         "login   403   403   403   403   403    ->",
@@ -445,6 +453,8 @@ def path_for(pattern: str, world: World) -> str:
         values["pk"] = str(world.sanction.pk)
     elif "threads/<int:pk>" in pattern:
         values["pk"] = str(world.thread.pk)
+    elif "expert-requests/<int:pk>" in pattern:
+        values["pk"] = str(world.expert_request.pk)
     elif "deflections/<int:pk>" in pattern:
         values["pk"] = str(world.deflection.pk)
     elif "webhooks/<int:pk>" in pattern:

@@ -30,6 +30,7 @@ from support.canned.services import canned_reply_create
 from support.cases.models import Case
 from support.cases.services import case_escalate, case_message_post
 from support.deflection.models import Deflection
+from support.experts.models import ExpertRequest
 from support.moderation.models import Flag, Sanction
 from support.moderation.sanctions import sanction_create
 from support.moderation.services import flag_create
@@ -59,6 +60,7 @@ class World:
     delivery: WebhookDelivery
     canned_reply: CannedReply
     deflection: Deflection
+    expert_request: ExpertRequest
 
     def member(self, role: str) -> Member | None:
         return None if role == "anonymous" else self.members[role]
@@ -164,6 +166,8 @@ def build_world() -> World:
     deflection = Deflection.objects.create(
         member=members["owner"], thread=thread, query="top-up missing", day=today
     )
+    # The other member's question was offered to the owner as a proven helper.
+    expert_request = ExpertRequest.objects.create(thread=decoy, helper=members["owner"], day=today)
     return World(
         members=members,
         tokens=tokens,
@@ -183,4 +187,5 @@ def build_world() -> World:
         delivery=delivery,
         canned_reply=canned_reply,
         deflection=deflection,
+        expert_request=expert_request,
     )
