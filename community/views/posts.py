@@ -86,7 +86,7 @@ def post_card(request: HttpRequest, pk: int) -> HttpResponse:
     given = selectors.viewer_kudos(viewer=request.user, thread=thread, posts=[post])
     return render(
         request,
-        "community/_post.html",
+        "community/_answer.html",
         {"thread": thread, "post": post, "given": given, **_answer_context(request, thread)},
     )
 

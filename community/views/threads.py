@@ -21,7 +21,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from community import extensions, pagecache, permissions, privileges, selectors, services
+from community import (
+    answercache,
+    extensions,
+    pagecache,
+    permissions,
+    privileges,
+    selectors,
+    services,
+)
 from community.errors import Conflict, RateLimited
 from community.forms import AnswerForm, ThreadForm
 from community.http import is_htmx, request_member
@@ -143,7 +151,7 @@ def _viewer_key(request: HttpRequest) -> str:
 
 
 def _answer_context(request: HttpRequest, thread: Thread) -> dict[str, Any]:
-    """What community/_post.html needs besides the answer, worked out once per page."""
+    """What community/_post_actions.html needs besides the answer, worked out once per page."""
     viewer = request.user
     member = viewer.is_authenticated
     return {
@@ -166,6 +174,8 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
         ANSWERS_PER_PAGE,
     )
     posts = list(page.object_list)
+    given = selectors.answers_prime(thread=thread, posts=posts)
+    answercache.prime(posts, thread)
     sections = extensions.thread_sections_for(thread, viewer)
     # What this reader sees, consistently: the answers they may see (counted with the page),
     # and no "Solved" when the accepted answer is hidden from them.
@@ -179,7 +189,7 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
         "thread": thread,
         "page": page,
         "posts": posts,
-        "given": selectors.answers_prime(thread=thread, posts=posts),
+        "given": given,
         "follows": getattr(thread, "viewer_follows", False),
         "can_edit": permissions.can_edit_thread(viewer, thread),
         "can_delete": permissions.can_delete_thread(viewer, thread),

@@ -1,0 +1,154 @@
+"""Each answer's HTML rendered once and shared by its readers; each reader's controls per request.
+
+An answer on the thread page is made of two parts:
+
+- what every reader allowed to see it sees alike (community/_post.html): the solution badge,
+  the hidden notice, the byline with role and rank, the body and the permalink. It is rendered
+  without the request, so its context has no `user`, `perms`, `csrf_token` or `request`: it
+  cannot show anything that belongs to one reader (their kudos, their edit or flag controls, a
+  CSRF token). It is kept in the cache under a key made of everything it is rendered from:
+  every stored field of the answer and of its author, the author's role, whether it is the
+  accepted solution, its age to the unit shown ("3 minutes ago"), the language, the time zone
+  and the template's own text. An edit, a kudos, a solution, hiding, a new rank, name, avatar
+  or role: each makes a different key, so no event has to drop anything and an outdated answer
+  is never served; unused entries expire after COMMUNITY_ANSWER_CACHE_SECONDS (default an
+  hour; 0 turns this cache off).
+- the reader's own controls (community/_post_actions.html): kudos, accept, edit, delete and
+  flag, rendered for each request from the page's context where _post.html says `controls`.
+
+Who may see an answer is decided by the query that fetched it (selectors.thread_answers), never
+by this cache. Hidden answers, which only their author and the staff see, are rendered each time
+and never stored, and so are answers younger than a minute (their age changes every second).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Model
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from community.models import Member, Post, Thread
+
+TEMPLATE = "community/_post.html"
+DEFAULT_SECONDS = 3600
+# Where the reader's controls go: _post.html is rendered with this in place of `controls`.
+_CONTROLS = mark_safe("<!--answer-controls-->")  # noqa: S308 - a fixed marker, no input
+# Stored fields the shared part never shows; leaving them out keeps a login or a new password
+# from re-rendering the member's answers. Every other field is part of the key.
+_UNSHOWN = {
+    Post: frozenset({"body", "body_text"}),
+    Member: frozenset({"password", "last_login"}),
+}
+
+
+def seconds() -> int:
+    return int(getattr(settings, "COMMUNITY_ANSWER_CACHE_SECONDS", DEFAULT_SECONDS))
+
+
+@functools.cache
+def _template_version() -> str:
+    source = get_template(TEMPLATE).template.source  # type: ignore[attr-defined]
+    return hashlib.blake2b(source.encode(), digest_size=6).hexdigest()
+
+
+@functools.cache
+def _shown_fields(model: type[Model]) -> tuple[str, ...]:
+    unshown = _UNSHOWN.get(model, frozenset())
+    return tuple(
+        f.attname
+        for f in model._meta.concrete_fields  # noqa: SLF001
+        if f.attname not in unshown
+    )
+
+
+def _stored(instance: Model) -> tuple[object, ...]:
+    return tuple(getattr(instance, name) for name in _shown_fields(type(instance)))
+
+
+def _age_unit(when: datetime | None, now: datetime) -> str | None:
+    """The age as precisely as `naturaltime` shows it, or None while it counts seconds.
+
+    Under an hour it shows whole minutes ("5 minutes ago"); from an hour on, hours or larger
+    units (days, weeks, months, years) that change only on a whole hour of the age.
+    """
+    if when is None:
+        return ""
+    delta = now - when
+    age = delta.days * 86400 + delta.seconds
+    if age < 60:
+        return None
+    return f"m{age // 60}" if age < 3600 else f"h{age // 3600}"
+
+
+def _key(post: Post, thread: Thread, now: datetime) -> str | None:
+    if post.is_hidden:
+        return None
+    created, edited = _age_unit(post.created_at, now), _age_unit(post.edited_at, now)
+    if created is None or edited is None:
+        return None
+    author = post.author
+    facts = repr(
+        (
+            _stored(post),
+            _stored(author),
+            author.role_label,
+            post.pk == thread.solution_id,
+            created,
+            edited,
+        )
+    )
+    digest = hashlib.blake2b(facts.encode(), digest_size=16).hexdigest()
+    place = f"{connection.settings_dict['NAME']}:{_template_version()}"
+    return f"answer:{place}:{get_language()}:{timezone.get_current_timezone_name()}:{digest}"
+
+
+def _render(post: Post, thread: Thread) -> str:
+    html = render_to_string(
+        TEMPLATE,
+        {"post": post, "is_solution": post.pk == thread.solution_id, "controls": _CONTROLS},
+    )
+    if _CONTROLS not in html:
+        raise ValueError(f"{TEMPLATE} must show {{{{ controls }}}} once")
+    return html
+
+
+def prime(posts: Iterable[Post], thread: Thread) -> None:
+    """Give each answer its shared HTML (`post.shared_html`): one cache read for the page,
+    the answers not found rendered and stored. The posts' authors (with their groups) and
+    thread are those of the page (selectors.answers_prime)."""
+    posts = [p for p in posts if not hasattr(p, "shared_html")]
+    if not posts:
+        return
+    ttl = seconds()
+    now = datetime.now(UTC)  # naturaltime's clock
+    keys = {p.pk: _key(p, thread, now) if ttl > 0 else None for p in posts}
+    found = cache.get_many([k for k in keys.values() if k])
+    missing: dict[str, str] = {}
+    for post in posts:
+        key = keys[post.pk]
+        html = found.get(key) if key else None
+        if html is None:
+            html = _render(post, thread)
+            if key:
+                missing[key] = html
+        post.shared_html = html  # type: ignore[attr-defined]
+    if missing:
+        cache.set_many(missing, ttl)
+
+
+def compose(post: Post, controls: str) -> SafeString:
+    """The answer as the reader sees it: its shared HTML with their controls in place."""
+    # The last marker: the body comes before the footer (and nh3 keeps no comments anyway).
+    shared: str = post.shared_html  # type: ignore[attr-defined]
+    before, _, after = shared.rpartition(_CONTROLS)
+    return mark_safe(before + controls + after)  # noqa: S308 - both parts are rendered templates
