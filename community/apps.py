@@ -8,3 +8,8 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         from community import receivers  # noqa: F401 - connects the receivers
+        from community.demo import demo_follows_ensure
+        from community.extensions import register_demo_step
+
+        # After the questions (the command's own step), before the other apps' steps.
+        register_demo_step("bookmarks and follows", demo_follows_ensure)

@@ -303,3 +303,30 @@ def demo_review_ensure() -> None:
         check_limits=False,
         hold_for_review=True,
     )
+
+
+# What a few demo members keep an eye on: questions they saved to come back to.
+DEMO_BOOKMARKS = {
+    "chiara": (
+        "How do I move my eSIM to a new phone?",
+        "Data roaming in France not connecting",
+        "How does payback work, and when do I get paid?",
+    ),
+    "priya": ("Mobile data stops working after midnight", "Wi-Fi calling greyed out in settings"),
+    "luca": ("No signal in Manchester city centre",),
+}
+
+
+def demo_follows_ensure() -> None:
+    """Bookmarks of the demo members (once: a bookmark removed in the demo stays removed
+    only until the next seeding, like every other demo row)."""
+    members = {m.username: m for m in Member.objects.filter(username__in=DEMO_BOOKMARKS)}
+    threads = {t.title: t for t in Thread.objects.filter(title__in=_bookmarked_titles())}
+    for username, titles in DEMO_BOOKMARKS.items():
+        for title in titles:
+            if username in members and title in threads:
+                services.bookmark_create(member=members[username], thread=threads[title])
+
+
+def _bookmarked_titles() -> set[str]:
+    return {title for titles in DEMO_BOOKMARKS.values() for title in titles}

@@ -156,7 +156,7 @@ class Tag(models.Model):
 
 # The actions under /threads/<id>/ that a title's slug must never collide with.
 RESERVED_THREAD_SLUGS = frozenset(
-    {"edit", "delete", "answer", "kudos", "solution", "follow", "lock", "revisions"}
+    {"edit", "delete", "answer", "kudos", "solution", "follow", "lock", "revisions", "bookmark"}
 )
 
 
@@ -462,3 +462,8 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.image.name or f"attachment {self.pk}"
+
+
+# Bookmarks and follows live beside this module (500 lines each at most); imported here so
+# they are community's models like the rest.
+from community.follow_models import Bookmark  # noqa: E402, F401

@@ -263,6 +263,20 @@ class SubscriptionStateSerializer(serializers.Serializer[dict[str, bool]]):
     following = serializers.BooleanField()
 
 
+class BookmarkStateSerializer(serializers.Serializer[dict[str, bool]]):
+    bookmarked = serializers.BooleanField()
+
+
+class BookmarkedThreadSerializer(ThreadSerializer):
+    """A thread in the member's bookmarks, with when they saved it."""
+
+    bookmarked_at = serializers.DateTimeField(read_only=True)
+
+    class Meta(ThreadSerializer.Meta):
+        fields = [*ThreadSerializer.Meta.fields, "bookmarked_at"]
+        read_only_fields = fields
+
+
 # ---------------------------------------------------------------------------- posts
 
 

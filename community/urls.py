@@ -1,6 +1,6 @@
 from django.urls import path
 
-from community.views import lists, members, posts, threads
+from community.views import follows, lists, members, posts, threads
 
 urlpatterns = [
     path("boards/", lists.board_list, name="board-list"),
@@ -19,6 +19,7 @@ urlpatterns = [
     path("threads/<int:pk>/kudos/", threads.thread_kudos, name="thread-kudos"),
     path("threads/<int:pk>/solution/", threads.solution, name="thread-solution"),
     path("threads/<int:pk>/follow/", threads.thread_follow, name="thread-follow"),
+    path("threads/<int:pk>/bookmark/", follows.thread_bookmark, name="thread-bookmark"),
     path("threads/<int:pk>/lock/", threads.thread_lock, name="thread-lock"),
     path("threads/<int:pk>/revisions/", threads.thread_revisions, name="thread-revisions"),
     # Last of the threads/<pk>/ routes: its slug would swallow "edit", "answer", "kudos"...
@@ -29,6 +30,7 @@ urlpatterns = [
     path("posts/<int:pk>/delete/", posts.post_delete, name="post-delete"),
     path("posts/<int:pk>/kudos/", posts.post_kudos, name="post-kudos"),
     path("members/<str:username>/", members.member_detail, name="member-detail"),
+    path("bookmarks/", follows.bookmark_list, name="bookmark-list"),
     path("settings/profile/", members.profile_edit, name="profile-edit"),
     path("settings/data/", members.data_export, name="data-export"),
     path("settings/delete/", members.account_delete, name="account-delete"),

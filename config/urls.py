@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from community import auth_views
 from community.api import auth as community_auth
+from community.api import follows as community_follows
 from community.api import members as community_members
 from community.api import posts as community_posts
 from community.api import search as community_search
@@ -48,6 +49,11 @@ api_v1: list[URLPattern | URLResolver] = [
         name="api-thread-subscription",
     ),
     path(
+        "threads/<int:pk>/bookmark/",
+        community_follows.ThreadBookmarkView.as_view(),
+        name="api-thread-bookmark",
+    ),
+    path(
         "threads/<int:pk>/lock/", community_threads.ThreadLockView.as_view(), name="api-thread-lock"
     ),
     path("posts/<int:pk>/", community_posts.PostDetailView.as_view(), name="api-post-detail"),
@@ -55,6 +61,11 @@ api_v1: list[URLPattern | URLResolver] = [
     path("search/", community_search.SearchView.as_view(), name="api-search"),
     # Before gamification's members/<username>/: "me" is the signed-in member.
     path("members/me/", community_members.MemberMeView.as_view(), name="api-member-me"),
+    path(
+        "members/me/bookmarks/",
+        community_follows.MemberMeBookmarksView.as_view(),
+        name="api-member-me-bookmarks",
+    ),
     path(
         "members/me/export/",
         community_members.MemberMeExportView.as_view(),

@@ -1,5 +1,6 @@
 """Every read that more than one caller needs; callers use `selectors.<name>`."""
 
+from community.selectors.bookmarks import bookmark_list
 from community.selectors.members import (
     member_answers,
     member_data_export,
@@ -43,6 +44,7 @@ __all__ = [
     "THREAD_ORDERINGS",
     "THREAD_STATUSES",
     "answers_prime",
+    "bookmark_list",
     "board_get",
     "board_get_for_input",
     "board_list",

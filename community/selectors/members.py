@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import extensions
-from community.models import REVIEW_REASONS, Kudos, Member, Post, Subscription, Thread
+from community.models import REVIEW_REASONS, Bookmark, Kudos, Member, Post, Subscription, Thread
 
 
 def member_get_by_username(*, username: str) -> Member:
@@ -119,12 +119,17 @@ def _community_personal_data(member: Member) -> dict[str, Any]:
         .order_by("pk")
         .values_list("thread_id", flat=True)
     )
+    bookmarks = [
+        {"thread_id": b.thread_id, "created_at": iso(b.created_at)}
+        for b in Bookmark.objects.filter(member=member).order_by("created_at", "pk")
+    ]
     return {
         "profile": profile,
         "threads": threads,
         "posts": posts,
         "kudos_given": kudos_given,
         "following": following,
+        "bookmarks": bookmarks,
     }
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from community.models import (
     REVIEW_REASONS,
     Board,
+    Bookmark,
     Kudos,
     Member,
     Post,
@@ -145,7 +146,8 @@ def thread_get_for_viewer(*, thread_id: int, viewer: Viewer) -> Thread:
 def thread_get_for_page(*, thread_id: int, viewer: Viewer) -> Thread:
     """thread_get_for_viewer() for the thread page, with what the viewer did in the same query.
 
-    Sets ``viewer_gave_kudos`` and ``viewer_follows`` on the thread (False for a visitor).
+    Sets ``viewer_gave_kudos``, ``viewer_follows`` and ``viewer_bookmarked`` on the thread
+    (False for a visitor).
     The author's groups are left to answers_prime(), which fetches them with the answers'.
     """
     qs = Thread.objects.select_related("board", "author", "solution").prefetch_related("tags")
@@ -157,12 +159,16 @@ def thread_get_for_page(*, thread_id: int, viewer: Viewer) -> Thread:
             viewer_follows=Exists(
                 Subscription.objects.filter(member_id=viewer.pk, thread_id=OuterRef("pk"))
             ),
+            viewer_bookmarked=Exists(
+                Bookmark.objects.filter(member_id=viewer.pk, thread_id=OuterRef("pk"))
+            ),
         )
     thread = _visible_or_404(qs.filter(pk=thread_id).first(), viewer)
     if not viewer.is_authenticated:
         # What the annotations give a member, for the templates' sake.
         setattr(thread, "viewer_gave_kudos", False)  # noqa: B010
         setattr(thread, "viewer_follows", False)  # noqa: B010
+        setattr(thread, "viewer_bookmarked", False)  # noqa: B010
     return thread
 
 

@@ -4,6 +4,7 @@ See docs/architecture.md, "Where code goes".
 """
 
 from community.services.attachments import attachment_create
+from community.services.bookmarks import bookmark_create, bookmark_delete
 from community.services.kudos import kudos_give, kudos_withdraw
 from community.services.members import (
     api_token_issue,
@@ -31,6 +32,8 @@ from community.services.visibility import content_hide, content_restore
 __all__ = [
     "api_token_issue",
     "attachment_create",
+    "bookmark_create",
+    "bookmark_delete",
     "content_approve",
     "content_hide",
     "content_reject",

@@ -16,7 +16,7 @@ from community import extensions, permissions
 from community.adapters import DELETED_USERNAME_PREFIX
 from community.errors import Conflict
 from community.images import Thumbnail
-from community.models import Member, Mention, Post, Subscription, Thread
+from community.models import Bookmark, Member, Mention, Post, Subscription, Thread
 from community.services.posts import post_delete
 from community.services.threads import thread_delete
 
@@ -114,6 +114,7 @@ def member_delete(
         old_files = [f.name for f in (locked.avatar_small, locked.avatar_large) if f and f.name]
         extensions.member_erasers_run(locked)
         Subscription.objects.filter(member=locked).delete()
+        Bookmark.objects.filter(member=locked).delete()
         Mention.objects.filter(member=locked).delete()
         EmailAddress.objects.filter(user=locked).delete()
         Token.objects.filter(user=locked).delete()

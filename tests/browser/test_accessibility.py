@@ -61,6 +61,7 @@ def walk_customer(page: Page, visit: Callable[[str], None]) -> None:
         "/accounts/email/",
         "/accounts/password/change/",
         "/members/priya/points/",
+        "/bookmarks/",
     ):
         visit(path)
     visit("/members/priya/")

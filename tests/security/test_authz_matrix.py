@@ -128,6 +128,11 @@ RULES: dict[str, tuple[str, str]] = {
         "  200   200   200   200   200   200   200",
         "  401   405   405   405   405   405   405",
     ),
+    # Bookmarks are private and anyone who may read the thread may keep one, its asker too.
+    "api-thread-bookmark": (
+        "  401   405   405   405   405   405   405",
+        "  401   201   201   201   201   201   201",
+    ),
     "api-thread-escalate": (
         "  401   405   405   405   405   405   405",
         "  401   403   403   403   200   200   200",
@@ -338,6 +343,10 @@ RULES: dict[str, tuple[str, str]] = {
     "tag-detail": (
         "  200   200   200   200   200   200   200",
         "  405   405   405   405   405   405   405",
+    ),
+    "thread-bookmark": (
+        "login   405   405   405   405   405   405",
+        "login    ->    ->    ->    ->    ->    ->",
     ),
     "thread-delete": (
         "login   405   405   405   405   405   405",
