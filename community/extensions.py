@@ -141,6 +141,23 @@ def thread_sections_for(thread: Thread, viewer: Viewer) -> list[Section]:
     return [s for provider in thread_sections if (s := provider(thread, viewer)) is not None]
 
 
+HomeSection = Callable[[Viewer], Section | None]
+
+home_sections: list[HomeSection] = []
+
+
+def register_home_section(provider: HomeSection) -> HomeSection:
+    """Add a section at the top of the home page for the viewer (support's NPS question).
+    Visitors' home page is cached for everyone: a provider returns None for them."""
+    if provider not in home_sections:
+        home_sections.append(provider)
+    return provider
+
+
+def home_sections_for(viewer: Viewer) -> list[Section]:
+    return [s for provider in home_sections if (s := provider(viewer)) is not None]
+
+
 PostingCheck = Callable[[Member], str | None]
 
 posting_checks: list[PostingCheck] = []

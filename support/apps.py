@@ -34,11 +34,16 @@ class SupportConfig(AppConfig):
         extensions.register_thread_section(moderation.thread_section)
         extensions.register_thread_section(satisfaction.thread_section)
         extensions.register_profile_section(moderation.profile_section)
+        # At the top of the home page: "How likely are you to recommend ...?", when due.
+        extensions.register_home_section(satisfaction.home_section)
 
         from community.extensions import register_demo_step
         from support import demo
 
         register_demo_step("cases and the trending alert", demo.demo_support_ensure)
+        from support.satisfaction.demo import demo_nps_ensure
+
+        register_demo_step("NPS answers", demo_nps_ensure)
 
         from support.deflection.demo import demo_deflections_ensure
 

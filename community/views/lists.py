@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from community import pagecache, selectors
+from community import extensions, pagecache, selectors
 from community.views.common import (
     BOARD_FILTERS,
     BOARD_SORTS,
@@ -35,7 +35,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "community/home.html",
-        {"boards": selectors.board_list(), "recent": recent, "unanswered": unanswered},
+        {
+            "boards": selectors.board_list(),
+            "recent": recent,
+            "unanswered": unanswered,
+            "sections": extensions.home_sections_for(request.user),
+        },
     )
 
 

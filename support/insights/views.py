@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -31,6 +31,7 @@ from support.insights.charts import (
     percent_text,
     questions_text,
 )
+from support.satisfaction import selectors as satisfaction
 
 # The CSV's columns: stable identifiers for spreadsheets and scripts, not translated.
 CSV_COLUMNS = [
@@ -115,6 +116,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
     _staff_or_404(request)
     days = _days(request)
     metrics = dashboard.dashboard_metrics(days=days)
+    nps = satisfaction.nps_summary(since=metrics.period.start, until=metrics.period.end)
     tabs = [
         (
             n,
@@ -147,6 +149,19 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
             (_("Community helpers"), metrics.satisfaction["helpers"]),
             (_("Staff (agents and staff answers)"), metrics.satisfaction["agents"]),
         ],
+        "nps_groups": [
+            (_("Everyone"), nps["overall"]),
+            (_("Helpers"), nps["helpers"]),
+            (_("Askers"), nps["askers"]),
+            (_("Members with a case"), nps["with_case"]),
+        ],
+        "nps_trend": [
+            (month, formats.date_format(month, "YEAR_MONTH_FORMAT"), score)
+            for month, score in satisfaction.nps_trend()
+        ],
+        "nps_comments": satisfaction.nps_comments(
+            since=metrics.period.start, until=metrics.period.end
+        ),
         "trending_rule": {
             "factor": trending.TRENDING_FACTOR,
             "minimum": trending.TRENDING_MIN_QUESTIONS,

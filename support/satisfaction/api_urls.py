@@ -15,4 +15,11 @@ urlpatterns = [
         satisfaction_api.CaseFeedbackView.as_view(),
         name="api-case-feedback",
     ),
+    path("nps/", satisfaction_api.NpsView.as_view(), name="api-nps"),
+    path("nps/prompt/", satisfaction_api.NpsPromptView.as_view(), name="api-nps-prompt"),
+    path(
+        "nps/prompt/dismiss/",
+        satisfaction_api.NpsDismissView.as_view(),
+        name="api-nps-prompt-dismiss",
+    ),
 ]

@@ -81,3 +81,52 @@ class SatisfactionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"ask {self.member_id} about {self.thread_id} at {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class NpsResponse(models.Model):
+    """ "How likely are you to recommend <brand> to a friend?": a member's 0-10 answer.
+
+    A member answers at most once every 90 days (support.satisfaction.services.nps_record,
+    under the member's row lock). Which segments the member was in when answering is kept
+    on the row, so a later solution or case does not move an old answer between segments.
+    """
+
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score"), validators=[MinValueValidator(0), MaxValueValidator(10)]
+    )
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    # The member's segments when answering: had an answer accepted as a solution, had asked
+    # a question, had a case opened for them.
+    was_helper = models.BooleanField(default=False)
+    was_asker = models.BooleanField(default=False)
+    had_case = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=10), name="nps_score_0_to_10"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["respondent", "-created_at"], name="nps_respondent_recent"),
+            models.Index(fields=["created_at"], name="nps_created"),
+        ]
+
+    def __str__(self) -> str:
+        return f"NPS {self.score}/10 by {self.respondent_id}"
+
+
+class NpsPostponement(models.Model):
+    """The member dismissed the NPS card: not asked again before `until`."""
+
+    member = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    until = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"NPS postponed for {self.member_id} until {self.until:%Y-%m-%d}"

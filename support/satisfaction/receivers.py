@@ -28,11 +28,13 @@ from support import events
 from support.cases.models import Case, CaseEvent
 from support.insights import selectors as dashboard
 from support.satisfaction.models import Satisfaction
+from support.satisfaction.selectors import nps_due
 from support.satisfaction.services import RATEABLE_CASE_STATUSES, ask_after, satisfaction_ask_later
-from support.satisfaction.views import case_context, thread_context
+from support.satisfaction.views import case_context, nps_context, thread_context
 
 THREAD_SECTION_TEMPLATE = "support/_satisfaction_section.html"
 CASE_SECTION_TEMPLATE = "support/_satisfaction_case_section.html"
+NPS_CARD_TEMPLATE = "support/_nps_card.html"
 
 
 @receiver(community_events.solution_accepted, dispatch_uid="support.satisfaction.solution_accepted")
@@ -109,3 +111,11 @@ def case_section(case: Case, viewer: Viewer) -> extensions.Section | None:
         return None
     rating = dashboard.satisfaction_for_case(case_id=case.pk, respondent_id=viewer.pk)
     return extensions.Section(template=CASE_SECTION_TEMPLATE, context=case_context(case, rating))
+
+
+def home_section(viewer: Viewer) -> extensions.Section | None:
+    """The NPS card at the top of the home page, for the members due to be asked
+    (selectors.nps_due); nothing for visitors, staff or new accounts, at no query."""
+    if not nps_due(viewer=viewer):
+        return None
+    return extensions.Section(template=NPS_CARD_TEMPLATE, context=nps_context())

@@ -22,14 +22,20 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from community.errors import Conflict
 from community.models import Member, Thread
 from support import events
 from support.cases.models import Case, CaseStatus
-from support.satisfaction.models import Satisfaction, SatisfactionRequest
+from support.satisfaction import selectors
+from support.satisfaction.models import (
+    NpsPostponement,
+    NpsResponse,
+    Satisfaction,
+    SatisfactionRequest,
+)
 
 SCORE_MIN = 1
 SCORE_MAX = 5
@@ -217,3 +223,73 @@ def satisfaction_ask_due(*, now: datetime | None = None) -> int:
             asked += 1
         SatisfactionRequest.objects.filter(pk__in=[r.pk for r in due]).update(sent_at=now)
     return asked
+
+
+# ---------------------------------------------------------------------------- NPS
+# "How likely are you to recommend <brand> to a friend?" (docs/api.md, "Satisfaction and the
+# voice of the customer"). Who is asked and when: support.satisfaction.selectors.nps_due.
+
+NPS_MIN = 0
+NPS_MAX = 10
+
+
+def _clean_nps_score(score: object) -> int:
+    if isinstance(score, bool) or not isinstance(score, int):
+        try:
+            score = int(str(score).strip())
+        except ValueError:
+            score = None
+    if not isinstance(score, int) or not NPS_MIN <= score <= NPS_MAX:
+        raise ValidationError(
+            {
+                "score": _("Choose a score from %(min)d to %(max)d.")
+                % {"min": NPS_MIN, "max": NPS_MAX}
+            }
+        )
+    return score
+
+
+def nps_record(*, respondent: Member, score: object, comment: str | None = "") -> NpsResponse:
+    """Record a member's 0-10 answer and optional comment.
+
+    Raises PermissionDenied for staff (their answer would be about their employer, not the
+    product), ValidationError (score outside 0-10, comment over 2000 characters) and
+    Conflict when the member answered in the last NPS_INTERVAL (90 days). The check runs
+    under the member's row lock, so two answers sent at once (two tabs, a double tap) are
+    serialized: the second finds the first and gets the same 409 as a later one would.
+    Answering clears a postponement.
+    """
+    if selectors.is_staff_member(respondent):
+        raise PermissionDenied(_("Staff are not asked this question."))
+    clean_score, clean_comment = _clean_nps_score(score), _clean_comment(comment)
+    with transaction.atomic():
+        list(Member.objects.select_for_update().filter(pk=respondent.pk).values_list("pk"))
+        now = timezone.now()
+        last = selectors.nps_last_answer(
+            member_id=respondent.pk, since=now - selectors.NPS_INTERVAL
+        )
+        if last is not None:
+            raise Conflict(
+                _("You already answered on %(date)s: we will ask again in a few months.")
+                % {"date": formats.date_format(timezone.localtime(last), "DATE_FORMAT")}
+            )
+        segments = selectors.nps_segments(member_id=respondent.pk)
+        response = NpsResponse.objects.create(
+            respondent=respondent,
+            score=clean_score,
+            comment=clean_comment,
+            was_helper=segments.helper,
+            was_asker=segments.asker,
+            had_case=segments.case,
+            created_at=now,
+        )
+        NpsPostponement.objects.filter(member_id=respondent.pk).delete()
+    return response
+
+
+def nps_postpone(*, member: Member) -> datetime:
+    """The member dismissed the question: not asked again for NPS_POSTPONE (14 days).
+    Returns when the question may come back. Dismissing twice just moves the date."""
+    until = timezone.now() + selectors.NPS_POSTPONE
+    NpsPostponement.objects.update_or_create(member_id=member.pk, defaults={"until": until})
+    return until

@@ -7,4 +7,6 @@ from support.satisfaction import views
 urlpatterns = [
     path("support/feedback/threads/<int:pk>/", views.thread_feedback, name="thread-feedback"),
     path("support/feedback/cases/<int:pk>/", views.case_feedback, name="case-feedback"),
+    path("support/nps/", views.nps_answer, name="nps-answer"),
+    path("support/nps/dismiss/", views.nps_dismiss, name="nps-dismiss"),
 ]

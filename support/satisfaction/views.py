@@ -9,9 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -26,8 +27,17 @@ from community.models import Thread
 from support.cases.models import Case
 from support.cases.selectors import case_get_for_viewer
 from support.insights import selectors as dashboard
-from support.satisfaction.models import Satisfaction
-from support.satisfaction.services import COMMENT_MAX, SCORE_MAX, SCORE_MIN, satisfaction_record
+from support.satisfaction.models import NpsResponse, Satisfaction
+from support.satisfaction.services import (
+    COMMENT_MAX,
+    NPS_MAX,
+    NPS_MIN,
+    SCORE_MAX,
+    SCORE_MIN,
+    nps_postpone,
+    nps_record,
+    satisfaction_record,
+)
 
 # The service's scale (SCORE_MIN to SCORE_MAX), its ends spelled out.
 SCORE_LABELS = {SCORE_MIN: gettext_lazy("1, not at all"), SCORE_MAX: gettext_lazy("5, completely")}
@@ -112,7 +122,7 @@ def _record(
     return rating, 200
 
 
-def _errors_as_messages(request: HttpRequest, form: SatisfactionForm) -> None:
+def _errors_as_messages(request: HttpRequest, form: forms.Form) -> None:
     for errors in form.errors.values():
         for error in errors:
             messages.error(request, str(error))
@@ -173,3 +183,84 @@ def case_feedback(request: HttpRequest, pk: int) -> HttpResponse:
     except NoReverseMatch:  # the case page is routed by the cases part of support
         url = reverse("home")
     return redirect(f"{url}#{dom_id}")
+
+
+# ---------------------------------------------------------------------------- NPS
+# The card at the top of the home page (support.satisfaction.receivers.home_section), for the
+# members selectors.nps_due() says to ask. It is part of the page, never a pop-up; "Not now"
+# postpones it. HTMX swaps the card for the thanks (or the form with its errors, 400/403/409)
+# and removes it on "Not now"; without JavaScript both redirect home with a message.
+
+NPS_DOM_ID = "nps-card"
+NPS_SCORE_MESSAGE = gettext_lazy("Choose a score from 0 to 10.")
+
+
+class NpsForm(forms.Form):
+    score = forms.TypedChoiceField(
+        choices=[(n, str(n)) for n in range(NPS_MIN, NPS_MAX + 1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": NPS_SCORE_MESSAGE, "invalid_choice": NPS_SCORE_MESSAGE},
+    )
+    comment = forms.CharField(
+        label=gettext_lazy("What is the main reason for your score? (optional)"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{NPS_DOM_ID}-%s")
+        super().__init__(*args, **kwargs)
+
+
+def nps_context(form: NpsForm | None = None, answer: NpsResponse | None = None) -> dict[str, Any]:
+    """What support/_nps_card.html needs (as `section`)."""
+    return {
+        "form": form or NpsForm(),
+        "answer": answer,
+        "brand": settings.BRAND_NAME,
+        "action": reverse("nps-answer"),
+        "dismiss": reverse("nps-dismiss"),
+        "dom_id": NPS_DOM_ID,
+    }
+
+
+@login_required
+@require_POST
+def nps_answer(request: HttpRequest) -> HttpResponse:
+    form = NpsForm(request.POST)
+    answer, status = None, 400
+    if form.is_valid():
+        try:
+            answer = nps_record(
+                respondent=request_member(request),
+                score=form.cleaned_data["score"],
+                comment=form.cleaned_data["comment"],
+            )
+            status = 200
+        except ValidationError as error:
+            for field, messages_ in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, messages_)
+        except (Conflict, PermissionDenied) as error:
+            form.add_error(None, str(getattr(error, "message", "") or error))
+            status = 409 if isinstance(error, Conflict) else 403
+    if is_htmx(request):
+        return render(
+            request, "support/_nps_card.html", {"section": nps_context(form, answer)}, status=status
+        )
+    if answer is not None:
+        messages.success(request, _("Thanks for your feedback."))
+    else:
+        _errors_as_messages(request, form)
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def nps_dismiss(request: HttpRequest) -> HttpResponse:
+    nps_postpone(member=request_member(request))
+    if is_htmx(request):
+        return HttpResponse("")
+    messages.info(request, _("We won't ask again for a while."))
+    return redirect("home")
