@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("community", "0014_public_answer_counts"),
-        ("support", "0004_satisfaction_requests"),
+        ("support", "0008_expert_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
