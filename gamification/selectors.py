@@ -18,7 +18,6 @@ from django.db.models import (
     DecimalField,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -30,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
+from community import selectors as community_selectors
 from community.models import Board, Member
 from community.permissions import Viewer
 from gamification.badges import REGISTRY, Badge
@@ -124,11 +124,9 @@ def leaderboard(
     start = period_start(period, today or timezone.localdate())
     scores = _scores(period, start, board)
     top = list(
-        scores.filter(points__gt=0)
-        .select_related("member")
-        .prefetch_related(Prefetch("member__groups"))
-        .order_by("-points", "member_id")[:size]
+        scores.filter(points__gt=0).select_related("member").order_by("-points", "member_id")[:size]
     )
+    community_selectors.members_prime_groups(row.member for row in top)
     ranks = dense_ranks([row.points for row in top])
     rows = [
         LeaderboardRow(rank=rank, member=row.member, points=row.points)

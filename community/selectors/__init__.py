@@ -6,6 +6,7 @@ from community.selectors.members import (
     member_data_export,
     member_email_verified,
     member_get_by_username,
+    members_prime_groups,
 )
 from community.selectors.search import (
     SearchHit,
@@ -52,6 +53,7 @@ __all__ = [
     "member_email_verified",
     "member_data_export",
     "member_get_by_username",
+    "members_prime_groups",
     "member_stats",
     "post_get_for_viewer",
     "tag_get",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +14,24 @@ from django.utils.translation import gettext as _
 
 from community import extensions
 from community.models import REVIEW_REASONS, Bookmark, Kudos, Member, Post, Subscription, Thread
+
+
+def members_prime_groups(members: Iterable[Member]) -> None:
+    """Set each member's ``group_names`` (their role badge) from one query for them all.
+
+    A prefetch_related("groups") would build a queryset and Group instances per member, which
+    costs more than the SQL on a page of a hundred; only the names are needed. Members whose
+    names are already known are left alone.
+    """
+    pending = {m.pk: m for m in members if "group_names" not in m.__dict__}
+    if not pending:
+        return
+    names: dict[int, set[str]] = {pk: set() for pk in pending}
+    rows = Member.groups.through.objects.filter(member_id__in=list(pending))
+    for member_id, name in rows.values_list("member_id", "group__name"):
+        names[member_id].add(name)
+    for pk, member in pending.items():
+        member.group_names = frozenset(names[pk])
 
 
 def member_get_by_username(*, username: str) -> Member:

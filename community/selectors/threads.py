@@ -13,7 +13,6 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -34,6 +33,7 @@ from community.models import (
     with_public_status,
 )
 from community.permissions import Viewer, can_see_hidden, hidden_visible_to
+from community.selectors.members import members_prime_groups
 
 THREAD_ORDERINGS = {
     "-last_activity_at": ("-last_activity_at", "-pk"),
@@ -236,7 +236,7 @@ def answers_prime(*, thread: Thread, posts: list[Post]) -> dict[str, set[int]]:
     members = {thread.author_id: thread.author}
     for post in posts:
         members.setdefault(post.author_id, post.author)
-    prefetch_related_objects(list(members.values()), "groups")
+    members_prime_groups(members.values())
     for post in posts:
         post.author = members[post.author_id]
         post.thread = thread

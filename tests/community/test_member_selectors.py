@@ -73,3 +73,15 @@ def test_api_token_issue_gives_the_same_key_until_it_is_revoked(asker: Member) -
     assert Token.objects.filter(user=asker).count() == 1
     Token.objects.filter(user=asker).delete()
     assert services.api_token_issue(member=asker) != first
+
+
+def test_members_prime_groups_reads_every_members_role_in_one_query(
+    django_assert_num_queries: object, helper: Member, agent: Member, moderator: Member
+) -> None:
+    members = list(Member.objects.filter(pk__in=[helper.pk, agent.pk, moderator.pk]))
+    with django_assert_num_queries(1):  # type: ignore[operator]
+        selectors.members_prime_groups(members)
+        labels = {m.username: m.role_label for m in members}
+    assert labels == {"helper": "", "agent": "Agent", "moderator": "Moderator"}
+    with django_assert_num_queries(0):  # type: ignore[operator]
+        selectors.members_prime_groups(members)  # known already: nothing asked again

@@ -230,3 +230,24 @@ def test_the_leaderboard_renders_in_italian(client: Client, podium: dict[str, Me
             assert italian in html
     assert "<title>Classifica" in html
     assert ranking(html)[0] == (1, "ada")
+
+
+def test_staff_on_the_leaderboard_carry_their_role_and_customers_none(
+    client: Client, podium: dict[str, Member], agent: Member, moderator: Member
+) -> None:
+    # Role labels come from one query of group names for the whole board
+    # (community.selectors.members_prime_groups), not from each member's groups.
+    award(agent, 45)
+    award(moderator, 35)
+    html = client.get("/leaderboard/").content.decode()
+    badges = dict(
+        re.findall(
+            r'class="byline-name" href="/members/([^/]+)/">[^<]*</a>\s*'
+            r'(?:<span class="role-badge">([^<]*)</span>)?',
+            html,
+        )
+    )
+
+    assert badges["agent"] == "Agent"
+    assert badges["moderator"] == "Moderator"
+    assert all(badges[name] == "" for name in podium)
