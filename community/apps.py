@@ -8,8 +8,10 @@ class CommunityConfig(AppConfig):
 
     def ready(self) -> None:
         from community import receivers  # noqa: F401 - connects the receivers
+        from community.announcements.demo import demo_announcements_ensure
         from community.demo import demo_follows_ensure
         from community.extensions import register_demo_step
 
         # After the questions (the command's own step), before the other apps' steps.
         register_demo_step("bookmarks and follows", demo_follows_ensure)
+        register_demo_step("announcements", demo_announcements_ensure)

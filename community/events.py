@@ -20,4 +20,6 @@ solution_withdrawn = Signal()  # thread_id, post_id, actor_id
 member_mentioned = Signal()  # mention_id, member_id, thread_id, post_id, actor_id
 content_hidden = Signal()  # thread_id, post_id (None for the question), reason, actor_id
 content_restored = Signal()  # thread_id, post_id, actor_id
+announcement_changed = Signal()  # announcement_id, board_id, actor_id (posted, edited,
+# unpinned or deleted: open pages fetch their banner again)
 thread_viewed = Signal()  # thread_id, view_count (sent after commit: no actor, no write)

@@ -467,3 +467,7 @@ class Attachment(models.Model):
 # Bookmarks and follows live beside this module (500 lines each at most); imported here so
 # they are community's models like the rest.
 from community.follow_models import Bookmark  # noqa: E402, F401
+
+# Domains with a package of their own register their models here (one app label, one set of
+# migrations); code imports them from their package.
+from community.announcements import models as announcement_models  # noqa: E402, F401

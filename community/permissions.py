@@ -105,6 +105,12 @@ def hidden_visible_to(viewer: Viewer, prefix: str = "") -> Q:
     return visible | ~Q(**{f"{prefix}hidden_reason__in": REVIEW_REASONS})
 
 
+def can_manage_announcements(viewer: Viewer) -> bool:
+    """Staff post, edit, unpin and delete announcements (agents, moderators, admins)."""
+    member = _member(viewer)
+    return member is not None and member.has_perm("community.manage_announcements")
+
+
 def viewer_prime(viewer: Viewer) -> None:
     """Load the viewer's groups and their permissions in one query, for a page that asks often.
 

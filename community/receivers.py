@@ -45,6 +45,12 @@ def forget_thread_pages(
     pagecache.thread_changed(thread_id)
 
 
+@receiver(events.announcement_changed, dispatch_uid="community.pagecache.announcements")
+def forget_pages_with_announcements(**kwargs: Any) -> None:
+    """The visitors' home page shows the site-wide announcements (board pages aren't kept)."""
+    pagecache.bump_on_commit(pagecache.LISTS)
+
+
 @receiver(setting_changed, dispatch_uid="community.links")
 def forget_url_patterns(*, setting: str, **kwargs: Any) -> None:
     if setting == "ROOT_URLCONF":

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from community.views import follows, lists, members, posts, threads
 
@@ -34,4 +34,5 @@ urlpatterns = [
     path("settings/profile/", members.profile_edit, name="profile-edit"),
     path("settings/data/", members.data_export, name="data-export"),
     path("settings/delete/", members.account_delete, name="account-delete"),
+    path("", include("community.announcements.urls")),
 ]

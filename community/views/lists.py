@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from community import extensions, pagecache, selectors
+from community.announcements.selectors import announcements_pinned
 from community.views.common import (
     BOARD_FILTERS,
     BOARD_SORTS,
@@ -40,6 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "recent": recent,
             "unanswered": unanswered,
             "sections": extensions.home_sections_for(request.user),
+            "announcements": announcements_pinned(viewer=request.user),
+            "announcements_board": None,
         },
     )
 
@@ -91,7 +94,12 @@ def _thread_list_page(
 @public_when_anonymous
 def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
     board = selectors.board_get(slug=slug)
-    return _thread_list_page(request, "community/board_detail.html", {"board": board}, board=board)
+    context = {
+        "board": board,
+        "announcements": announcements_pinned(board=board, viewer=request.user),
+        "announcements_board": board,
+    }
+    return _thread_list_page(request, "community/board_detail.html", context, board=board)
 
 
 @require_GET

@@ -346,12 +346,70 @@
     });
   });
 
+  // --- Announcements ---------------------------------------------------------------------
+  // The banner at the top of the home and board pages ([data-live-announcements]) is fetched
+  // again, for this viewer, when staff post, edit, unpin or delete an announcement, and when
+  // the soonest of those shown is due to come down (the server's clock decides).
+
+  var MAX_TIMER_MS = 24 * 3600 * 1000;
+  var bannerTimer = null;
+
+  function refreshBanner() {
+    var region = document.querySelector("[data-live-announcements]");
+    if (!region) return;
+    fetch(region.getAttribute("data-banner-url"), {
+      credentials: "same-origin",
+      headers: { "X-Requested-With": "live" },
+    }).then(function (response) {
+      if (!response.ok) return null;
+      return response.text();
+    }).then(function (html) {
+      if (html === null) return;
+      var holder = document.createElement("div");
+      holder.innerHTML = html.trim();
+      var fresh = holder.querySelector("[data-live-announcements]");
+      var current = document.querySelector("[data-live-announcements]");
+      if (!fresh || !current) return;
+      current.replaceWith(fresh);
+      activate(fresh);
+      scheduleUnpinning();
+    }).catch(function () { /* offline: the next event or reload catches up */ });
+  }
+
+  function scheduleUnpinning() {
+    if (bannerTimer) window.clearTimeout(bannerTimer);
+    bannerTimer = null;
+    var soonest = null;
+    document.querySelectorAll("[data-live-announcements] [data-pinned-until]").forEach(function (item) {
+      var until = Date.parse(item.getAttribute("data-pinned-until"));
+      if (!isNaN(until) && (soonest === null || until < soonest)) soonest = until;
+    });
+    if (soonest === null) return;
+    var wait = Math.min(Math.max(soonest - Date.now(), 0) + 1000, MAX_TIMER_MS);
+    bannerTimer = window.setTimeout(refreshBanner, wait);
+  }
+
+  function liveAnnouncements() {
+    scheduleUnpinning();
+    keepOpen({
+      path: function () { return "/ws/announcements/"; },
+      finalCodes: [],
+      marker: document.body,
+      markerName: "data-announcements-socket",
+      onMessage: function (event) {
+        if (event.type === "announcement.changed") refreshBanner();
+      },
+    });
+  }
+
   function start() {
     if (!("WebSocket" in window)) return;
     var member = document.body.getAttribute("data-member");
     if (member) liveNotifications(member);
     var question = document.querySelector("[data-live-thread]");
     if (question) liveThread(question);
+    var announcements = document.querySelector("[data-live-announcements]");
+    if (announcements) liveAnnouncements();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

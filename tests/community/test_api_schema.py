@@ -40,6 +40,11 @@ COMMUNITY_OPERATIONS: dict[tuple[str, str], tuple[str, bool]] = {
     ("/api/v1/search/", "get"): ("200", False),
     ("/api/v1/members/me/", "delete"): ("204", True),
     ("/api/v1/members/me/export/", "get"): ("200", False),
+    ("/api/v1/announcements/", "get"): ("200", False),
+    ("/api/v1/announcements/", "post"): ("201", True),
+    ("/api/v1/announcements/{id}/", "get"): ("200", False),
+    ("/api/v1/announcements/{id}/", "patch"): ("200", True),
+    ("/api/v1/announcements/{id}/", "delete"): ("204", False),
 }
 
 

@@ -48,6 +48,32 @@ RULES: dict[str, tuple[str, str]] = {
         "login   404   404   200   404   200   404",
         "login   404   404    ->   404    ->   404",
     ),
+    # Announcements are public; staff change them (the pages are 404 to everyone else), and
+    # any member may dismiss one for themselves.
+    "announcement-delete": (
+        "login   404   404   405   405   405   404",
+        "login   404   404    ->    ->    ->   404",
+    ),
+    "announcement-detail": (
+        "  200   200   200   200   200   200   200",
+        "  405   405   405   405   405   405   405",
+    ),
+    "announcement-dismiss": (
+        "login   405   405   405   405   405   405",
+        "login    ->    ->    ->    ->    ->    ->",
+    ),
+    "announcement-edit": (
+        "login   404   404   200   200   200   404",
+        "login   404   404   400   400   400   404",
+    ),
+    "announcement-unpin": (
+        "login   404   404   405   405   405   404",
+        "login   404   404    ->    ->    ->   404",
+    ),
+    "api-announcement-detail": (
+        "  200   200   200   200   200   200   200",
+        "  401   403   403   405   405   405   403",
+    ),
     "api-case-detail": (
         "  401   404   404   200   404   200   200",
         "  401   405   405   405   405   405   405",
@@ -470,6 +496,8 @@ def path_for(pattern: str, world: World) -> str:
         values["pk"] = str(world.webhook.pk)
     elif "canned-replies/<int:pk>" in pattern:
         values["pk"] = str(world.canned_reply.pk)
+    elif "announcements/<int:pk>" in pattern:
+        values["pk"] = str(world.announcement.pk)
     if "boards/<slug:slug>" in pattern:
         values["slug"] = world.board.slug
     elif "tags/<slug:slug>" in pattern:

@@ -17,6 +17,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from community import services
+from community.announcements.models import Announcement
+from community.announcements.services import announcement_create
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Member, Post, Tag, Thread
 from gamification.badges import REGISTRY as BADGES
 from gamification.models import RewardPeriod, Statement
@@ -61,6 +63,7 @@ class World:
     canned_reply: CannedReply
     deflection: Deflection
     expert_request: ExpertRequest
+    announcement: Announcement
 
     def member(self, role: str) -> Member | None:
         return None if role == "anonymous" else self.members[role]
@@ -168,6 +171,9 @@ def build_world() -> World:
     )
     # The other member's question was offered to the owner as a proven helper.
     expert_request = ExpertRequest.objects.create(thread=decoy, helper=members["owner"], day=today)
+    announcement = announcement_create(
+        actor=members["agent"], title="Top-ups are delayed", body="Card top-ups take an hour today."
+    )
     return World(
         members=members,
         tokens=tokens,
@@ -188,4 +194,5 @@ def build_world() -> World:
         canned_reply=canned_reply,
         deflection=deflection,
         expert_request=expert_request,
+        announcement=announcement,
     )

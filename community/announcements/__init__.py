@@ -1,0 +1,7 @@
+"""Announcements: notices staff pin to the top of the home page (site-wide) or of a board.
+
+An outage notice needs a home: it is written in Markdown (rendered by the same pipeline as
+questions and answers), shown until its `pinned_until` passes (or until staff unpin it),
+has its own page, and a member may dismiss it for themselves. Open home and board pages hear
+of new or changed announcements over /ws/announcements/ and fetch their banner again.
+"""
