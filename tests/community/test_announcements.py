@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -23,13 +24,13 @@ pytestmark = pytest.mark.django_db
 NOON = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 OUTAGE = "Mobile data is down in the North West"
 OUTAGE_BODY = "Engineers are on it. **No need to restart** your phone; we post updates here."
-OnCommit = Callable[..., object]
+OnCommit = Callable[..., Any]
 
 
-def post(actor: Member, board: Board | None = None, **kwargs: object) -> Announcement:
+def post(actor: Member, board: Board | None = None, **kwargs: Any) -> Announcement:
     kwargs.setdefault("title", OUTAGE)
     kwargs.setdefault("body", OUTAGE_BODY)
-    return services.announcement_create(actor=actor, board=board, **kwargs)  # type: ignore[arg-type]
+    return services.announcement_create(actor=actor, board=board, **kwargs)
 
 
 def shown(client: Client, url: str) -> str:
@@ -105,8 +106,9 @@ def test_a_time_already_passed_is_refused_when_posting(moderator: Member) -> Non
     ("field", "value"), [("title", "Hi"), ("title", "x" * 151), ("body", "Short"), ("body", "")]
 )
 def test_titles_and_bodies_have_limits(moderator: Member, field: str, value: str) -> None:
+    changed: dict[str, Any] = {field: value}
     with pytest.raises(ValidationError) as error:
-        post(moderator, **{field: value})
+        post(moderator, **changed)
     assert field in error.value.message_dict
 
 
@@ -138,9 +140,9 @@ def test_unpinning_takes_it_down_and_its_own_page_stays(moderator: Member) -> No
 def test_editing_moves_it_between_boards_and_tells_both(moderator: Member) -> None:
     billing, roaming = board_make(), board_make()
     announcement = post(moderator, billing)
-    heard: list[int | None] = []
+    heard: list[int] = []
     events.announcement_changed.connect(
-        lambda **kw: heard.append(kw["board_id"]), dispatch_uid="test-heard", weak=False
+        lambda **kw: heard.append(kw["board_id"] or 0), dispatch_uid="test-heard", weak=False
     )
     try:
         services.announcement_update(
@@ -327,14 +329,14 @@ def test_the_staff_pages_are_not_found_for_members_and_ask_visitors_to_sign_in(
 
 
 def test_a_page_reads_its_announcements_in_one_query_however_many(
-    moderator: Member, helper: Member, django_assert_num_queries: Callable[..., object]
+    moderator: Member, helper: Member, django_assert_num_queries: Callable[..., Any]
 ) -> None:
     board = board_make()
     for n in range(3):
         post(moderator, board if n % 2 else None, title=f"Notice number {n}")
-    services.announcement_dismiss(member=helper, announcement=Announcement.objects.first())
+    services.announcement_dismiss(member=helper, announcement=Announcement.objects.all()[0])
 
-    with django_assert_num_queries(1):  # type: ignore[operator]
+    with django_assert_num_queries(1):
         shown_to_helper = selectors.announcements_pinned(board=board, viewer=helper)
         [a.board.name if a.board else "" for a in shown_to_helper]
 

@@ -4,6 +4,7 @@ post, edit, unpin and delete."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 import time_machine
@@ -17,7 +18,10 @@ pytestmark = pytest.mark.django_db
 
 NOON = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
 CONTRACT_FIELDS = {"id", "title", "body_html", "board", "pinned_until", "url"}
-OUTAGE = {"title": "Mobile data is down", "body": "Engineers are on it; **no need** to restart."}
+OUTAGE: dict[str, Any] = {
+    "title": "Mobile data is down",
+    "body": "Engineers are on it; **no need** to restart.",
+}
 
 
 def test_anyone_reads_the_site_wide_announcements(moderator: Member) -> None:
