@@ -464,10 +464,8 @@ class Attachment(models.Model):
         return self.image.name or f"attachment {self.pk}"
 
 
-# Bookmarks and follows live beside this module (500 lines each at most); imported here so
-# they are community's models like the rest.
-from community.follow_models import Bookmark  # noqa: E402, F401
-
-# Domains with a package of their own register their models here (one app label, one set of
-# migrations); code imports them from their package.
+# Models that live beside this module (500 lines each at most), imported here so they are
+# community's models like the rest: bookmarks and follows, and announcements (a package of
+# their own, one app label and one set of migrations).
 from community.announcements import models as announcement_models  # noqa: E402, F401
+from community.follow_models import Bookmark  # noqa: E402, F401
