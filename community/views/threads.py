@@ -155,6 +155,7 @@ def _answer_context(request: HttpRequest, thread: Thread) -> dict[str, Any]:
     viewer = request.user
     member = viewer.is_authenticated
     return {
+        "viewer_id": viewer.pk if member else None,
         "can_accept": permissions.can_accept_solution(viewer, thread),
         "can_edit_any": member and viewer.has_perm("community.edit_any_content"),
         "can_delete_any": member and viewer.has_perm("community.delete_any_content"),
