@@ -110,6 +110,8 @@ class DemoThread:
     minutes_ago: int | None
     answers: tuple[DemoAnswer, ...] = ()
     kudos_from: tuple[str, ...] = ()
+    # The title of the question this one repeats: the moderator closes it as a duplicate.
+    duplicate_of: str | None = None
 
     @property
     def is_recent(self) -> bool:
@@ -153,6 +155,7 @@ def demo_content_load(
                 for answer in item.get("answers", ())
             ),
             kudos_from=tuple(item.get("kudos", ())),
+            duplicate_of=item.get("duplicate_of"),
         )
         for item in data["threads"]
     ]
@@ -214,6 +217,22 @@ def demo_content_ensure() -> None:
         if spec.title not in existing:
             demo_thread_create(spec, asked_at=asked_at, now=now)
     demo_review_ensure()
+    demo_duplicates_ensure()
+
+
+DEMO_DUPLICATE_CLOSER = "marco"
+
+
+def demo_duplicates_ensure() -> None:
+    """The questions that repeat another, closed as its duplicates by the demo moderator."""
+    closer = Member.objects.get(username=DEMO_DUPLICATE_CLOSER)
+    for spec in DEMO_THREADS:
+        if spec.duplicate_of is None:
+            continue
+        thread = Thread.objects.filter(title=spec.title, duplicate_of=None).first()
+        original = Thread.objects.filter(title=spec.duplicate_of).first()
+        if thread is not None and original is not None:
+            services.thread_close_duplicate(thread=thread, original=original, actor=closer)
 
 
 # Answers come this long after the question and after each other, kudos a little after the

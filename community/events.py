@@ -22,4 +22,5 @@ content_hidden = Signal()  # thread_id, post_id (None for the question), reason,
 content_restored = Signal()  # thread_id, post_id, actor_id
 announcement_changed = Signal()  # announcement_id, board_id, actor_id (posted, edited,
 # unpinned or deleted: open pages fetch their banner again)
+thread_marked_duplicate = Signal()  # thread_id, original_id, author_id, actor_id
 thread_viewed = Signal()  # thread_id, view_count (sent after commit: no actor, no write)

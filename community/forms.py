@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, cast
 
 from allauth.account.forms import SignupForm
 from django import forms
@@ -179,3 +180,43 @@ class StaffAccountDeleteForm(forms.Form):
         required=True,
         error_messages={"required": _("Tick the box to confirm.")},
     )
+
+
+_THREAD_REFERENCE = re.compile(r"^(?:.*/threads/)?#?(\d{1,18})(?:[/?#].*)?$")
+
+
+class DuplicateForm(forms.Form):
+    """ "Close as duplicate": one of the similar questions, or any question's number or link."""
+
+    of = forms.TypedChoiceField(
+        label=_("Similar questions"),
+        coerce=int,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+    of_other = forms.CharField(
+        label=_("Or the original's number or link"),
+        required=False,
+        max_length=300,
+        help_text=_("For example 42, or the address of the question's page."),
+    )
+
+    def __init__(self, *args: Any, candidates: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.TypedChoiceField, self.fields["of"]).choices = candidates
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        other = (data.get("of_other") or "").strip()
+        if other:
+            match = _THREAD_REFERENCE.match(other)
+            if match is None:
+                raise forms.ValidationError(
+                    {"of_other": _("Give the question's number or the address of its page.")}
+                )
+            data["original_id"] = int(match.group(1))
+        elif data.get("of"):
+            data["original_id"] = data["of"]
+        else:
+            raise forms.ValidationError(_("Choose the original question."))
+        return data

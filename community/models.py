@@ -156,7 +156,18 @@ class Tag(models.Model):
 
 # The actions under /threads/<id>/ that a title's slug must never collide with.
 RESERVED_THREAD_SLUGS = frozenset(
-    {"edit", "delete", "answer", "kudos", "solution", "follow", "lock", "revisions", "bookmark"}
+    {
+        "edit",
+        "delete",
+        "answer",
+        "kudos",
+        "solution",
+        "follow",
+        "lock",
+        "revisions",
+        "bookmark",
+        "duplicate",
+    }
 )
 
 
@@ -222,6 +233,16 @@ class Thread(models.Model):
     view_count = models.PositiveIntegerField(default=0, editable=False)
     is_locked = models.BooleanField(_("locked"), default=False)
     is_escalated = models.BooleanField(_("escalated"), default=False)
+    # Closed as a duplicate of another question: locked, with a notice pointing readers there
+    # (community.services.duplicates). Deleting the original leaves a plain locked thread.
+    duplicate_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
     hidden_reason = models.CharField(
         _("hidden because"), max_length=20, choices=HiddenReason.choices, blank=True
     )
@@ -257,6 +278,7 @@ class Thread(models.Model):
             ("post_images", _("Can post images")),
             ("flag_content", _("Can flag questions and answers for moderators")),
             ("view_hidden_content", _("Can see hidden and held questions and answers")),
+            ("close_duplicate", _("Can close questions as duplicates of others")),
         ]
 
     def __str__(self) -> str:

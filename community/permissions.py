@@ -70,6 +70,17 @@ def can_lock_thread(viewer: Viewer) -> bool:
     return member is not None and member.has_perm("community.lock_thread")
 
 
+def can_close_duplicate(viewer: Viewer) -> bool:
+    """Moderators, and members whose rank grants it (gamification's `close_duplicates`)."""
+    member = _member(viewer)
+    return member is not None and member.has_perm("community.close_duplicate")
+
+
+def can_reopen_duplicate(viewer: Viewer) -> bool:
+    """Undoing a duplicate reopens a locked thread: a moderator's call, as unlocking is."""
+    return can_lock_thread(viewer)
+
+
 def can_give_kudos(viewer: Viewer, author_id: int) -> bool:
     member = _member(viewer)
     return member is not None and member.pk != author_id

@@ -137,6 +137,12 @@ class ThreadSerializer(serializers.ModelSerializer[Thread]):
         help_text="A new member's question waiting for a moderator: only its author and "
         "moderators see it."
     )
+    duplicate_of = serializers.IntegerField(
+        source="duplicate_of_id",
+        allow_null=True,
+        read_only=True,
+        help_text="Closed as a duplicate of this question (its id), or null.",
+    )
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -156,6 +162,7 @@ class ThreadSerializer(serializers.ModelSerializer[Thread]):
             "solution",
             "escalated",
             "pending_review",
+            "duplicate_of",
             "created_at",
             "last_activity_at",
             "edited_at",
@@ -182,7 +189,8 @@ class ThreadViewerSerializer(serializers.Serializer[dict[str, bool]]):
     can_retag = serializers.BooleanField()
     can_delete = serializers.BooleanField()
     can_accept_solution = serializers.BooleanField()
-    can_lock = serializers.BooleanField()
+    can_lock = serializers.BooleanField(help_text="Lock and unlock; also reopen a duplicate.")
+    can_close_duplicate = serializers.BooleanField()
 
 
 class ThreadDetailSerializer(ThreadSerializer):

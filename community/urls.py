@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from community.views import follows, lists, members, posts, threads
+from community.views import duplicates, follows, lists, members, posts, threads
 
 urlpatterns = [
     path("boards/", lists.board_list, name="board-list"),
@@ -22,6 +22,7 @@ urlpatterns = [
     path("threads/<int:pk>/bookmark/", follows.thread_bookmark, name="thread-bookmark"),
     path("threads/<int:pk>/lock/", threads.thread_lock, name="thread-lock"),
     path("threads/<int:pk>/revisions/", threads.thread_revisions, name="thread-revisions"),
+    path("threads/<int:pk>/duplicate/", duplicates.thread_duplicate, name="thread-duplicate"),
     # Last of the threads/<pk>/ routes: its slug would swallow "edit", "answer", "kudos"...
     path("threads/<int:pk>/<slug:slug>/", threads.thread_detail, name="thread-detail"),
     path("posts/<int:pk>/", posts.post_detail, name="post-detail"),

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from community import auth_views
 from community.api import auth as community_auth
+from community.api import duplicates as community_duplicates
 from community.api import follows as community_follows
 from community.api import members as community_members
 from community.api import posts as community_posts
@@ -55,6 +56,11 @@ api_v1: list[URLPattern | URLResolver] = [
     ),
     path(
         "threads/<int:pk>/lock/", community_threads.ThreadLockView.as_view(), name="api-thread-lock"
+    ),
+    path(
+        "threads/<int:pk>/duplicate/",
+        community_duplicates.ThreadDuplicateView.as_view(),
+        name="api-thread-duplicate",
     ),
     path("posts/<int:pk>/", community_posts.PostDetailView.as_view(), name="api-post-detail"),
     path("posts/<int:pk>/kudos/", community_posts.PostKudosView.as_view(), name="api-post-kudos"),

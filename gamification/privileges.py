@@ -23,6 +23,10 @@ PRIVILEGES: dict[str, tuple[StrOrPromise, str]] = {
     "flag": (_("Flag posts for moderators"), "community.flag_content"),
     "retag": (_("Retag other members' questions"), "community.retag_thread"),
     "edit_others": (_("Edit other members' posts"), "community.edit_any_content"),
+    "close_duplicates": (
+        _("Close questions as duplicates of others"),
+        "community.close_duplicate",
+    ),
     "accept_others_solutions": (
         _("Accept solutions in other members' questions"),
         "community.accept_any_solution",

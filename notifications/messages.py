@@ -46,6 +46,9 @@ MESSAGES: dict[str, Callable[[Notification, dict[str, Any]], str]] = {
     Kind.EXPERT_REQUEST: lambda n, d: (
         _("“%(title)s” is still waiting for an answer: you could help.") % d
     ),
+    Kind.DUPLICATE: lambda n, d: (
+        _("%(actor)s closed your question “%(title)s” as a duplicate of “%(original)s”.") % d
+    ),
     Kind.WEBHOOK_DISABLED: lambda n, d: (
         _("The webhook to %(url)s was switched off after %(failures)s failed deliveries in a row.")
         % d

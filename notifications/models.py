@@ -33,6 +33,7 @@ class Kind(models.TextChoices):
     TRENDING = "trending", _("A trending problem")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook was switched off")
     EXPERT_REQUEST = "expert_request", _("A question for you as a proven helper")
+    DUPLICATE = "duplicate", _("Your question was closed as a duplicate")
 
 
 class Channel(models.TextChoices):

@@ -190,6 +190,24 @@ def thread_updated(
 # `member_mentioned` is deliberately not heard here: see _mentions_notify.
 
 
+@receiver(community.thread_marked_duplicate, dispatch_uid="notifications.thread_duplicate")
+def thread_marked_duplicate(
+    *, thread_id: int, original_id: int, author_id: int, actor_id: int, **kwargs: Any
+) -> None:
+    """The asker learns where the answers are (not when they closed it themselves)."""
+    if author_id == actor_id:
+        return
+    titles = dict(Thread.objects.filter(pk__in=[thread_id, original_id]).values_list("pk", "title"))
+    original = Thread(pk=original_id, title=titles.get(original_id, ""))
+    notify(
+        recipient_id=author_id,
+        kind=Kind.DUPLICATE,
+        actor_id=actor_id,
+        url=original.get_absolute_url(),
+        data={"title": titles.get(thread_id, ""), "original": original.title},
+    )
+
+
 def _kudos_changed(thread_id: int | None, post_id: int | None) -> None:
     if post_id:
         post = Post.objects.get(pk=post_id)

@@ -89,6 +89,7 @@ def _thread_data(request: Request, thread: Thread) -> dict[str, Any]:
         "can_delete": permissions.can_delete_thread(viewer, thread),
         "can_accept_solution": permissions.can_accept_solution(viewer, thread),
         "can_lock": permissions.can_lock_thread(viewer),
+        "can_close_duplicate": permissions.can_close_duplicate(viewer),
     }
     return cast(
         dict[str, Any],

@@ -150,7 +150,8 @@ def thread_get_for_page(*, thread_id: int, viewer: Viewer) -> Thread:
     (False for a visitor).
     The author's groups are left to answers_prime(), which fetches them with the answers'.
     """
-    qs = Thread.objects.select_related("board", "author", "solution").prefetch_related("tags")
+    qs = Thread.objects.select_related("board", "author", "solution", "duplicate_of")
+    qs = qs.prefetch_related("tags")
     if viewer.is_authenticated:
         qs = qs.annotate(
             viewer_gave_kudos=Exists(

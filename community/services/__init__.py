@@ -5,6 +5,7 @@ See docs/architecture.md, "Where code goes".
 
 from community.services.attachments import attachment_create
 from community.services.bookmarks import bookmark_create, bookmark_delete
+from community.services.duplicates import thread_close_duplicate, thread_reopen_duplicate
 from community.services.kudos import kudos_give, kudos_withdraw
 from community.services.members import (
     api_token_issue,
@@ -57,8 +58,10 @@ __all__ = [
     "subscription_delete",
     "thread_create",
     "thread_delete",
+    "thread_close_duplicate",
     "thread_lock",
     "thread_mark_escalated",
+    "thread_reopen_duplicate",
     "thread_update",
     "thread_view_record",
 ]

@@ -18,6 +18,12 @@ from community.services.review import review_required
 from community.services.standing import members_lock
 
 
+def _closed(thread: Thread) -> str:
+    if thread.duplicate_of_id is not None:
+        return _("This question is closed as a duplicate: answers go to the original.")
+    return _("This thread is locked: it takes no new answers.")
+
+
 def post_create(
     *,
     author: Member,
@@ -33,7 +39,7 @@ def post_create(
     default a new member's first answers are held: community.services.review).
     """
     if thread.is_locked:
-        raise Conflict(_("This thread is locked: it takes no new answers."))
+        raise Conflict(_closed(thread))
     body = clean_body(body, minimum=ANSWER_MIN)
     rendered = render(body, author=author)
     with transaction.atomic():
@@ -51,7 +57,7 @@ def post_create(
         locked = Thread.objects.select_for_update(no_key=True).get(pk=thread.pk)
         now = timezone.now()
         if locked.is_locked:
-            raise Conflict(_("This thread is locked: it takes no new answers."))
+            raise Conflict(_closed(locked))
         post = Post.objects.create(
             thread=locked,
             author=author,

@@ -195,6 +195,7 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
         "can_edit": permissions.can_edit_thread(viewer, thread),
         "can_delete": permissions.can_delete_thread(viewer, thread),
         "can_lock": permissions.can_lock_thread(viewer),
+        "can_close_duplicate": permissions.can_close_duplicate(viewer),
         "answer_form": extra.pop("answer_form", None) or AnswerForm(),
         "sections": sections,
         # A section that explains why the question is held (support's personal-data hold,

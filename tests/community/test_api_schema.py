@@ -111,6 +111,7 @@ def test_the_thread_post_and_member_shapes_carry_the_contract_fields(
         "kudos_count",
         "solution",
         "escalated",
+        "duplicate_of",
         "created_at",
         "last_activity_at",
         "url",

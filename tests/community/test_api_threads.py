@@ -33,6 +33,7 @@ THREAD_FIELDS = {
     "solution",
     "escalated",
     "pending_review",
+    "duplicate_of",
     "created_at",
     "last_activity_at",
     "edited_at",
@@ -391,6 +392,7 @@ def test_anyone_reads_a_thread_and_the_viewer_may_do_nothing(thread: Thread) -> 
         "can_delete": False,
         "can_accept_solution": False,
         "can_lock": False,
+        "can_close_duplicate": False,
     }
 
 
@@ -407,6 +409,7 @@ def test_the_viewer_block_tells_a_moderator_what_they_may_do(
         "can_delete": True,
         "can_accept_solution": True,
         "can_lock": True,
+        "can_close_duplicate": True,
     }
 
 

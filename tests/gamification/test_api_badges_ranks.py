@@ -64,7 +64,14 @@ def test_every_rank_is_listed_with_threshold_and_privileges() -> None:
     expert = next(r for r in results if r["name"] == "Expert")
     assert expert["level"] == 4
     assert expert["min_points"] == 1000
-    assert expert["privileges"] == ["post_links", "post_images", "flag", "retag", "edit_others"]
+    assert expert["privileges"] == [
+        "post_links",
+        "post_images",
+        "flag",
+        "retag",
+        "edit_others",
+        "close_duplicates",
+    ]
     assert "Edit other members' posts" in expert["privilege_labels"]
     assert expert["url"] == "/ranks/#rank-4"
     assert results[0]["privileges"] == []

@@ -60,6 +60,7 @@ def test_helper_adds_retagging() -> None:
 
     assert helper.has_perm("community.retag_thread")
     assert not helper.has_perm("community.edit_any_content")
+    assert not helper.has_perm("community.close_duplicate")
 
 
 @pytest.mark.django_db
@@ -67,6 +68,7 @@ def test_the_expert_rank_grants_editing_other_members_content() -> None:
     expert = with_points(1000)
 
     assert expert.has_perm("community.edit_any_content")
+    assert expert.has_perm("community.close_duplicate")
     assert not expert.has_perm("community.accept_any_solution")
 
 

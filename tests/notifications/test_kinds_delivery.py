@@ -294,6 +294,7 @@ def _sample(kind: str, actor: Member) -> Notification:
         Kind.MODERATION: {"action_code": "hide", "reason": "Advertising"},
         Kind.TRENDING: {"what": "Outages"},
         Kind.WEBHOOK_DISABLED: {"url": "https://hooks.example.com/in", "failures": 10},
+        Kind.DUPLICATE: {"title": "No signal", "original": "Signal lost"},
     }
     return Notification(
         recipient=actor,

@@ -159,6 +159,12 @@ RULES: dict[str, tuple[str, str]] = {
         "  401   405   405   405   405   405   405",
         "  401   201   201   201   201   201   201",
     ),
+    # Closing as a duplicate: moderators, admins and the Expert rank (the helper); the owner's
+    # Helper rank is not enough.
+    "api-thread-duplicate": (
+        "  405   405   405   405   405   405   405",
+        "  401   403   200   403   200   200   403",
+    ),
     "api-thread-escalate": (
         "  401   405   405   405   405   405   405",
         "  401   403   403   403   200   200   200",
@@ -382,6 +388,10 @@ RULES: dict[str, tuple[str, str]] = {
         "  200   200   200   200   200   200   200",
         "  405   405   405   405   405   405   405",
     ),
+    "thread-duplicate": (
+        "login   403   200   403   200   200   403",
+        "login   403    ->   403    ->    ->   403",
+    ),
     "thread-edit": (
         "login   403   200   403   200   200   200",
         "login   403   400   403   400   400   400",
@@ -521,6 +531,9 @@ def body_for(name: str, world: World) -> dict[str, object]:
     """A valid request body for the writes whose permission check follows validation: with
     an empty body every role would get the same 400 and the matrix would prove nothing."""
     bodies: dict[str, dict[str, object]] = {
+        # The API's body first: "api-thread-duplicate" ends with the page's name too.
+        "api-thread-duplicate": {"of": world.decoy.pk},
+        "thread-duplicate": {"of_other": str(world.decoy.pk)},
         "solution": {"post": world.answer.pk},
         "feedback": {"score": 5},
         "flags": {"kind": "spam", "note": "Selling phones."},

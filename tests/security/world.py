@@ -49,6 +49,7 @@ class World:
     board: Board
     tag: Tag
     thread: Thread
+    decoy: Thread
     answer: Post
     own_answer: Post
     case: Case
@@ -180,6 +181,7 @@ def build_world() -> World:
         board=board,
         tag=tag,
         thread=Thread.objects.get(pk=thread.pk),
+        decoy=decoy,
         answer=answer,
         own_answer=own_answer,
         case=case,
