@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("community", "0016_bookmarks"),
+        ("community", "0017_announcements"),
     ]
 
     operations = [
