@@ -113,6 +113,7 @@ def walk_moderator(page: Page, visit: Callable[[str], None]) -> None:
     visit(thread)
     thread_id = thread.split("/")[2]
     visit(f"/moderation/threads/{thread_id}/")
+    visit(f"/threads/{thread_id}/duplicate/")
     visit("/announcements/manage/")
     visit(first_href(page, "main", r"^/announcements/\d+/edit/$"))
     visit(first_href(page, "main", r"^/announcements/\d+/$"))
