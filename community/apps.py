@@ -10,6 +10,7 @@ class CommunityConfig(AppConfig):
         from community import receivers  # noqa: F401 - connects the receivers
         from community.announcements.demo import demo_announcements_ensure
         from community.demo import demo_follows_ensure
+        from community.drafts import receivers as draft_receivers  # noqa: F401
         from community.extensions import register_demo_step
 
         # After the questions (the command's own step), before the other apps' steps.

@@ -487,7 +487,8 @@ class Attachment(models.Model):
 
 
 # Models that live beside this module (500 lines each at most), imported here so they are
-# community's models like the rest: bookmarks and follows, and announcements (a package of
-# their own, one app label and one set of migrations).
+# community's models like the rest: bookmarks and follows, and announcements and drafts
+# (packages of their own; one app label and one set of migrations).
 from community.announcements import models as announcement_models  # noqa: E402, F401
+from community.drafts import models as draft_models  # noqa: E402, F401
 from community.follow_models import Bookmark  # noqa: E402, F401

@@ -66,6 +66,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("posts/<int:pk>/kudos/", community_posts.PostKudosView.as_view(), name="api-post-kudos"),
     path("search/", community_search.SearchView.as_view(), name="api-search"),
     path("", include("community.announcements.api_urls")),
+    path("", include("community.drafts.api_urls")),
     # Before gamification's members/<username>/: "me" is the signed-in member.
     path("members/me/", community_members.MemberMeView.as_view(), name="api-member-me"),
     path(

@@ -45,6 +45,9 @@ COMMUNITY_OPERATIONS: dict[tuple[str, str], tuple[str, bool]] = {
     ("/api/v1/announcements/{id}/", "get"): ("200", False),
     ("/api/v1/announcements/{id}/", "patch"): ("200", True),
     ("/api/v1/announcements/{id}/", "delete"): ("204", False),
+    ("/api/v1/drafts/", "put"): ("200", True),
+    ("/api/v1/drafts/{key}/", "get"): ("200", False),
+    ("/api/v1/drafts/{key}/", "delete"): ("204", False),
 }
 
 

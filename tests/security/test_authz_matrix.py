@@ -74,6 +74,11 @@ RULES: dict[str, tuple[str, str]] = {
         "  200   200   200   200   200   200   200",
         "  401   403   403   405   405   405   403",
     ),
+    # A draft is its member's alone.
+    "api-draft-detail": (
+        "  401   404   404   404   404   404   200",
+        "  401   405   405   405   405   405   405",
+    ),
     "api-case-detail": (
         "  401   404   404   200   404   200   200",
         "  401   405   405   405   405   405   405",
@@ -486,6 +491,7 @@ def path_for(pattern: str, world: World) -> str:
         "username": world.members["owner"].username,
         "token": world.unsubscribe,
         "notification_id": str(world.notification.pk),
+        "key": "ask",  # the owner's draft of the ask form
         "delivery_id": str(world.delivery.pk),
     }
     if "posts/<int:pk>" in pattern:

@@ -19,6 +19,7 @@ from rest_framework.authtoken.models import Token
 from community import services
 from community.announcements.models import Announcement
 from community.announcements.services import announcement_create
+from community.drafts.services import draft_save
 from community.models import AGENTS_GROUP, MODERATORS_GROUP, Board, Member, Post, Tag, Thread
 from gamification.badges import REGISTRY as BADGES
 from gamification.models import RewardPeriod, Statement
@@ -172,6 +173,7 @@ def build_world() -> World:
     )
     # The other member's question was offered to the owner as a proven helper.
     expert_request = ExpertRequest.objects.create(thread=decoy, helper=members["owner"], day=today)
+    draft_save(member=members["owner"], key="ask", body="Half a question about top-ups")
     announcement = announcement_create(
         actor=members["agent"], title="Top-ups are delayed", body="Card top-ups take an hour today."
     )
