@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("support.canned.api_urls")),
     path("", include("support.deflection.api_urls")),
     path("", include("support.experts.api_urls")),
+    path("", include("support.insights.api_urls")),
     path("", include("support.moderation.api_urls")),
     path("", include("support.satisfaction.api_urls")),
 ]

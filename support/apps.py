@@ -52,6 +52,8 @@ class SupportConfig(AppConfig):
         from support.experts.demo import demo_experts_ensure
 
         register_demo_step("unanswered questions offered to helpers", demo_experts_ensure)
+        # Last: the steps before may open cases (the SLA scan), and all get classified.
+        register_demo_step("case categories and root causes", demo.demo_case_lists_ensure)
 
         from community.extensions import register_member_eraser, register_personal_data_section
         from support.cases.personal_data import cases_erase, cases_personal_data

@@ -23,7 +23,7 @@ from django.utils import timezone
 from community.models import Member, Thread
 from support.canned.models import CannedReply
 from support.canned.services import canned_reply_create
-from support.cases import services
+from support.cases import services, taxonomy
 from support.cases.models import Case, CaseEvent, CaseMessage
 from support.insights.services import trending_alert_send
 
@@ -198,3 +198,28 @@ def demo_support_ensure() -> None:
         demo_case_create(spec, now=now)
     demo_canned_replies_ensure()
     trending_alert_send(now=now)
+
+
+# The lists agents classify cases with; the demo's cases get them in turn.
+DEMO_CATEGORIES = ["Billing", "Network", "Devices", "Account"]
+DEMO_ROOT_CAUSES = ["Outage", "Customer error", "Product defect", "Policy", "Documentation gap"]
+
+
+def demo_case_lists_ensure() -> None:
+    """The demo's categories and root causes, and one of each on every case not yet
+    classified (in turn through the lists), set by the demo agent."""
+    agent = Member.objects.get(username=DEMO_AGENT)
+    for kind, names in (("category", DEMO_CATEGORIES), ("root_cause", DEMO_ROOT_CAUSES)):
+        existing = {label.name for label in taxonomy.case_labels(kind=kind)}
+        for name in names:
+            if name not in existing:
+                taxonomy.case_label_create(actor=agent, kind=kind, name=name)
+    categories = taxonomy.case_labels(kind="category", active_only=True)
+    causes = taxonomy.case_labels(kind="root_cause", active_only=True)
+    for n, case in enumerate(Case.objects.filter(category__isnull=True).order_by("pk")):
+        services.case_update(
+            case=case,
+            actor=agent,
+            category=categories[n % len(categories)].slug,
+            root_cause=causes[n % len(causes)].slug,
+        )

@@ -171,6 +171,9 @@ class CaseDetailView(APIView):
             assignee=assignee,
             unassign=unassign,
             priority=data.get("priority"),
+            # Absent: unchanged; null (or ""): cleared.
+            category=(data["category"] or "") if "category" in data else None,
+            root_cause=(data["root_cause"] or "") if "root_cause" in data else None,
         )
         return _case_response(case.pk)
 

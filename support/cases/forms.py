@@ -36,11 +36,23 @@ class CaseUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=CaseStatus.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=CasePriority.choices)
     assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
+    root_cause = forms.ChoiceField(label=_("Root cause"), required=False)
 
-    def __init__(self, *args: Any, agents: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        agents: list[tuple[str, str]],
+        labels: dict[str, list[tuple[str, str]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ChoiceField, self.fields["assignee"])
         field.choices = [("", _("Unassigned")), *agents]
+        # The lists staff maintain (support.cases.taxonomy), active entries only.
+        for kind in ("category", "root_cause"):
+            choice = cast(forms.ChoiceField, self.fields[kind])
+            choice.choices = [("", _("Not set")), *(labels or {}).get(kind, [])]
 
 
 class StaffAnswerForm(forms.Form):

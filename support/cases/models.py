@@ -80,6 +80,36 @@ class CasePriority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
+class CaseLabel(models.Model):
+    """An entry of a list staff maintain to classify cases (the voice of the customer): what
+    the case was about (category) and why it happened (root cause). Retired entries stay on
+    the cases that have them but are no longer offered."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=80)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    active = models.BooleanField(_("offered to agents"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CaseCategory(CaseLabel):
+    class Meta(CaseLabel.Meta):
+        verbose_name = _("case category")
+        verbose_name_plural = _("case categories")
+
+
+class CaseRootCause(CaseLabel):
+    class Meta(CaseLabel.Meta):
+        verbose_name = _("root cause")
+        verbose_name_plural = _("root causes")
+
+
 class Case(models.Model):
     """What the community couldn't (or mustn't) handle, in an agent's hands."""
 
@@ -108,6 +138,23 @@ class Case(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assigned_cases",
+    )
+    # Chosen by the agent from the lists staff maintain (support.cases.taxonomy).
+    category = models.ForeignKey(
+        CaseCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("category"),
+    )
+    root_cause = models.ForeignKey(
+        CaseRootCause,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("root cause"),
     )
     sla_due_at = models.DateTimeField(_("first response due"), null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)

@@ -58,7 +58,13 @@ def viewer_is_agent(viewer: Viewer) -> bool:
 
 def _cases() -> QuerySet[Case]:
     return Case.objects.select_related(
-        "thread", "thread__board", "post__thread__board", "customer", "assignee"
+        "thread",
+        "thread__board",
+        "post__thread__board",
+        "customer",
+        "assignee",
+        "category",
+        "root_cause",
     ).prefetch_related("customer__groups", "assignee__groups")
 
 

@@ -47,6 +47,18 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
         read_only=True, allow_null=True, help_text="When an agent's first answer is due."
     )
     url = serializers.CharField(source="get_absolute_url", read_only=True)
+    category: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The slug of the case's category (from the list staff maintain), or null.",
+    )
+    root_cause: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="The slug of the case's root cause, or null.",
+    )
 
     class Meta:
         model = Case
@@ -61,6 +73,8 @@ class CaseSerializer(serializers.ModelSerializer[Case]):
             "status",
             "priority",
             "assignee",
+            "category",
+            "root_cause",
             "sla_due_at",
             "first_response_at",
             "resolved_at",
@@ -124,6 +138,20 @@ class CaseUpdateSerializer(serializers.Serializer[dict[str, Any]]):
         help_text="The username of the agent to assign, or null to unassign.",
     )
     priority = serializers.ChoiceField(choices=CasePriority.choices, required=False)
+    category = serializers.SlugField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=60,
+        help_text="The slug of an active category, or null to clear it.",
+    )
+    root_cause = serializers.SlugField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        max_length=60,
+        help_text="The slug of an active root cause, or null to clear it.",
+    )
 
 
 class EscalateSerializer(serializers.Serializer[dict[str, str]]):

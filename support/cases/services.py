@@ -14,6 +14,7 @@ from community import services as community_services
 from community.errors import Conflict
 from community.models import AGENTS_GROUP, Member, Post, Thread
 from support import events
+from support.cases import taxonomy
 from support.cases.models import (
     ACTIVE_CASE_STATUSES,
     AgentStatus,
@@ -165,8 +166,13 @@ def case_update(
     assignee: Member | None = None,
     unassign: bool = False,
     priority: str | None = None,
+    category: str | None = None,
+    root_cause: str | None = None,
 ) -> Case:
-    """An agent changes a case's status, assignee or priority; each change joins the timeline."""
+    """An agent changes a case's status, assignee or priority; each change joins the timeline.
+
+    `category` and `root_cause` are slugs from the lists staff maintain (support.cases.
+    taxonomy): None leaves them, "" clears them, a retired or unknown slug is refused."""
     if not is_agent(actor):
         raise PermissionDenied(_("Only agents can change cases."))
     if status is not None and status not in CaseStatus.values:
@@ -175,6 +181,12 @@ def case_update(
         raise ValidationError({"priority": _("Unknown priority “%(p)s”.") % {"p": priority}})
     if assignee is not None and not is_agent(assignee):
         raise ValidationError({"assignee": _("Cases can only be assigned to agents.")})
+    # Only a change is checked: a case keeps a retired entry until an agent picks another.
+    labels = {
+        kind: (taxonomy.case_label_for_input(kind=kind, slug=slug).pk if slug else None)
+        for kind, slug in (("category", category), ("root_cause", root_cause))
+        if slug is not None and slug != getattr(getattr(case, kind), "slug", "")
+    }
     now = timezone.now()
     changes: list[str] = []
     with transaction.atomic():
@@ -225,6 +237,10 @@ def case_update(
             if locked.first_response_at is None:
                 locked.sla_due_at = locked.created_at + FIRST_RESPONSE[CasePriority(priority)]
             changes.append("priority")
+        for kind, label_id in labels.items():
+            if getattr(locked, f"{kind}_id") != label_id:
+                setattr(locked, f"{kind}_id", label_id)
+                changes.append(kind)
         if changes:
             locked.save()
             events.case_updated.send(

@@ -6,7 +6,7 @@ Under /support/: the community's /threads/<id>/<slug>/ route would swallow
 
 from django.urls import path
 
-from support.cases import views
+from support.cases import taxonomy_views, views
 
 urlpatterns = [
     path("support/", views.agent_queue, name="agent-queue"),
@@ -17,4 +17,5 @@ urlpatterns = [
     path("support/cases/<int:pk>/update/", views.case_update, name="case-update"),
     path("support/cases/<int:pk>/answer/", views.case_staff_answer, name="case-staff-answer"),
     path("support/threads/<int:pk>/escalate/", views.thread_escalate, name="thread-escalate"),
+    path("support/case-lists/", taxonomy_views.case_lists, name="case-lists"),
 ]

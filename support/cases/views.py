@@ -31,12 +31,25 @@ from community.errors import Conflict, RateLimited
 from community.http import is_htmx, request_member
 from community.models import Member
 from support.canned import selectors as canned_selectors
-from support.cases import selectors, services
+from support.cases import selectors, services, taxonomy
 from support.cases.forms import CaseMessageForm, CaseUpdateForm, EscalateForm, StaffAnswerForm
 from support.cases.models import Case, CaseEvent, CasePriority, CaseReason, CaseStatus
 
 CASES_PER_PAGE = 25
 QUEUE_REFRESH_SECONDS = 30
+
+
+def _label_options(case: Case) -> dict[str, list[tuple[str, str]]]:
+    """The active categories and root causes; a retired one the case still has stays
+    selectable, so saving the form does not clear it behind the agent's back."""
+    options = {}
+    for kind in ("category", "root_cause"):
+        labels = taxonomy.case_labels(kind=kind, active_only=True)
+        current = getattr(case, kind)
+        if current is not None and all(label.pk != current.pk for label in labels):
+            labels.append(current)
+        options[kind] = [(label.slug, label.name) for label in labels]
+    return options
 
 
 def _require_agent(request: HttpRequest) -> Member:
@@ -238,10 +251,13 @@ def _agent_context(
 ) -> dict[str, Any]:
     update_form = forms.pop("update_form", None) or CaseUpdateForm(
         agents=_agent_options(case),
+        labels=_label_options(case),
         initial={
             "status": case.status,
             "priority": case.priority,
             "assignee": case.assignee.username if case.assignee else "",
+            "category": case.category.slug if case.category else "",
+            "root_cause": case.root_cause.slug if case.root_cause else "",
         },
     )
     thread = case.thread
@@ -340,7 +356,7 @@ def case_update(request: HttpRequest, pk: int) -> HttpResponse:
     actor = request_member(request)
     if not selectors.viewer_is_agent(actor):
         raise PermissionDenied(_("Only agents can change cases."))
-    form = CaseUpdateForm(request.POST, agents=_agent_options(case))
+    form = CaseUpdateForm(request.POST, agents=_agent_options(case), labels=_label_options(case))
     if form.is_valid():
         username = form.cleaned_data["assignee"]
         assignee = selectors.member_get_for_input(username=username) if username else None
@@ -352,6 +368,8 @@ def case_update(request: HttpRequest, pk: int) -> HttpResponse:
                 priority=form.cleaned_data["priority"],
                 assignee=assignee,
                 unassign=not username,
+                category=form.cleaned_data["category"],
+                root_cause=form.cleaned_data["root_cause"],
             )
         except ValidationError as error:
             _add_errors(form, error)

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from community.models import Member
+from support.insights import export as voc_export
 from support.insights import selectors as dashboard
 from support.insights import trending
 from support.insights.charts import (
@@ -116,6 +117,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
     _staff_or_404(request)
     days = _days(request)
     metrics = dashboard.dashboard_metrics(days=days)
+    case_labels = voc_export.cases_by_label(metrics.period)
     nps = satisfaction.nps_summary(since=metrics.period.start, until=metrics.period.end)
     tabs = [
         (
@@ -158,6 +160,10 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
         "nps_trend": [
             (month, formats.date_format(month, "YEAR_MONTH_FORMAT"), score)
             for month, score in satisfaction.nps_trend()
+        ],
+        "case_label_tables": [
+            (_("By category"), case_labels["category"]),
+            (_("By root cause"), case_labels["root_cause"]),
         ],
         "nps_comments": satisfaction.nps_comments(
             since=metrics.period.start, until=metrics.period.end

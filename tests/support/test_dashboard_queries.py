@@ -39,9 +39,11 @@ AssertMaxQueries = Callable[..., AbstractContextManager[Any]]
 METRICS_QUERIES = 11
 # NPS: the period's score by segment, the month-by-month trend, the latest comments.
 NPS_QUERIES = 3
+# Cases by category and by root cause.
+VOC_QUERIES = 2
 # Plus the request's session, member and groups (the role check), the staff member's second
 # factor (community/second_factor.py), and the bell's unread count in the page's header.
-PAGE_BUDGET = 4 + METRICS_QUERIES + NPS_QUERIES + 1
+PAGE_BUDGET = 4 + METRICS_QUERIES + NPS_QUERIES + VOC_QUERIES + 1
 # Session, member, groups, second factor, the thread rows.
 CSV_BUDGET = 5
 
