@@ -115,8 +115,8 @@ def walk_moderator(page: Page, visit: Callable[[str], None]) -> None:
     visit(f"/moderation/threads/{thread_id}/")
     visit(f"/threads/{thread_id}/duplicate/")
     visit("/announcements/manage/")
-    visit(first_href(page, "main", r"^/announcements/\d+/edit/$"))
     visit(first_href(page, "main", r"^/announcements/\d+/$"))
+    visit(first_href(page, "main", r"^/announcements/\d+/edit/$"))
 
 
 WALKS: dict[str, tuple[str | None, Callable[[Page, Callable[[str], None]], None]]] = {
