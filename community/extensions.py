@@ -12,18 +12,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Literal, Protocol
 
-from community.models import Member, Thread
+from community.models import Board, Member, Thread
 from community.permissions import Viewer
 
 
 @dataclass(frozen=True)
 class Section:
     """A template and its context (as `section`). On a thread page `place` says where:
-    "question", under the question, or "answers", after the answers (a question about them)."""
+    "question", under the question, or "answers", after the answers (a question about them);
+    on the ask page "top", above the form, or "title", under the title field."""
 
     template: str
     context: dict[str, Any]
-    place: Literal["question", "answers"] = "question"
+    place: Literal["question", "answers", "top", "title"] = "question"
 
 
 ProfileSection = Callable[[Member, Viewer], Section | None]
@@ -156,6 +157,65 @@ def register_home_section(provider: HomeSection) -> HomeSection:
 
 def home_sections_for(viewer: Viewer) -> list[Section]:
     return [s for provider in home_sections if (s := provider(viewer)) is not None]
+
+
+BoardSection = Callable[[Board, Viewer], Section | None]
+
+board_sections: list[BoardSection] = []
+
+
+def register_board_section(provider: BoardSection) -> BoardSection:
+    """Add a notice at the top of a board's page (support's known issues)."""
+    if provider not in board_sections:
+        board_sections.append(provider)
+    return provider
+
+
+def board_sections_for(board: Board, viewer: Viewer) -> list[Section]:
+    return [s for provider in board_sections if (s := provider(board, viewer)) is not None]
+
+
+AskSection = Callable[[Viewer], Section | None]
+
+ask_sections: list[AskSection] = []
+
+
+def register_ask_section(provider: AskSection) -> AskSection:
+    """Add a section to the ask page: "top" above the form, "title" under the title field
+    (support's known issues matching the question as it is typed)."""
+    if provider not in ask_sections:
+        ask_sections.append(provider)
+    return provider
+
+
+def ask_sections_for(viewer: Viewer) -> list[Section]:
+    return [s for provider in ask_sections if (s := provider(viewer)) is not None]
+
+
+@dataclass(frozen=True)
+class ThreadApiField:
+    """A field another app adds to the thread's JSON (support's `known_issue`).
+
+    `field()` makes the DRF field (read-only, given the thread); `select_related` names what
+    the thread selectors load with each thread so that a page of fifty threads costs no more
+    queries than one (a reverse one-to-one, for instance).
+    """
+
+    name: str
+    field: Callable[[], Any]
+    select_related: tuple[str, ...] = ()
+
+
+thread_api_fields: list[ThreadApiField] = []
+
+
+def register_thread_api_field(extra: ThreadApiField) -> None:
+    if all(existing.name != extra.name for existing in thread_api_fields):
+        thread_api_fields.append(extra)
+
+
+def thread_select_related() -> list[str]:
+    return [name for extra in thread_api_fields for name in extra.select_related]
 
 
 PostingCheck = Callable[[Member], str | None]

@@ -17,6 +17,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from community import extensions
 from community.models import Board, HiddenReason, Member, Post, Thread, ThreadStatus
 from community.selectors import THREAD_ORDERINGS, THREAD_STATUSES
 from config.formatting import rank_label
@@ -173,6 +174,13 @@ class ThreadSerializer(serializers.ModelSerializer[Thread]):
     @extend_schema_field(serializers.BooleanField())
     def get_pending_review(self, thread: Thread) -> bool:
         return thread.hidden_reason == HiddenReason.PENDING_REVIEW
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        # What other apps add (support's `known_issue`), through community.extensions.
+        for extra in extensions.thread_api_fields:
+            fields[extra.name] = extra.field()
+        return fields
 
     @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
     def get_tags(self, thread: Thread) -> list[str]:

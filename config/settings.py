@@ -317,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "CasePriorityEnum": "support.cases.models.CasePriority",
         "FlagKindEnum": "support.moderation.models.FlagKind",
         "FlagStatusEnum": "support.moderation.models.FlagStatus",
+        "KnownIssueStatusEnum": "support.known_issues.models.KnownIssueStatus",
         "WebhookEventEnum": "notifications.webhooks.models.WebhookEvent",
         "WebhookDeliveryStatusEnum": "notifications.webhooks.models.DeliveryStatus",
     },

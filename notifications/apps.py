@@ -16,7 +16,7 @@ class NotificationsConfig(AppConfig):
         # receivers: connects them. tasks: the services queue the email tasks by name (they
         # may not import the tasks module, which imports them); registered here, the names
         # are known in every process, not only where Celery's autodiscovery has run.
-        from notifications import announcements, demo, receivers, tasks  # noqa: F401
+        from notifications import announcements, demo, known_issues, receivers, tasks  # noqa: F401
         from notifications.webhooks import receivers as webhook_receivers  # noqa: F401
         from notifications.webhooks import tasks as webhook_tasks  # noqa: F401
 

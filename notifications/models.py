@@ -31,6 +31,8 @@ class Kind(models.TextChoices):
     MODERATION = "moderation", _("A moderation action on your content")
     SATISFACTION = "satisfaction", _("Did this solve your problem?")
     TRENDING = "trending", _("A trending problem")
+    KNOWN_ISSUE_UPDATE = "known_issue_update", _("An update on a known issue you have")
+    KNOWN_ISSUE_RESOLVED = "known_issue_resolved", _("A known issue you have is resolved")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook was switched off")
     EXPERT_REQUEST = "expert_request", _("A question for you as a proven helper")
     DUPLICATE = "duplicate", _("Your question was closed as a duplicate")
@@ -54,6 +56,7 @@ DEFAULT_CHANNELS = {
     Kind.CASE_RESOLVED: Channel.BOTH,
     Kind.CASE_SLA: Channel.BOTH,
     Kind.WEBHOOK_DISABLED: Channel.BOTH,
+    Kind.KNOWN_ISSUE_RESOLVED: Channel.BOTH,
 }
 # Emailed at once; the other kinds go out in the daily digest.
 IMMEDIATE_EMAIL_KINDS = {
@@ -65,6 +68,7 @@ IMMEDIATE_EMAIL_KINDS = {
     Kind.CASE_RESOLVED,
     Kind.CASE_SLA,
     Kind.WEBHOOK_DISABLED,
+    Kind.KNOWN_ISSUE_RESOLVED,
 }
 
 

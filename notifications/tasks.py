@@ -82,3 +82,10 @@ def digest() -> int:
         digest_member.delay(member_id)
     logger.info("queued the daily digest for %d members", len(member_ids))
     return len(member_ids)
+
+
+@shared_task(name="notifications.outbox_deliver_many", acks_late=True, ignore_result=True)
+def outbox_deliver_many(notification_ids: list[int]) -> int:
+    """Send the emails of a crowd notified at once (notifications.bulk), one by one; what
+    fails stays in the outbox for the sweep. Returns how many were delivered."""
+    return sum(services.outbox_deliver(notification_id=pk) for pk in notification_ids)

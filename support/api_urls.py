@@ -1,4 +1,5 @@
-"""Support's API (docs/api.md, "Support"): cases, canned replies, flags, satisfaction."""
+"""Support's API (docs/api.md, "Support"): cases, canned replies, flags, satisfaction,
+known issues."""
 
 from django.urls import include, path
 
@@ -10,4 +11,5 @@ urlpatterns = [
     path("", include("support.insights.api_urls")),
     path("", include("support.moderation.api_urls")),
     path("", include("support.satisfaction.api_urls")),
+    path("", include("support.known_issues.api_urls")),
 ]

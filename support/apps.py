@@ -11,6 +11,7 @@ DOMAINS = (
     "support.moderation",
     "support.satisfaction",
     "support.insights",
+    "support.known_issues",
 )
 
 
@@ -21,6 +22,7 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         from community import extensions
         from support.cases import receivers as cases
+        from support.known_issues import receivers as known_issues  # connects its receivers
         from support.moderation import receivers as moderation  # connects its receivers
         from support.moderation import sensitive
         from support.satisfaction import receivers as satisfaction  # connects its receivers
@@ -29,13 +31,21 @@ class SupportConfig(AppConfig):
         # content is announced, so nobody hears of a question or answer about to be held.
         extensions.register_content_check(sensitive.content_check)
         extensions.register_posting_check(moderation.posting_refusal)
-        # Under the question, in this order: ask an agent, moderation, satisfaction.
+        # Under the question, in this order: the known issue it is about, ask an agent,
+        # moderation, satisfaction.
+        extensions.register_thread_section(known_issues.thread_section)
         extensions.register_thread_section(cases.ask_an_agent_section)
         extensions.register_thread_section(moderation.thread_section)
         extensions.register_thread_section(satisfaction.thread_section)
         extensions.register_profile_section(moderation.profile_section)
         # At the top of the home page: "How likely are you to recommend ...?", when due.
         extensions.register_home_section(satisfaction.home_section)
+
+        # Known issues: banners on boards and the ask page, the thread's `known_issue`.
+        extensions.register_board_section(known_issues.board_section)
+        extensions.register_ask_section(known_issues.ask_banner_section)
+        extensions.register_ask_section(known_issues.ask_matching_section)
+        extensions.register_thread_api_field(known_issues.THREAD_FIELD)
 
         from community.extensions import register_demo_step
         from support import demo

@@ -10,5 +10,6 @@ from support.canned import models as canned_models  # noqa: F401
 from support.cases import models as cases_models  # noqa: F401
 from support.deflection import models as deflection_models  # noqa: F401
 from support.experts import models as experts_models  # noqa: F401
+from support.known_issues import models as known_issues_models  # noqa: F401
 from support.moderation import models as moderation_models  # noqa: F401
 from support.satisfaction import models as satisfaction_models  # noqa: F401

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("support.moderation.urls")),
     path("", include("support.satisfaction.urls")),
     path("", include("support.insights.urls")),
+    path("", include("support.known_issues.urls")),
 ]

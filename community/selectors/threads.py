@@ -17,6 +17,7 @@ from django.db.models import (
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from community import extensions
 from community.models import (
     REVIEW_REASONS,
     Board,
@@ -96,7 +97,7 @@ def thread_list(
         shown |= Q(hidden_reason__in=REVIEW_REASONS)
     qs = with_public_status(
         Thread.objects.filter(shown)
-        .select_related("board", "author")
+        .select_related("board", "author", *extensions.thread_select_related())
         .prefetch_related("tags", _authors)
     )
     if board is not None:
@@ -135,7 +136,9 @@ def thread_get_for_viewer(*, thread_id: int, viewer: Viewer) -> Thread:
     """The thread if the viewer may see it, else 404. Every thread is public today;
     moderation (hidden threads) narrows this in one place."""
     thread = (
-        Thread.objects.select_related("board", "author", "solution")
+        Thread.objects.select_related(
+            "board", "author", "solution", *extensions.thread_select_related()
+        )
         .prefetch_related("tags", _authors)
         .filter(pk=thread_id)
         .first()
@@ -150,8 +153,9 @@ def thread_get_for_page(*, thread_id: int, viewer: Viewer) -> Thread:
     (False for a visitor).
     The author's groups are left to answers_prime(), which fetches them with the answers'.
     """
-    qs = Thread.objects.select_related("board", "author", "solution", "duplicate_of")
-    qs = qs.prefetch_related("tags")
+    qs = Thread.objects.select_related(
+        "board", "author", "solution", "duplicate_of", *extensions.thread_select_related()
+    ).prefetch_related("tags")
     if viewer.is_authenticated:
         qs = qs.annotate(
             viewer_gave_kudos=Exists(

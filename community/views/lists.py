@@ -98,6 +98,7 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "board": board,
         "announcements": announcements_pinned(board=board, viewer=request.user),
         "announcements_board": board,
+        "sections": extensions.board_sections_for(board, request.user),
     }
     return _thread_list_page(request, "community/board_detail.html", context, board=board)
 

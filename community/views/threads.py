@@ -88,7 +88,8 @@ def thread_ask(request: HttpRequest) -> HttpResponse:
             return redirect(thread)
     elif request.method == "POST":
         status = 400
-    response = render(request, "community/thread_ask.html", {"form": form}, status=status)
+    context = {"form": form, "sections": extensions.ask_sections_for(request.user)}
+    response = render(request, "community/thread_ask.html", context, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response

@@ -15,7 +15,6 @@ class WebhookEvent(models.TextChoices):
     CASE_UPDATED = "case.updated", _("A case changed")
     CASE_RESOLVED = "case.resolved", _("A case was resolved")
     THREAD_ESCALATED = "thread.escalated", _("A question was escalated to staff")
-    # Known issues are not in the product yet: endpoints may subscribe, nothing sends it.
     KNOWN_ISSUE_UPDATED = "known_issue.updated", _("A known issue changed")
     FLAG_CREATED = "flag.created", _("Content was flagged")
 

@@ -12,7 +12,8 @@ links (never private messages or internal notes).
 | case.updated | support.case_updated (status, assignee, priority, a staff answer) |
 | case.resolved | support.case_updated, when the status becomes resolved |
 | flag.created | support.flag_created |
-| known_issue.updated | nothing yet: the product has no known issues |
+| known_issue.updated | support.known_issue_changed (opened, edited, resolved, an update, |
+|                     | questions linked or unlinked), never for an "I have this too" |
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from notifications.webhooks.models import WebhookEvent
 from notifications.webhooks.services import webhook_event_record, webhook_subscribers
 from support import events as support
 from support.cases.models import Case, CaseStatus
+from support.known_issues.models import KnownIssue
 from support.moderation.models import Flag
 
 
@@ -120,6 +122,37 @@ def flag_created(*, flag_id: int, **kwargs: Any) -> None:
                 "created_at": _when(flag.created_at),
                 "url": absolute_url(target.get_absolute_url()),
             }
+        },
+        endpoint_ids=endpoint_ids,
+    )
+
+
+@receiver(support.known_issue_changed, dispatch_uid="notifications.webhooks.known_issue_changed")
+def known_issue_changed(*, known_issue_id: int, changes: list[str], **kwargs: Any) -> None:
+    # A click on "I have this too" is not news to an integration (an outage draws thousands).
+    if changes == ["me_too"]:
+        return
+    endpoint_ids = webhook_subscribers().get(WebhookEvent.KNOWN_ISSUE_UPDATED, [])
+    if not endpoint_ids:
+        return
+    issue = KnownIssue.objects.prefetch_related("boards", "tags").get(pk=known_issue_id)
+    webhook_event_record(
+        event=WebhookEvent.KNOWN_ISSUE_UPDATED,
+        data={
+            "known_issue": {
+                "id": issue.pk,
+                "title": issue.title,
+                "status": issue.status,
+                "boards": [b.slug for b in issue.boards.all()],
+                "tags": [t.slug for t in issue.tags.all()],
+                "me_too_count": issue.me_too_count,
+                "linked_thread_count": issue.thread_links.count(),
+                "created_at": _when(issue.created_at),
+                "resolved_at": _when(issue.resolved_at),
+                "url": absolute_url(issue.get_absolute_url()),
+            },
+            "changes": list(changes),
+            "update": kwargs.get("update_id"),
         },
         endpoint_ids=endpoint_ids,
     )

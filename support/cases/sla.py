@@ -8,6 +8,10 @@ An unanswered question goes to its proven helpers first (support.experts): the s
 what is due, then escalates a question as unanswered only once it was routed and, when
 helpers were asked, EXPERT_ANSWER_MINUTES after they were; so a policy shorter than the
 routing delay waits for the routing.
+
+Questions a known issue stands for are not escalated one by one
+(support.known_issues.selectors.known_issue_holding_thread): they are counted as
+escalations the known issue saved.
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from support.cases.models import (
 )
 from support.cases.services import case_open
 from support.experts.services import answer_grace, expert_routing_run
+from support.known_issues.selectors import known_issue_holding_thread
+from support.known_issues.services import known_issue_escalations_saved_record
 
 
 @dataclass
@@ -39,6 +45,7 @@ class ScanReport:
     unanswered: int = 0
     unsolved: int = 0
     breaches: int = 0
+    held_back: int = 0  # questions a known issue stood for in this scan
 
 
 def _waiting(board: Board) -> Q:
@@ -82,8 +89,16 @@ def escalate_overdue(*, now: datetime | None = None) -> ScanReport:
                 # Once per reason, ever; and never while another case is active.
                 .exclude(cases__reason=reason)
                 .exclude(cases__status__in=ACTIVE_CASE_STATUSES)
-                .select_related("author")
-                .order_by("created_at")
+                .annotate(held_by=known_issue_holding_thread())
+            )
+            # A known issue is the case for the questions it stands for: staff answer them
+            # all at once through its updates, not one case each. Counted as saved.
+            report.held_back += known_issue_escalations_saved_record(
+                held=list(threads.filter(held_by__isnull=False).values_list("pk", "held_by")),
+                reason=reason,
+            )
+            threads = (
+                threads.filter(held_by__isnull=True).select_related("author").order_by("created_at")
             )
             for thread in threads:
                 _case, opened = case_open(

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from support import events
 from support.insights.trending import TrendingProblem, trending_problems
+from support.known_issues.services import trending_alert_record
 
 ALERT_KEY_TIMEOUT = 2 * 60 * 60
 
@@ -43,11 +44,19 @@ def trending_alert_send(*, now: datetime | None = None) -> list[TrendingProblem]
         try:
             # Receivers (notifications) write rows: in a transaction, pushed after commit.
             with transaction.atomic():
+                # Kept, so staff can open a known issue from it in one click.
+                alert = trending_alert_record(
+                    board_id=problem.board_id,
+                    tag_id=problem.tag_id,
+                    last_hour=problem.last_hour,
+                    ratio=problem.ratio,
+                )
                 events.trending_problem_detected.send(
                     sender=TrendingProblem,
                     board_id=problem.board_id,
                     tag_id=problem.tag_id,
                     ratio=problem.ratio,
+                    alert_id=alert.pk,
                 )
         except BaseException:
             cache.delete(key)

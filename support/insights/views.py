@@ -33,6 +33,7 @@ from support.insights.charts import (
     questions_text,
 )
 from support.satisfaction import selectors as satisfaction
+from support.known_issues import selectors as known_issues
 
 # The CSV's columns: stable identifiers for spreadsheets and scripts, not translated.
 CSV_COLUMNS = [
@@ -168,6 +169,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
         "nps_comments": satisfaction.nps_comments(
             since=metrics.period.start, until=metrics.period.end
         ),
+        "known_issues": known_issues.known_issue_impact(),
         "trending_rule": {
             "factor": trending.TRENDING_FACTOR,
             "minimum": trending.TRENDING_MIN_QUESTIONS,

@@ -28,6 +28,12 @@ from notifications.webhooks.models import (
 )
 from notifications.webhooks.signing import webhook_signature, webhook_signature_valid
 from support.cases.services import case_escalate, case_update
+from support.known_issues.services import (
+    known_issue_create,
+    known_issue_edit,
+    known_issue_me_too,
+    known_issue_update_post,
+)
 from support.moderation.services import flag_create
 from tests.concurrency import requires_postgresql, run_at_once, transactional
 from tests.factories import MemberFactory
@@ -156,9 +162,22 @@ def test_a_flag_is_announced(admin: Member, asker: Member, helper: Member) -> No
 
 
 @pytest.mark.django_db
-def test_known_issue_events_may_be_chosen_though_nothing_sends_them_yet(admin: Member) -> None:
-    endpoint = endpoint_for(admin, "http://127.0.0.1:9/a", ["known_issue.updated"])
-    assert endpoint.events == ["known_issue.updated"]
+def test_known_issue_changes_are_announced_but_not_each_i_have_this_too(
+    admin: Member, agent: Member, asker: Member
+) -> None:
+    endpoint_for(admin, "http://127.0.0.1:9/a", ["known_issue.updated"])
+    issue = known_issue_create(actor=agent, title="Roaming outage in Spain")
+    known_issue_me_too(known_issue=issue, member=asker)
+    known_issue_update_post(known_issue=issue, actor=agent, body="A faulty router in Madrid.")
+    known_issue_edit(known_issue=issue, actor=agent, status="resolved")
+
+    deliveries = list(WebhookDelivery.objects.order_by("pk"))
+    assert [d.event for d in deliveries] == ["known_issue.updated"] * 3
+    assert [d.data["changes"] for d in deliveries] == [["created"], ["update"], ["status"]]
+    resolved = deliveries[-1].data["known_issue"]
+    assert resolved["id"] == issue.pk and resolved["status"] == "resolved"
+    assert resolved["me_too_count"] == 1 and resolved["resolved_at"]
+    assert resolved["url"].startswith("http") and resolved["url"].endswith(issue.get_absolute_url())
 
 
 def _owe(endpoint: WebhookEndpoint) -> WebhookDelivery:

@@ -30,7 +30,9 @@ pytestmark = pytest.mark.django_db
 # the member's and staff's; moderation tools are moderators' (404 to everyone else, so they
 # reveal nothing); nobody flags or gives kudos to their own content (403); only the asker,
 # agents and moderators accept a solution; only the asker rates it (409 here: not solved yet);
-# payback review is for moderators and admins (403 to everyone else, even the statement's
+# known issues are public, "I have this too" is any member's, and their staff tools are agents'
+# and moderators' (403 in the API, 404 on the pages, as the dashboard); payback review is for
+# moderators and admins (403 to everyone else, even the statement's
 # member), and the pending statement can be approved but not yet paid or clawed back (409).
 COLUMNS = ("anonymous", "other", "helper", "agent", "moderator", "admin", "owner")
 RULES: dict[str, tuple[str, str]] = {
@@ -98,6 +100,26 @@ RULES: dict[str, tuple[str, str]] = {
     "api-expert-request-decline": (
         "  401   405   405   405   405   405   405",
         "  401   404   404   404   404   404   200",
+    ),
+    "api-known-issue-detail": (
+        "  200   200   200   200   200   200   200",
+        "  401   405   405   405   405   405   405",
+    ),
+    "api-known-issue-me-too": (
+        "  401   405   405   405   405   405   405",
+        "  401   201   201   201   201   201   201",
+    ),
+    "api-known-issue-thread": (
+        "  401   405   405   405   405   405   405",
+        "  401   405   405   405   405   405   405",
+    ),
+    "api-known-issue-threads": (
+        "  401   405   405   405   405   405   405",
+        "  401   403   403   200   200   200   403",
+    ),
+    "api-known-issue-updates": (
+        "  401   405   405   405   405   405   405",
+        "  401   403   403   201   201   201   403",
     ),
     "api-member-detail": (
         "  200   200   200   200   200   200   200",
@@ -274,6 +296,34 @@ RULES: dict[str, tuple[str, str]] = {
     "flag-thread": (
         "login   200   200   200   200   200   403",
         "login    ->    ->    ->    ->    ->   403",
+    ),
+    "known-issue-detail": (
+        "  200   200   200   200   200   200   200",
+        "  405   405   405   405   405   405   405",
+    ),
+    "known-issue-edit": (
+        "login   405   405   405   405   405   405",
+        "login   404   404    ->    ->    ->   404",
+    ),
+    "known-issue-link": (
+        "login   405   405   405   405   405   405",
+        "login   404   404    ->    ->    ->   404",
+    ),
+    "known-issue-me-too": (
+        "login   405   405   405   405   405   405",
+        "login    ->    ->    ->    ->    ->    ->",
+    ),
+    "known-issue-short": (
+        "   ->    ->    ->    ->    ->    ->    ->",
+        "  405   405   405   405   405   405   405",
+    ),
+    "known-issue-unlink": (
+        "login   405   405   405   405   405   405",
+        "login   404   404    ->    ->    ->   404",
+    ),
+    "known-issue-update": (
+        "login   405   405   405   405   405   405",
+        "login   404   404    ->    ->    ->   404",
     ),
     "member-detail": (
         "  200   200   200   200   200   200   200",
@@ -494,7 +544,11 @@ def path_for(pattern: str, world: World) -> str:
         "key": "ask",  # the owner's draft of the ask form
         "delivery_id": str(world.delivery.pk),
     }
-    if "posts/<int:pk>" in pattern:
+    if "known-issues/<int:pk>" in pattern:
+        values["pk"] = str(world.known_issue.pk)
+        values["thread_id"] = str(world.thread.pk)
+        values["slug"] = world.known_issue.get_absolute_url().rstrip("/").rsplit("/", 1)[1]
+    elif "posts/<int:pk>" in pattern:
         values["pk"] = str(world.own_answer.pk)
     elif "cases/<int:pk>" in pattern:
         values["pk"] = str(world.case.pk)
@@ -520,7 +574,7 @@ def path_for(pattern: str, world: World) -> str:
         values["slug"] = world.tag.slug
     elif "badges/<slug:slug>" in pattern:
         values["slug"] = world.badge
-    elif "threads/<int:pk>/<slug:slug>" in pattern:
+    elif "threads/<int:pk>/<slug:slug>" in pattern and "known-issues" not in pattern:
         values["slug"] = world.thread.get_absolute_url().rstrip("/").rsplit("/", 1)[1]
     # Moderation actions: a real one, which GET must not perform.
     values["action"] = "hide"
@@ -555,6 +609,12 @@ def body_for(name: str, world: World) -> dict[str, object]:
         # Payback review: valid, so a reviewer meets the status rule (409: still pending).
         "paid": {"reference": "BACS-0042"},
         "clawback": {"points": 10, "reason": "Kudos from sock puppets."},
+        # Known issues: staff link the owner's question, post an update, rename it.
+        "known-issue-threads": {"thread": world.thread.pk},
+        "known-issue-link": {"thread": world.thread.pk},
+        "known-issue-updates": {"body": "The payments provider has fixed the delay."},
+        "known-issue-update": {"body": "The payments provider has fixed the delay."},
+        "known-issue-edit": {"title": "Card top-ups delayed by an hour"},
     }
     for key, body in bodies.items():
         if name.endswith(key) or name.startswith(key) or name.removeprefix("api-").endswith(key):

@@ -34,6 +34,8 @@ from support.cases.models import Case
 from support.cases.services import case_escalate, case_message_post
 from support.deflection.models import Deflection
 from support.experts.models import ExpertRequest
+from support.known_issues.models import KnownIssue
+from support.known_issues.services import known_issue_create, known_issue_thread_link
 from support.moderation.models import Flag, Sanction
 from support.moderation.sanctions import sanction_create
 from support.moderation.services import flag_create
@@ -66,6 +68,7 @@ class World:
     deflection: Deflection
     expert_request: ExpertRequest
     announcement: Announcement
+    known_issue: KnownIssue
 
     def member(self, role: str) -> Member | None:
         return None if role == "anonymous" else self.members[role]
@@ -177,6 +180,9 @@ def build_world() -> World:
     announcement = announcement_create(
         actor=members["agent"], title="Top-ups are delayed", body="Card top-ups take an hour today."
     )
+    # A known issue the agent opened, with the owner's question linked to it.
+    known_issue = known_issue_create(actor=members["agent"], title="Card top-ups delayed")
+    known_issue_thread_link(known_issue=known_issue, thread=thread, actor=members["agent"])
     return World(
         members=members,
         tokens=tokens,
@@ -199,4 +205,5 @@ def build_world() -> World:
         deflection=deflection,
         expert_request=expert_request,
         announcement=announcement,
+        known_issue=known_issue,
     )

@@ -41,9 +41,11 @@ METRICS_QUERIES = 11
 NPS_QUERIES = 3
 # Cases by category and by root cause.
 VOC_QUERIES = 2
+# The known issues with the questions they absorbed and the escalations they saved.
+KNOWN_ISSUES_QUERIES = 1
 # Plus the request's session, member and groups (the role check), the staff member's second
 # factor (community/second_factor.py), and the bell's unread count in the page's header.
-PAGE_BUDGET = 4 + METRICS_QUERIES + NPS_QUERIES + VOC_QUERIES + 1
+PAGE_BUDGET = 4 + METRICS_QUERIES + NPS_QUERIES + VOC_QUERIES + KNOWN_ISSUES_QUERIES + 1
 # Session, member, groups, second factor, the thread rows.
 CSV_BUDGET = 5
 

@@ -22,6 +22,7 @@ from support import events
 from support.insights.services import trending_alert_send
 from support.insights.tasks import trending_alert
 from support.insights.trending import is_trending, trending_problems
+from support.known_issues.models import TrendingAlert
 from tests.builders import AN_HOUR, ask, board_make
 from tests.community.content_factories import tag_create
 
@@ -160,9 +161,10 @@ def test_the_alert_is_sent_once_per_problem_and_hour(
     questions_at(asker, board, last_hour(now, 4), tags=(tag,))
     announced = trending_alert_send(now=now)
     assert {(p.kind, p.pk) for p in announced} == {("board", board.pk), ("tag", tag.pk)}
+    kept = {(a.board_id, a.tag_id): a.pk for a in TrendingAlert.objects.all()}
     assert sorted(alerts, key=lambda a: a["board_id"] or 0) == [
-        {"board_id": None, "tag_id": tag.pk, "ratio": None},
-        {"board_id": board.pk, "tag_id": None, "ratio": None},
+        {"board_id": None, "tag_id": tag.pk, "ratio": None, "alert_id": kept[None, tag.pk]},
+        {"board_id": board.pk, "tag_id": None, "ratio": None, "alert_id": kept[board.pk, None]},
     ]
     # Five minutes later, same hour: nothing new. The next hour, still spiking: again.
     assert trending_alert_send(now=now + timedelta(minutes=5)) == []
