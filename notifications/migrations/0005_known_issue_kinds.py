@@ -4,20 +4,69 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0004_expert_request_kind'),
+        ("notifications", "0004_expert_request_kind"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('answer', 'An answer to your question'), ('reply', 'A reply in a thread you follow'), ('mention', 'A mention'), ('kudos', 'Kudos received'), ('solution', 'Your answer was accepted'), ('badge', 'A badge earned'), ('rank', 'A new rank'), ('points_reversed', 'Points reversed'), ('statement', 'Payback statement ready'), ('case_opened', 'Case opened'), ('case_assigned', 'Case assigned to you'), ('case_reply', 'A reply on a case'), ('case_resolved', 'Case resolved'), ('case_sla', 'A case missed its SLA'), ('moderation', 'A moderation action on your content'), ('satisfaction', 'Did this solve your problem?'), ('trending', 'A trending problem'), ('known_issue_update', 'An update on a known issue you have'), ('known_issue_resolved', 'A known issue you have is resolved'), ('webhook_disabled', 'A webhook was switched off'), ('expert_request', 'A question for you as a proven helper')], max_length=20),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("answer", "An answer to your question"),
+                    ("reply", "A reply in a thread you follow"),
+                    ("mention", "A mention"),
+                    ("kudos", "Kudos received"),
+                    ("solution", "Your answer was accepted"),
+                    ("badge", "A badge earned"),
+                    ("rank", "A new rank"),
+                    ("points_reversed", "Points reversed"),
+                    ("statement", "Payback statement ready"),
+                    ("case_opened", "Case opened"),
+                    ("case_assigned", "Case assigned to you"),
+                    ("case_reply", "A reply on a case"),
+                    ("case_resolved", "Case resolved"),
+                    ("case_sla", "A case missed its SLA"),
+                    ("moderation", "A moderation action on your content"),
+                    ("satisfaction", "Did this solve your problem?"),
+                    ("trending", "A trending problem"),
+                    ("known_issue_update", "An update on a known issue you have"),
+                    ("known_issue_resolved", "A known issue you have is resolved"),
+                    ("webhook_disabled", "A webhook was switched off"),
+                    ("expert_request", "A question for you as a proven helper"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='preference',
-            name='kind',
-            field=models.CharField(choices=[('answer', 'An answer to your question'), ('reply', 'A reply in a thread you follow'), ('mention', 'A mention'), ('kudos', 'Kudos received'), ('solution', 'Your answer was accepted'), ('badge', 'A badge earned'), ('rank', 'A new rank'), ('points_reversed', 'Points reversed'), ('statement', 'Payback statement ready'), ('case_opened', 'Case opened'), ('case_assigned', 'Case assigned to you'), ('case_reply', 'A reply on a case'), ('case_resolved', 'Case resolved'), ('case_sla', 'A case missed its SLA'), ('moderation', 'A moderation action on your content'), ('satisfaction', 'Did this solve your problem?'), ('trending', 'A trending problem'), ('known_issue_update', 'An update on a known issue you have'), ('known_issue_resolved', 'A known issue you have is resolved'), ('webhook_disabled', 'A webhook was switched off'), ('expert_request', 'A question for you as a proven helper')], max_length=20),
+            model_name="preference",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("answer", "An answer to your question"),
+                    ("reply", "A reply in a thread you follow"),
+                    ("mention", "A mention"),
+                    ("kudos", "Kudos received"),
+                    ("solution", "Your answer was accepted"),
+                    ("badge", "A badge earned"),
+                    ("rank", "A new rank"),
+                    ("points_reversed", "Points reversed"),
+                    ("statement", "Payback statement ready"),
+                    ("case_opened", "Case opened"),
+                    ("case_assigned", "Case assigned to you"),
+                    ("case_reply", "A reply on a case"),
+                    ("case_resolved", "Case resolved"),
+                    ("case_sla", "A case missed its SLA"),
+                    ("moderation", "A moderation action on your content"),
+                    ("satisfaction", "Did this solve your problem?"),
+                    ("trending", "A trending problem"),
+                    ("known_issue_update", "An update on a known issue you have"),
+                    ("known_issue_resolved", "A known issue you have is resolved"),
+                    ("webhook_disabled", "A webhook was switched off"),
+                    ("expert_request", "A question for you as a proven helper"),
+                ],
+                max_length=20,
+            ),
         ),
     ]

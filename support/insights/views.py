@@ -32,8 +32,8 @@ from support.insights.charts import (
     percent_text,
     questions_text,
 )
-from support.satisfaction import selectors as satisfaction
 from support.known_issues import selectors as known_issues
+from support.satisfaction import selectors as satisfaction
 
 # The CSV's columns: stable identifiers for spreadsheets and scripts, not translated.
 CSV_COLUMNS = [
