@@ -183,9 +183,10 @@ def lists(helper: Member, agent: Member, moderator: Member) -> Callable[[int], S
 LIST_PAGES = {
     "/": 8,  # boards, recent and waiting questions with their tags and authors' groups
     "/boards/": 2,
-    "/boards/network/": 6,
-    "/boards/network/?filter=solved&sort=kudos": 6,
-    "/boards/network/?filter=unanswered&sort=newest": 6,
+    # A board's page also asks support for the open known issues about it (one query).
+    "/boards/network/": 7,
+    "/boards/network/?filter=solved&sort=kudos": 7,
+    "/boards/network/?filter=unanswered&sort=newest": 7,
     "/unanswered/": 5,
     "/tags/esim/": 6,
     # The member, their groups, four counts, and gamification's section (score, next rank,
