@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("community", "0014_public_answer_counts"),
-        ("support", "0009_nps"),
+        ("support", "0010_case_categories"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
