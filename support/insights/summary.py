@@ -7,13 +7,13 @@ Which part of support provides each field:
 - deflections, deflection_rate: the deflection feature (support.deflection.selectors, through
   the dashboard's metrics);
 - nps: support.satisfaction.selectors.nps_summary;
-- known_issues: whatever feature registers a contributor for it (below). With none
-  installed the field is an empty list: there is no known-issue feature to report on, not
-  "no known issues".
+- known_issues: the known-issue feature (support.known_issues.selectors.known_issue_summary:
+  the issues open at some time in the period, the questions linked to each in the period and
+  its "me too" count now).
 
-A feature adds or fills fields by registering a contributor in its AppConfig.ready():
+A feature adds fields by registering a contributor in its AppConfig.ready():
 `register_summary_contributor(fn)`, where `fn(period)` returns {field: JSON-able value}; it
-runs after the built-in fields and may replace their defaults (known_issues).
+runs after the built-in fields.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 from django.utils import timezone
 
 from support.insights.selectors import Period, dashboard_metrics
+from support.known_issues.selectors import known_issue_summary
 from support.satisfaction.selectors import nps_summary
 
 SummaryContributor = Callable[[Period], dict[str, Any]]
@@ -52,8 +53,7 @@ def insights_summary(*, days: int, now: datetime | None = None) -> dict[str, Any
         "deflections": metrics.deflection.deflections,
         "deflection_rate": metrics.deflection.rate,
         "nps": nps_summary(since=period.start, until=period.end)["overall"].as_dict(),
-        # Filled by the known-issue feature's contributor, when installed.
-        "known_issues": [],
+        "known_issues": known_issue_summary(since=period.start, until=period.end),
         "escalations": metrics.escalated,
         "csat_average": metrics.satisfaction["overall"].average,
     }

@@ -20,6 +20,11 @@ from support.cases.services import case_open, case_update
 from support.insights import summary as insights_summary
 from support.insights.export import safe_cell
 from support.insights.selectors import Period
+from support.known_issues.services import (
+    known_issue_create,
+    known_issue_me_too,
+    known_issue_thread_link,
+)
 from support.satisfaction.services import nps_record, satisfaction_record
 from tests import builders
 from tests.builders import AN_HOUR, api_client, ask, board_make, logged_in, member_make
@@ -206,19 +211,29 @@ def test_the_summary_is_staff_only_and_checks_days(agent: Member, asker: Member)
 
 @pytest.fixture
 def contributor() -> Iterator[None]:
-    def known_issues(period: Period) -> dict[str, Any]:
-        return {"known_issues": [{"id": 7, "absorbed_threads": 3, "me_too_count": 12}]}
+    def outages(period: Period) -> dict[str, Any]:
+        return {"outages": period.days}
 
-    insights_summary.register_summary_contributor(known_issues)
+    insights_summary.register_summary_contributor(outages)
     yield
-    insights_summary.summary_contributors.remove(known_issues)
+    insights_summary.summary_contributors.remove(outages)
 
 
-def test_a_feature_fills_known_issues_through_the_registry(
-    contributor: None, agent: Member
+def test_another_feature_adds_fields_through_the_registry(contributor: None, agent: Member) -> None:
+    data = api_client(agent).get("/api/v1/insights/summary/?days=90").json()
+    assert data["outages"] == 90
+
+
+def test_the_known_issues_come_from_the_known_issue_feature(
+    agent: Member, asker: Member, helper: Member
 ) -> None:
-    data = api_client(agent).get("/api/v1/insights/summary/").json()
-    assert data["known_issues"] == [{"id": 7, "absorbed_threads": 3, "me_too_count": 12}]
+    issue = known_issue_create(actor=agent, title="Mobile data down in Leeds")
+    known_issue_thread_link(known_issue=issue, thread=ask(author=asker), actor=agent)
+    known_issue_me_too(known_issue=issue, member=helper)
+
+    data = api_client(agent).get("/api/v1/insights/summary/?days=7").json()
+
+    assert data["known_issues"] == [{"id": issue.pk, "absorbed_threads": 1, "me_too_count": 1}]
 
 
 # ---------------------------------------------------------------------------- export
