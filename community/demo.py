@@ -336,9 +336,21 @@ DEMO_BOOKMARKS = {
 }
 
 
+# And what they follow: a board, a tag or a member whose new questions they hear of.
+DEMO_FOLLOWS = {
+    "chiara": {"board": "sim-esim", "tag": "esim"},
+    "priya": {"board": "roaming", "member": "tom"},
+    "luca": {"board": "network"},
+    "hannah": {"tag": "iphone", "member": "chiara"},
+    "sofia": {"board": "billing", "tag": "top-up"},
+}
+
+
 def demo_follows_ensure() -> None:
-    """Bookmarks of the demo members (once: a bookmark removed in the demo stays removed
-    only until the next seeding, like every other demo row)."""
+    """Bookmarks and follows of the demo members (added if missing on every seeding, like
+    every other demo row). The demo's questions are older than the follows: what they bring
+    is the news of the questions asked in the demo from then on."""
+    _demo_follows()
     members = {m.username: m for m in Member.objects.filter(username__in=DEMO_BOOKMARKS)}
     threads = {t.title: t for t in Thread.objects.filter(title__in=_bookmarked_titles())}
     for username, titles in DEMO_BOOKMARKS.items():
@@ -349,3 +361,17 @@ def demo_follows_ensure() -> None:
 
 def _bookmarked_titles() -> set[str]:
     return {title for titles in DEMO_BOOKMARKS.values() for title in titles}
+
+
+def _demo_follows() -> None:
+    members = {m.username: m for m in Member.objects.all()}
+    for username, places in DEMO_FOLLOWS.items():
+        follower = members.get(username)
+        if follower is None:
+            continue
+        board = Board.objects.filter(slug=places.get("board", "")).first()
+        tag = Tag.objects.filter(slug=places.get("tag", "")).first()
+        author = members.get(places.get("member", ""))
+        for place in ({"board": board}, {"tag": tag}, {"author": author}):
+            if next(iter(place.values())) is not None:
+                services.follow_create(member=follower, **place)

@@ -491,4 +491,4 @@ class Attachment(models.Model):
 # (packages of their own; one app label and one set of migrations).
 from community.announcements import models as announcement_models  # noqa: E402, F401
 from community.drafts import models as draft_models  # noqa: E402, F401
-from community.follow_models import Bookmark  # noqa: E402, F401
+from community.follow_models import Bookmark, Follow  # noqa: E402, F401

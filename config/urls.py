@@ -22,6 +22,21 @@ api_v1: list[URLPattern | URLResolver] = [
     path("auth/token/", community_auth.TokenCreateView.as_view(), name="api-token"),
     # Community (docs/api.md, "Community").
     path("boards/", community_threads.BoardListView.as_view(), name="api-board-list"),
+    path(
+        "boards/<slug:slug>/subscription/",
+        community_follows.BoardSubscriptionView.as_view(),
+        name="api-board-subscription",
+    ),
+    path(
+        "tags/<slug:slug>/subscription/",
+        community_follows.TagSubscriptionView.as_view(),
+        name="api-tag-subscription",
+    ),
+    path(
+        "members/<str:username>/subscription/",
+        community_follows.MemberSubscriptionView.as_view(),
+        name="api-member-subscription",
+    ),
     path("threads/", community_threads.ThreadListView.as_view(), name="api-thread-list"),
     path(
         "threads/similar/", community_threads.ThreadSimilarView.as_view(), name="api-thread-similar"

@@ -51,6 +51,7 @@ MESSAGES: dict[str, Callable[[Notification, dict[str, Any]], str]] = {
     ),
     Kind.KNOWN_ISSUE_UPDATE: lambda n, d: _("News on the known issue “%(title)s”.") % d,
     Kind.KNOWN_ISSUE_RESOLVED: lambda n, d: _("The known issue “%(title)s” is resolved.") % d,
+    Kind.NEW_THREAD: lambda n, d: _("%(actor)s asked “%(title)s” in %(board)s.") % d,
     Kind.WEBHOOK_DISABLED: lambda n, d: (
         _("The webhook to %(url)s was switched off after %(failures)s failed deliveries in a row.")
         % d

@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     KNOWN_ISSUE_UPDATE = "known_issue_update", _("An update on a known issue you have")
     KNOWN_ISSUE_RESOLVED = "known_issue_resolved", _("A known issue you have is resolved")
     WEBHOOK_DISABLED = "webhook_disabled", _("A webhook was switched off")
+    NEW_THREAD = "new_thread", _("A new question from a board, tag or member you follow")
     EXPERT_REQUEST = "expert_request", _("A question for you as a proven helper")
     DUPLICATE = "duplicate", _("Your question was closed as a duplicate")
 

@@ -26,6 +26,7 @@ from community.models import (
 )
 from gamification import events as gamification
 from gamification.models import REVERSAL_REASONS, LedgerEntry, Rank, Reason, Statement
+from notifications.follows import new_thread_notify
 from notifications.models import Kind
 from notifications.realtime import send_event_on_commit, thread_group
 from notifications.services import notify, notify_many
@@ -115,8 +116,10 @@ def _mentions_notify(
 
 @receiver(community.thread_created, dispatch_uid="notifications.thread_created")
 def thread_created(*, thread_id: int, actor_id: int, **kwargs: Any) -> None:
-    thread = Thread.objects.get(pk=thread_id)
-    _mentions_notify(thread=thread, post=None, actor_id=actor_id)
+    thread = Thread.objects.select_related("board").get(pk=thread_id)
+    mentioned = _mentions_notify(thread=thread, post=None, actor_id=actor_id)
+    # Those it mentions heard of it already: one notification per person and question.
+    new_thread_notify(thread=thread, actor_id=actor_id, told=mentioned)
 
 
 @receiver(community.post_created, dispatch_uid="notifications.post_created")

@@ -1,6 +1,8 @@
-"""What a member keeps an eye on, in API v1: bookmarks."""
+"""What a member keeps an eye on, in API v1: bookmarks, and following boards, tags and members."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
@@ -15,7 +17,11 @@ from community import selectors, services
 from community.api.common import _thread_for, errors
 from community.http import request_member
 from community.models import Thread
-from community.serializers import BookmarkedThreadSerializer, BookmarkStateSerializer
+from community.serializers import (
+    BookmarkedThreadSerializer,
+    BookmarkStateSerializer,
+    SubscriptionStateSerializer,
+)
 
 
 class ThreadBookmarkView(APIView):
@@ -65,3 +71,83 @@ class MemberMeBookmarksView(GenericAPIView[Thread]):
     def get(self, request: Request) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(BookmarkedThreadSerializer(page, many=True).data)
+
+
+class _PlaceSubscriptionView(APIView):
+    """Follow (POST) or unfollow (DELETE) a board, a tag or a member."""
+
+    permission_classes = [IsAuthenticated]
+    place_name = ""
+
+    def place(self, key: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _post(self, request: Request, key: str) -> Response:
+        created = services.follow_create(member=request_member(request), **self.place(key))
+        return Response(
+            {"following": True}, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
+
+    def _delete(self, request: Request, key: str) -> Response:
+        services.follow_delete(member=request_member(request), **self.place(key))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _follow_schema(what: str, codes: tuple[int, ...] = (401, 404)) -> Any:
+    return extend_schema(
+        tags=["community"],
+        summary=f"Follow the {what}: new questions notify me; 201 when new, 200 if already.",
+        request=None,
+        responses={
+            201: SubscriptionStateSerializer,
+            200: SubscriptionStateSerializer,
+            **errors(*codes),
+        },
+    )
+
+
+def _unfollow_schema(what: str) -> Any:
+    return extend_schema(
+        tags=["community"],
+        summary=f"Unfollow the {what}; 204 whether or not I was following.",
+        responses={204: None, **errors(401, 404)},
+    )
+
+
+class BoardSubscriptionView(_PlaceSubscriptionView):
+    def place(self, key: str) -> dict[str, Any]:
+        return {"board": selectors.board_get(slug=key)}
+
+    @_follow_schema("board")
+    def post(self, request: Request, slug: str) -> Response:
+        return self._post(request, slug)
+
+    @_unfollow_schema("board")
+    def delete(self, request: Request, slug: str) -> Response:
+        return self._delete(request, slug)
+
+
+class TagSubscriptionView(_PlaceSubscriptionView):
+    def place(self, key: str) -> dict[str, Any]:
+        return {"tag": selectors.tag_get(slug=key)}
+
+    @_follow_schema("tag")
+    def post(self, request: Request, slug: str) -> Response:
+        return self._post(request, slug)
+
+    @_unfollow_schema("tag")
+    def delete(self, request: Request, slug: str) -> Response:
+        return self._delete(request, slug)
+
+
+class MemberSubscriptionView(_PlaceSubscriptionView):
+    def place(self, key: str) -> dict[str, Any]:
+        return {"author": selectors.member_get_by_username(username=key)}
+
+    @_follow_schema("member (their new questions); following oneself is 400", (400, 401, 404))
+    def post(self, request: Request, username: str) -> Response:
+        return self._post(request, username)
+
+    @_unfollow_schema("member")
+    def delete(self, request: Request, username: str) -> Response:
+        return self._delete(request, username)

@@ -1,6 +1,7 @@
 """Every read that more than one caller needs; callers use `selectors.<name>`."""
 
 from community.selectors.bookmarks import bookmark_list
+from community.selectors.follows import follow_list
 from community.selectors.members import (
     member_answers,
     member_data_export,
@@ -46,6 +47,7 @@ __all__ = [
     "THREAD_STATUSES",
     "answers_prime",
     "bookmark_list",
+    "follow_list",
     "board_get",
     "board_get_for_input",
     "board_list",

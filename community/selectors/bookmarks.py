@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import OuterRef, Q, QuerySet, Subquery
 
 from community.models import Bookmark, Member, Thread, with_public_status
+from community.permissions import hidden_visible_to
 from community.selectors.threads import _authors
 
 
@@ -18,8 +19,8 @@ def bookmark_list(*, member: Member) -> QuerySet[Thread]:
     """
     mine = Bookmark.objects.filter(member_id=member.pk)
     threads = Thread.objects.filter(pk__in=mine.values("thread_id"))
-    if not (member.is_active and member.has_perm("community.view_hidden_content")):
-        threads = threads.filter(Q(hidden_reason="") | Q(author_id=member.pk))
+    # As their pages decide: their own, held content for staff, pending ones for moderators.
+    threads = threads.filter(Q(hidden_reason="") | hidden_visible_to(member))
     return (
         with_public_status(threads)
         .select_related("board", "author")

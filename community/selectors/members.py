@@ -13,7 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import extensions
-from community.models import REVIEW_REASONS, Bookmark, Kudos, Member, Post, Subscription, Thread
+from community.models import (
+    REVIEW_REASONS,
+    Bookmark,
+    Follow,
+    Kudos,
+    Member,
+    Post,
+    Subscription,
+    Thread,
+)
+from community.permissions import Viewer
+from community.selectors.follows import with_viewer_follows
 
 
 def members_prime_groups(members: Iterable[Member]) -> None:
@@ -34,13 +45,11 @@ def members_prime_groups(members: Iterable[Member]) -> None:
         member.group_names = frozenset(names[pk])
 
 
-def member_get_by_username(*, username: str) -> Member:
-    """An active member by username, whatever its case; 404 otherwise."""
-    member = (
-        Member.objects.filter(username__iexact=username, is_active=True)
-        .prefetch_related("groups")
-        .first()
-    )
+def member_get_by_username(*, username: str, viewer: Viewer | None = None) -> Member:
+    """An active member by username, whatever its case; 404 otherwise. With a `viewer`,
+    ``viewer_follows`` says (in the same query) whether they follow the member."""
+    members = Member.objects.filter(username__iexact=username, is_active=True)
+    member = with_viewer_follows(members, viewer, "author_id").prefetch_related("groups").first()
     if member is None:
         raise Http404(_("No such member."))
     return member
@@ -149,6 +158,17 @@ def _community_personal_data(member: Member) -> dict[str, Any]:
         "kudos_given": kudos_given,
         "following": following,
         "bookmarks": bookmarks,
+        "follows": [
+            {
+                "board": f.board.slug if f.board else None,
+                "tag": f.tag.slug if f.tag else None,
+                "member": f.author.username if f.author else None,
+                "created_at": iso(f.created_at),
+            }
+            for f in Follow.objects.filter(member=member)
+            .select_related("board", "tag", "author")
+            .order_by("created_at", "pk")
+        ],
     }
 
 

@@ -34,6 +34,7 @@ from community.models import (
     with_public_status,
 )
 from community.permissions import Viewer, can_see_hidden, hidden_visible_to
+from community.selectors.follows import with_viewer_follows
 from community.selectors.members import members_prime_groups
 
 THREAD_ORDERINGS = {
@@ -50,8 +51,10 @@ def board_list() -> QuerySet[Board]:
     return Board.objects.all()
 
 
-def board_get(*, slug: str) -> Board:
-    board = Board.objects.filter(slug=slug).first()
+def board_get(*, slug: str, viewer: Viewer | None = None) -> Board:
+    """The board, or 404. With a `viewer`, ``viewer_follows`` says (in the same query)
+    whether they follow it."""
+    board = with_viewer_follows(Board.objects.filter(slug=slug), viewer, "board_id").first()
     if board is None:
         raise Http404(_("No such board."))
     return board
@@ -70,8 +73,9 @@ def tag_list() -> QuerySet[Tag]:
     return Tag.objects.order_by("name")
 
 
-def tag_get(*, slug: str) -> Tag:
-    tag = Tag.objects.filter(slug=slug).first()
+def tag_get(*, slug: str, viewer: Viewer | None = None) -> Tag:
+    """The tag, or 404; `viewer` as for board_get()."""
+    tag = with_viewer_follows(Tag.objects.filter(slug=slug), viewer, "tag_id").first()
     if tag is None:
         raise Http404(_("No such tag."))
     return tag

@@ -6,6 +6,7 @@ See docs/architecture.md, "Where code goes".
 from community.services.attachments import attachment_create
 from community.services.bookmarks import bookmark_create, bookmark_delete
 from community.services.duplicates import thread_close_duplicate, thread_reopen_duplicate
+from community.services.follows import follow_create, follow_delete
 from community.services.kudos import kudos_give, kudos_withdraw
 from community.services.members import (
     api_token_issue,
@@ -37,6 +38,8 @@ __all__ = [
     "bookmark_delete",
     "content_approve",
     "content_hide",
+    "follow_create",
+    "follow_delete",
     "content_reject",
     "content_restore",
     "kudos_give",

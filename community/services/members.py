@@ -8,6 +8,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
@@ -16,7 +17,7 @@ from community import extensions, permissions
 from community.adapters import DELETED_USERNAME_PREFIX
 from community.errors import Conflict
 from community.images import Thumbnail
-from community.models import Bookmark, Member, Mention, Post, Subscription, Thread
+from community.models import Bookmark, Follow, Member, Mention, Post, Subscription, Thread
 from community.services.posts import post_delete
 from community.services.threads import thread_delete
 
@@ -115,6 +116,7 @@ def member_delete(
         extensions.member_erasers_run(locked)
         Subscription.objects.filter(member=locked).delete()
         Bookmark.objects.filter(member=locked).delete()
+        Follow.objects.filter(Q(member=locked) | Q(author=locked)).delete()
         Mention.objects.filter(member=locked).delete()
         EmailAddress.objects.filter(user=locked).delete()
         Token.objects.filter(user=locked).delete()

@@ -93,9 +93,10 @@ def _thread_list_page(
 @require_GET
 @public_when_anonymous
 def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    board = selectors.board_get(slug=slug)
+    board = selectors.board_get(slug=slug, viewer=request.user)
     context = {
         "board": board,
+        "follows_place": getattr(board, "viewer_follows", False),
         "announcements": announcements_pinned(board=board, viewer=request.user),
         "announcements_board": board,
         "sections": extensions.board_sections_for(board, request.user),
@@ -112,8 +113,9 @@ def unanswered(request: HttpRequest) -> HttpResponse:
 @require_GET
 @public_when_anonymous
 def tag_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    tag = selectors.tag_get(slug=slug)
-    return _thread_list_page(request, "community/tag_detail.html", {"tag": tag}, tag=tag)
+    tag = selectors.tag_get(slug=slug, viewer=request.user)
+    context = {"tag": tag, "follows_place": getattr(tag, "viewer_follows", False)}
+    return _thread_list_page(request, "community/tag_detail.html", context, tag=tag)
 
 
 @require_GET

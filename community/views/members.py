@@ -28,7 +28,7 @@ from community.views.common import MEMBER_TABS, THREADS_PER_PAGE, _paginate, pub
 @require_GET
 @public_when_anonymous
 def member_detail(request: HttpRequest, username: str) -> HttpResponse:
-    member = selectors.member_get_by_username(username=username)
+    member = selectors.member_get_by_username(username=username, viewer=request.user)
     if member.username != username:
         return redirect(
             reverse("member-detail", kwargs={"username": member.username}), permanent=True
@@ -51,6 +51,7 @@ def member_detail(request: HttpRequest, username: str) -> HttpResponse:
         "community/member_detail.html",
         {
             "member": member,
+            "follows_place": getattr(member, "viewer_follows", False),
             "stats": selectors.member_stats(member=member),
             "sections": extensions.profile_sections_for(member, request.user),
             "tab": tab,

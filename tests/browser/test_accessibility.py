@@ -62,6 +62,7 @@ def walk_customer(page: Page, visit: Callable[[str], None]) -> None:
         "/accounts/password/change/",
         "/members/priya/points/",
         "/bookmarks/",
+        "/following/",
     ):
         visit(path)
     visit("/members/priya/")

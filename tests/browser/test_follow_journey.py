@@ -1,5 +1,6 @@
 """Keeping an eye on things, in a real browser on a phone: bookmarking a question and
-finding it again under the member's menu."""
+finding it again under the member's menu; following a board and unfollowing it from the
+Following page."""
 
 from __future__ import annotations
 
@@ -44,3 +45,30 @@ def test_a_member_bookmarks_a_question_and_finds_it_in_her_bookmarks(
     expect(row.get_by_role("button", name="Bookmark")).to_have_attribute("aria-pressed", "false")
     page.reload()
     expect(page.locator("li.thread-row", has_text=QUESTION)).to_have_count(0)
+
+
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])
+def test_a_member_follows_a_board_and_unfollows_it_from_her_following_page(
+    page: Page, viewport: ViewportSize
+) -> None:
+    log_in(page, "tom")
+    page.goto("/boards/phones/")
+    follow = page.get_by_role("main").get_by_role("button", name="Follow")
+    expect(follow).to_have_attribute("aria-pressed", "false")
+    follow.click()
+    expect(follow).to_have_attribute("aria-pressed", "true")
+    assert_fits_the_viewport(page)
+
+    page.get_by_label("Your account").click()
+    page.get_by_role("menuitem", name="Following").click()
+    expect(page).to_have_url(re.compile(r"/following/$"))
+    row = page.locator("li.follow-row", has_text="Phones & Devices")
+    expect(row).to_be_visible()
+    assert_fits_the_viewport(page)
+
+    row.get_by_role("button", name="Follow").click()
+    expect(row.get_by_role("button", name="Follow")).to_have_attribute("aria-pressed", "false")
+    page.goto("/boards/phones/")
+    expect(page.get_by_role("main").get_by_role("button", name="Follow")).to_have_attribute(
+        "aria-pressed", "false"
+    )

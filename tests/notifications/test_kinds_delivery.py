@@ -295,6 +295,7 @@ def _sample(kind: str, actor: Member) -> Notification:
         Kind.TRENDING: {"what": "Outages"},
         Kind.WEBHOOK_DISABLED: {"url": "https://hooks.example.com/in", "failures": 10},
         Kind.DUPLICATE: {"title": "No signal", "original": "Signal lost"},
+        Kind.NEW_THREAD: {"title": "Roaming stopped working", "board": "Network & Coverage"},
     }
     return Notification(
         recipient=actor,

@@ -75,6 +75,11 @@ RULES: dict[str, tuple[str, str]] = {
     "api-announcement-detail": (
         "  200   200   200   200   200   200   200",
         "  401   403   403   405   405   405   403",
+    # Following a board, a tag or a member: any member; the member page's owner can't follow
+    # themselves (400).
+    "api-board-subscription": (
+        "  401   405   405   405   405   405   405",
+        "  401   201   201   201   201   201   201",
     ),
     # A draft is its member's alone.
     "api-draft-detail": (
@@ -124,6 +129,10 @@ RULES: dict[str, tuple[str, str]] = {
     "api-member-detail": (
         "  200   200   200   200   200   200   200",
         "  401   405   405   405   405   405   405",
+    ),
+    "api-member-subscription": (
+        "  401   405   405   405   405   405   405",
+        "  401   201   201   201   201   201   400",
     ),
     "api-member-points": (
         "  401   403   403   200   200   200   200",
@@ -176,6 +185,10 @@ RULES: dict[str, tuple[str, str]] = {
     "api-statement-detail": (
         "  401   404   404   404   404   404   200",
         "  401   405   405   405   405   405   405",
+    ),
+    "api-tag-subscription": (
+        "  401   405   405   405   405   405   405",
+        "  401   201   201   201   201   201   201",
     ),
     "api-thread-detail": (
         "  200   200   200   200   200   200   200",
@@ -269,6 +282,10 @@ RULES: dict[str, tuple[str, str]] = {
         "  200   200   200   200   200   200   200",
         "  405   405   405   405   405   405   405",
     ),
+    "board-follow": (
+        "login   405   405   405   405   405   405",
+        "login    ->    ->    ->    ->    ->    ->",
+    ),
     "case-detail": (
         "login   404   404   200   404   200   200",
         "login   405   405   405   405   405   405",
@@ -328,6 +345,10 @@ RULES: dict[str, tuple[str, str]] = {
     "member-detail": (
         "  200   200   200   200   200   200   200",
         "  405   405   405   405   405   405   405",
+    ),
+    "member-follow": (
+        "login   405   405   405   405   405   405",
+        "login    ->    ->    ->    ->    ->    ->",
     ),
     "member-points": (
         "login   404   404   200   200   200   200",
@@ -430,6 +451,10 @@ RULES: dict[str, tuple[str, str]] = {
     "tag-detail": (
         "  200   200   200   200   200   200   200",
         "  405   405   405   405   405   405   405",
+    ),
+    "tag-follow": (
+        "login   405   405   405   405   405   405",
+        "login    ->    ->    ->    ->    ->    ->",
     ),
     "thread-bookmark": (
         "login   405   405   405   405   405   405",
