@@ -75,6 +75,7 @@ RULES: dict[str, tuple[str, str]] = {
     "api-announcement-detail": (
         "  200   200   200   200   200   200   200",
         "  401   403   403   405   405   405   403",
+    ),
     # Following a board, a tag or a member: any member; the member page's owner can't follow
     # themselves (400).
     "api-board-subscription": (
