@@ -65,6 +65,10 @@ class SupportConfig(AppConfig):
         # Last: the steps before may open cases (the SLA scan), and all get classified.
         register_demo_step("case categories and root causes", demo.demo_case_lists_ensure)
 
+        from support.known_issues.demo import demo_known_issues_ensure
+
+        register_demo_step("known issues", demo_known_issues_ensure)
+
         from community.extensions import register_member_eraser, register_personal_data_section
         from support.cases.personal_data import cases_erase, cases_personal_data
         from support.deflection.personal_data import deflection_erase, deflection_personal_data

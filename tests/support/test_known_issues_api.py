@@ -210,3 +210,15 @@ def test_matching_lists_open_issues_best_first(agent: Member, asker: Member) -> 
     assert item["url"] == issue.get_absolute_url() and item["status"] == "investigating"
     assert empty.json() == []
     assert api_client().get(f"{BASE}matching/", {"title": "x" * 151}).status_code == 400
+
+
+def test_the_insights_summary_reports_each_issue_open_in_the_period(
+    agent: Member, asker: Member
+) -> None:
+    issue = issue_open(agent)
+    me_too(issue, asker)
+    ask(asker, title="Roaming outage in Spain right now")
+
+    data = api_client(agent).get("/api/v1/insights/summary/?days=7").json()
+
+    assert data["known_issues"] == [{"id": issue.pk, "absorbed_threads": 1, "me_too_count": 1}]
