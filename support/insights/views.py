@@ -119,6 +119,7 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
     days = _days(request)
     metrics = dashboard.dashboard_metrics(days=days)
     case_labels = voc_export.cases_by_label(metrics.period)
+    breakdowns = voc_export.questions_by_board_and_tag(metrics.period)
     nps = satisfaction.nps_summary(since=metrics.period.start, until=metrics.period.end)
     tabs = [
         (
@@ -161,6 +162,10 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
         "nps_trend": [
             (month, formats.date_format(month, "YEAR_MONTH_FORMAT"), score)
             for month, score in satisfaction.nps_trend()
+        ],
+        "question_tables": [
+            (_("By board"), breakdowns["board"]),
+            (_("By tag"), breakdowns["tag"]),
         ],
         "case_label_tables": [
             (_("By category"), case_labels["category"]),

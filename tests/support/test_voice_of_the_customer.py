@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from community import services as community_services
-from community.models import Member
+from community.models import Member, Tag
 from support.cases import taxonomy
 from support.cases.models import Case, CaseReason, CaseStatus
 from support.cases.services import case_open, case_update
@@ -295,3 +295,20 @@ def test_the_dashboard_counts_the_periods_cases_by_category_and_root_cause(
     section = page.split('id="case-labels"')[1].split("</section>")[0]
     assert "Billing" in section and "Outage" in section
     assert reverse("case-lists") in page
+
+
+def test_the_dashboard_breaks_questions_cases_and_scores_down_by_board_and_tag(
+    case: Case, agent: Member, asker: Member, helper: Member
+) -> None:
+    Tag.objects.create(slug="esim", name="esim")
+    thread = ask(author=asker, board=case.thread.board, tags=["esim"], ago=AN_HOUR)  # type: ignore[union-attr]
+    reply = builders.answer(author=helper, thread=thread, ago=AN_HOUR)
+    community_services.solution_accept(thread=thread, post=reply, actor=asker)
+    satisfaction_record(respondent=asker, thread=thread, score=3)
+
+    page = logged_in(agent).get(reverse("staff-dashboard")).content.decode()
+
+    section = page.split('id="where"')[1].split("</section>")[0]
+    board_row = section.split('<th scope="row">Billing</th>')[1].split("</tr>")[0]
+    assert "<td>2</td><td>1</td><td>3.0</td>" in board_row
+    assert '<th scope="row">esim</th><td>1</td><td>0</td><td>3.0</td>' in section
