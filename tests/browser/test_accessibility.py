@@ -43,6 +43,8 @@ def walk_anonymous(page: Page, visit: Callable[[str], None]) -> None:
     visit("/threads/{}/revisions/".format(thread.split("/")[2]))
     visit("/badges/")
     visit(first_href(page, "main", r"^/badges/[\w-]+/$"))
+    visit("/known-issues/")
+    visit(first_href(page, "main", r"^/known-issues/\d+/[\w-]+/$"))
     for path in (
         "/accounts/login/",
         "/accounts/signup/",
@@ -93,6 +95,9 @@ def walk_agent(page: Page, visit: Callable[[str], None]) -> None:
     visit(first_href(page, "main", r"^/support/canned-replies/\d+/edit/$"))
     visit("/support/dashboard/")
     visit("/support/dashboard/?days=7")
+    visit("/known-issues/new/")
+    visit("/known-issues/")
+    visit(first_href(page, "main", r"^/known-issues/\d+/[\w-]+/$"))
     visit("/boards/network/")
     visit(first_href(page, "main", THREAD))
 
