@@ -34,6 +34,7 @@ THREAD_FIELDS = {
     "escalated",
     "pending_review",
     "duplicate_of",
+    "known_issue",
     "created_at",
     "last_activity_at",
     "edited_at",
