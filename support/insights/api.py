@@ -111,7 +111,11 @@ class InsightsExportView(APIView):
             DAYS,
             OpenApiParameter("format", str, enum=["json", "csv"], description="json (default)"),
         ],
-        responses={200: OpenApiTypes.OBJECT, **errors(400, 401, 404)},
+        responses={
+            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "text/csv"): OpenApiTypes.STR,
+            **errors(400, 401, 404),
+        },
     )
     def get(self, request: Request) -> Response | HttpResponse:
         _staff_or_404(request)
