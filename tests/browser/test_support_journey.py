@@ -2,7 +2,8 @@
 
 The customer and the agent each have their own browser context; the SLA scan runs as the
 scheduler would run it, as `manage.py escalate_overdue` against the server's database, with
-the clock moved past the unanswered deadline (60 minutes by default).
+the clock moved past the unanswered deadline (60 minutes by default) and past the time the
+question's proven helpers have to answer it first.
 
 tom is cast here and nowhere else, so the posting limits (one post every five seconds) never
 make this journey wait on another.
@@ -39,10 +40,12 @@ def test_an_unanswered_question_is_escalated_an_agent_replies_privately_and_reso
     log_in(agnes, "agnes")
 
     # Unique, so the case is tom's question's and no other's, however often the suite runs.
+    # Not on the SIM & eSIM board: tom said "I have this too" on the demo's open eSIM known
+    # issue there, and a question of his on that board is the known issue's, not a case.
     title = f"Voicemail greeting resets every night {secrets.token_hex(3)}"
     tom.goto("/ask/")
     form = tom.get_by_role("main").locator("form")
-    form.get_by_label("Board").select_option(label="SIM & eSIM")
+    form.get_by_label("Board").select_option(label="Network & Coverage")
     form.get_by_label("Title").fill(title)
     form.get_by_label("Details").fill("I record a new greeting and by morning it is the default.")
     form.get_by_role("button", name="Post your question").click()
@@ -50,8 +53,12 @@ def test_an_unanswered_question_is_escalated_an_agent_replies_privately_and_reso
     expect(tom.get_by_role("heading", level=1)).to_have_text(title)
     thread_url = tom.url
 
-    # Nobody answers; two hours later the SLA scan hands the question to the staff.
-    later = (server_now() + timedelta(hours=2)).isoformat()
+    # Nobody answers; two hours later the SLA scan offers it to the board's proven helpers
+    # first, and when they have had their time (EXPERT_ANSWER_MINUTES, 10) and still nobody
+    # answered, the next scan hands the question to the staff.
+    routed = server_now() + timedelta(hours=2)
+    manage("escalate_overdue", "--now", routed.isoformat())
+    later = (routed + timedelta(minutes=11)).isoformat()
     report = manage("escalate_overdue", "--now", later)
     assert re.search(r"Escalated [1-9]\d* unanswered", report), report
 
@@ -70,7 +77,7 @@ def test_an_unanswered_question_is_escalated_an_agent_replies_privately_and_reso
     agnes.goto("/support/")
     expect(agnes.get_by_role("heading", level=1)).to_have_text("Case queue")
     agnes.locator("#queue-reason").select_option(value="sla_unanswered")
-    agnes.locator("#queue-board").select_option(label="SIM & eSIM")
+    agnes.locator("#queue-board").select_option(label="Network & Coverage")
     agnes.get_by_role("button", name="Show", exact=True).click()
     row = agnes.locator(f"#queue-list li.case-row[data-case-id='{case_id}']")
     expect(row).to_contain_text(title)
