@@ -9,14 +9,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from community import events
-from community.drafts.services import draft_discard
-
-
-def answer_draft_key(thread_id: int) -> str:
-    return f"thread-{thread_id}"
-
-
-ASK_DRAFT_KEY = "ask"
+from community.drafts.services import ASK_DRAFT_KEY, answer_draft_key, draft_discard
 
 
 @receiver(events.thread_created, dispatch_uid="community.drafts.thread_created")

@@ -17,6 +17,12 @@ KEY_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 TITLE_MAX, BODY_MAX = 150, 20000
 # A member writes a handful of forms at once; this many is a script, not a person.
 MAX_DRAFTS = 100
+# The forms' keys (their data-draft-key): the ask form's, and each thread's answer form's.
+ASK_DRAFT_KEY = "ask"
+
+
+def answer_draft_key(thread_id: int) -> str:
+    return f"thread-{thread_id}"
 
 
 def draft_key_check(key: str) -> str:

@@ -112,6 +112,16 @@
     form._draftPosted = true;
   });
 
+  // "This solved it" (data-draft-done): the server discards the draft with the deflection;
+  // a save still waiting must not bring it back. Typing again saves afresh.
+  document.addEventListener("click", function (event) {
+    var done = event.target.closest && event.target.closest("[data-draft-done]");
+    var form = done && done.closest("form[data-draft-key]");
+    if (!form || !form._draftTimer) return;
+    window.clearTimeout(form._draftTimer);
+    form._draftTimer = null;
+  });
+
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-draft-discard]");
     if (!button) return;

@@ -8,6 +8,8 @@ Rules (so the dashboard's deflection rate means one thing):
   the same problem coming back another day counts again. A unique constraint holds it.
 - At most DEFLECTIONS_A_DAY different questions per member and local day, counted under the
   member's row lock, so a script cannot inflate the rate: past it, 429 until midnight.
+- A deflection ends the question the member was writing: their ask form's draft goes with
+  it, in the same transaction (a question they go on to write is saved afresh).
 - The member may then say whether the answer was enough (`helpful`: yes or no), and change
   their mind; only their own deflections.
 """
@@ -21,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community.drafts.services import ASK_DRAFT_KEY, draft_discard
 from community.errors import Conflict, RateLimited
 from community.models import Member, Thread, publicly_solved
 from support.deflection.models import Deflection
@@ -65,6 +68,7 @@ def deflection_record(
         today = Deflection.objects.filter(member=member, day=day)
         existing = today.filter(thread_id=thread.pk).first()
         if existing is not None:
+            draft_discard(member_id=member.pk, key=ASK_DRAFT_KEY)
             return existing, False
         if today.count() >= DEFLECTIONS_A_DAY:
             raise RateLimited(
@@ -78,6 +82,7 @@ def deflection_record(
                 )
         except IntegrityError:  # pragma: no cover - the row lock above serializes the member
             return Deflection.objects.get(member=member, thread_id=thread.pk, day=day), False
+        draft_discard(member_id=member.pk, key=ASK_DRAFT_KEY)
     return deflection, True
 
 

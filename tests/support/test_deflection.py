@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from community import services
+from community.drafts.models import Draft
+from community.drafts.services import ASK_DRAFT_KEY, answer_draft_key, draft_save
 from community.models import Member, Post, Thread
 from support.deflection.models import Deflection
 from support.deflection.selectors import deflection_summary, most_deflected
@@ -103,6 +105,31 @@ def test_this_solved_it_counts_once_a_day_and_again_the_next_day(
     assert again.pk == first.pk and again.query == "PIN lost"
     assert Deflection.objects.count() == 2
     assert Thread.objects.count() == threads  # no question was asked
+
+
+def test_this_solved_it_discards_the_question_being_written_but_a_refusal_keeps_it(
+    asker: Member, outsider: Member, voicemail: Thread
+) -> None:
+    unsolved = ask(author=asker, title="Voicemail greeting is silent", ago=AN_HOUR)
+    draft_save(member=outsider, key=ASK_DRAFT_KEY, title="Lost my voicemail PIN", body="")
+    draft_save(member=outsider, key=answer_draft_key(unsolved.pk), body="Try **21.")
+    client = api_client(outsider)
+
+    refused = client.post(
+        "/api/v1/deflections/", {"thread": unsolved.pk, "query": "PIN"}, format="json"
+    )
+    assert refused.status_code == 409
+    assert Draft.objects.filter(member=outsider, key=ASK_DRAFT_KEY).exists()
+
+    recorded = client.post(
+        "/api/v1/deflections/", {"thread": voicemail.pk, "query": "PIN"}, format="json"
+    )
+    assert recorded.status_code == 201
+    # The ask form's draft goes with the question it would have become; the rest stays.
+    assert list(Draft.objects.filter(member=outsider).values_list("key", flat=True)) == [
+        answer_draft_key(unsolved.pk)
+    ]
+    assert client.get(f"/api/v1/drafts/{ASK_DRAFT_KEY}/").status_code == 404
 
 
 def test_a_member_records_at_most_the_daily_cap_then_waits_for_midnight(
