@@ -37,16 +37,33 @@ PRIVILEGES: dict[str, tuple[StrOrPromise, str]] = {
 _LADDER = "_privilege_ladder"
 
 
-def _ladder(member: Member) -> tuple[int, list[Rank]]:
-    """The member's points and the ranks, lowest first: one query, kept on the member object
-    for the rest of the request (a page asks about images, links and flagging)."""
+def _ladder(member: Member) -> tuple[int, list[str], list[Rank]]:
+    """The member's points, the privileges of the rank they hold, and the ranks, lowest
+    first: one query, kept on the member object for the rest of the request. The rank
+    backend's permissions and the notes on what unlocks next (a page asks about images,
+    links and flagging) all read it."""
     if not hasattr(member, _LADDER):
-        points = MemberScore.objects.filter(member_id=member.pk).values("points")[:1]
-        ranks = list(Rank.objects.annotate(member_points=Subquery(points)).order_by("min_points"))
-        held = ranks[0].member_points if ranks else 0
-        setattr(member, _LADDER, (held or 0, ranks))
-    ladder: tuple[int, list[Rank]] = getattr(member, _LADDER)
+        score = MemberScore.objects.filter(member_id=member.pk)
+        ranks = list(
+            Rank.objects.annotate(
+                member_points=Subquery(score.values("points")[:1]),
+                member_rank_id=Subquery(score.values("rank_id")[:1]),
+            ).order_by("min_points")
+        )
+        points = (ranks[0].member_points or 0) if ranks else 0
+        held_id = ranks[0].member_rank_id if ranks else None
+        # The rank the score holds; without a score (or a rank) yet, the one 0 points earn.
+        held = next((r for r in ranks if r.pk == held_id), None) if held_id else None
+        if held is None:
+            held = next((r for r in reversed(ranks) if r.min_points <= 0), None)
+        setattr(member, _LADDER, (points, list(held.privileges) if held else [], ranks))
+    ladder: tuple[int, list[str], list[Rank]] = getattr(member, _LADDER)
     return ladder
+
+
+def rank_privileges(member: Member) -> list[str]:
+    """The privileges (PRIVILEGES keys) the member's rank lists."""
+    return _ladder(member)[1]
 
 
 def privilege_lock(member: Member, permission: str) -> PrivilegeLock | None:
@@ -55,7 +72,7 @@ def privilege_lock(member: Member, permission: str) -> PrivilegeLock | None:
     key = next((k for k, (_label, perm) in PRIVILEGES.items() if perm == permission), None)
     if key is None:
         return None
-    points, ranks = _ladder(member)
+    points, _held, ranks = _ladder(member)
     rank = next((r for r in ranks if key in r.privileges), None)
     if rank is None:
         return PrivilegeLock(rank="", points_needed=0)

@@ -28,9 +28,9 @@ SIZES = [10, 10_000]
 
 LEADERBOARD = {"anonymous": 2, "member": 4}
 LEADERBOARD_ON_A_BOARD = {"anonymous": 3, "member": 5}
-# The member's `privileges` add four: the profiled member's group and own permissions, the
-# ranks, and the rank privileges (the same at any size).
-MEMBER = {"anonymous": 13, "member": 14}
+# The member's `privileges` add three: the profiled member's group and own permissions,
+# and the rank ladder, which gives both their rank's privileges and what unlocks next.
+MEMBER = {"anonymous": 12, "member": 13}
 POINTS = 5
 
 
