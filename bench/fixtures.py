@@ -31,8 +31,11 @@ WRITERS = 256  # one member per write, so the 5-second posting gap never refuses
 # The two thread pages measured: a short one and a long one ("20" and "200" in the results;
 # the tiny scale of the smoke test makes them 5 and 40 answers long).
 THREAD_TITLES = {
-    "20": "Benchmark: roaming data stops after the first day abroad ({n} answers)",
-    "200": "Benchmark: eSIM transfer keeps failing on a new phone ({n} answers)",
+    # Asked by a helper, read by bench_reader: the crowd reading a question is not its asker
+    # (whose own page adds the satisfaction question). New titles, so a bench database seeded
+    # when the reader asked them gets the new threads.
+    "20": "Benchmark: roaming data stops after the first day abroad, {n} answers",
+    "200": "Benchmark: eSIM transfer keeps failing on a new phone, {n} answers",
 }
 ANSWER_BODY = (
     "Have you tried **turning data roaming off and on** again? In my case the APN was reset "
@@ -127,7 +130,7 @@ def ensure(answers: tuple[int, int] = (20, 200), writers_count: int = WRITERS) -
     helpers = [_member(f"bench_helper{n}") for n in range(40)]
     writers = [_member(f"bench_writer{n}") for n in range(writers_count)]
     threads = {
-        label: _thread(label, size, reader, helpers)
+        label: _thread(label, size, helpers[-1], helpers)
         for label, size in zip(THREAD_TITLES, answers, strict=True)
     }
     tokens = {m.username: Token.objects.get_or_create(user=m)[0].key for m in [reader, *writers]}
