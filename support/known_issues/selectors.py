@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
+    Exists,
     Expression,
     OuterRef,
     Prefetch,
@@ -256,16 +257,28 @@ def known_issue_holding_thread() -> Expression:
     """For a Thread queryset: the known issue that stands for the question, else null.
 
     A question linked to a known issue (open or resolved) is that issue's; a question by a
-    member who said "I have this too" on an open issue about the question's board is too.
-    Either way staff answer everyone at once through the issue, not case by case.
+    member who said "I have this too" on an open issue whose scope covers it is too (the
+    rule of `covers`: any board and tag when the issue names none, else one of its boards or
+    one of its tags). Either way staff answer everyone at once through the issue, not case
+    by case.
     """
     linked = KnownIssueThread.objects.filter(thread_id=OuterRef("pk")).values("known_issue_id")
+    issue_boards = KnownIssue.boards.through.objects.filter(
+        knownissue_id=OuterRef("known_issue_id")
+    )
+    issue_tags = KnownIssue.tags.through.objects.filter(knownissue_id=OuterRef("known_issue_id"))
+    names_the_board = Exists(issue_boards.filter(board_id=OuterRef(OuterRef("board_id"))))
+    shares_a_tag = Exists(
+        Thread.tags.through.objects.filter(
+            thread_id=OuterRef(OuterRef("pk")), tag__known_issues=OuterRef("known_issue_id")
+        )
+    )
+    site_wide = ~Exists(issue_boards) & ~Exists(issue_tags)
     followed = (
         KnownIssueMeToo.objects.filter(
-            member_id=OuterRef("author_id"),
-            known_issue__status__in=OPEN_STATUSES,
-            known_issue__boards=OuterRef("board_id"),
+            member_id=OuterRef("author_id"), known_issue__status__in=OPEN_STATUSES
         )
+        .filter(site_wide | names_the_board | shares_a_tag)
         .order_by("-known_issue_id")
         .values("known_issue_id")[:1]
     )
