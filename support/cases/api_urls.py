@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from support.cases import api
+from support.cases import api, taxonomy_api
 
 urlpatterns = [
     path(
@@ -11,4 +11,14 @@ urlpatterns = [
     path("cases/", api.CaseListView.as_view(), name="api-case-list"),
     path("cases/<int:pk>/", api.CaseDetailView.as_view(), name="api-case-detail"),
     path("cases/<int:pk>/messages/", api.CaseMessageListView.as_view(), name="api-case-messages"),
+    path(
+        "case-categories/",
+        taxonomy_api.CaseCategoryListView.as_view(),
+        name="api-case-categories",
+    ),
+    path(
+        "case-root-causes/",
+        taxonomy_api.CaseRootCauseListView.as_view(),
+        name="api-case-root-causes",
+    ),
 ]
