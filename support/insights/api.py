@@ -1,7 +1,8 @@
 """The insights in API v1 (docs/api.md, "Satisfaction and the voice of the customer"), staff only:
 
 - `GET /insights/summary/?days=7|30|90` (default 30): support.insights.summary;
-- `GET /insights/export/?days=...&format=csv|json` (default json): support.insights.export.
+- `GET /insights/export/?days=...&format=csv|json` (default json): support.insights.export,
+  per day and per board, tag, case category and root cause.
 
 Anyone signed in who is not staff (agents, moderators, admins) gets 404, as the dashboard's
 pages; an unknown `days` or `format` is 400.
@@ -80,6 +81,43 @@ _SUMMARY = inline_serializer(
     },
 )
 
+_EXPORT = inline_serializer(
+    "InsightsExport",
+    {
+        "days": serializers.IntegerField(),
+        "since": serializers.DateTimeField(),
+        "until": serializers.DateTimeField(),
+        "rows": inline_serializer(
+            "InsightsExportRow",
+            {
+                "date": serializers.DateField(),
+                "dimension": serializers.ChoiceField(choices=list(voc_export.DIMENSIONS)),
+                "key": serializers.CharField(allow_blank=True),
+                "questions": serializers.IntegerField(allow_null=True),
+                "solved": serializers.IntegerField(allow_null=True),
+                "cases": serializers.IntegerField(),
+                "cases_by_category": serializers.DictField(child=serializers.IntegerField()),
+                "cases_by_root_cause": serializers.DictField(child=serializers.IntegerField()),
+                "csat_average": serializers.FloatField(allow_null=True),
+                "csat_responses": serializers.IntegerField(),
+                "nps": inline_serializer(
+                    "InsightsExportNps",
+                    {
+                        "score": serializers.IntegerField(allow_null=True),
+                        "promoters": serializers.IntegerField(),
+                        "passives": serializers.IntegerField(),
+                        "detractors": serializers.IntegerField(),
+                        "responses": serializers.IntegerField(),
+                    },
+                    allow_null=True,
+                ),
+                "comments": serializers.ListField(child=serializers.CharField()),
+            },
+            many=True,
+        ),
+    },
+)
+
 
 class InsightsSummaryView(APIView):
     permission_classes = [IsAuthenticated]
@@ -105,14 +143,20 @@ class InsightsExportView(APIView):
 
     @extend_schema(
         tags=["support"],
-        summary="Per day and board: questions, solved, cases by category and root cause, "
-        "CSAT, NPS and the comments (staff). JSON, or CSV with format=csv.",
+        summary="Per day and per board, tag, case category and root cause: questions, "
+        "solved, cases by category and root cause, CSAT, NPS and the comments (staff). "
+        "JSON, or CSV with format=csv.",
+        description="Each row is a local day and one `dimension` (`all`, `board`, `tag`, "
+        '`category`, `root_cause`) with its `key` (a slug; `""` for `all` and for cases '
+        "not classified). `questions` and `solved` are null for category and root cause; "
+        "`nps` is null for board and tag. The NPS of a category or root cause is that of "
+        "the members who had such a case opened in the period (docs/api.md).",
         parameters=[
             DAYS,
             OpenApiParameter("format", str, enum=["json", "csv"], description="json (default)"),
         ],
         responses={
-            (200, "application/json"): OpenApiTypes.OBJECT,
+            (200, "application/json"): _EXPORT,
             (200, "text/csv"): OpenApiTypes.STR,
             **errors(400, 401, 404),
         },

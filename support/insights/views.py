@@ -21,9 +21,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from community.models import Member
-from support.insights import export as voc_export
+from support.insights import breakdowns, trending
 from support.insights import selectors as dashboard
-from support.insights import trending
 from support.insights.charts import (
     Chart,
     bar_chart,
@@ -118,8 +117,8 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
     _staff_or_404(request)
     days = _days(request)
     metrics = dashboard.dashboard_metrics(days=days)
-    case_labels = voc_export.cases_by_label(metrics.period)
-    breakdowns = voc_export.questions_by_board_and_tag(metrics.period)
+    case_labels = breakdowns.cases_by_label(metrics.period)
+    by_place = breakdowns.questions_by_board_and_tag(metrics.period)
     nps = satisfaction.nps_summary(since=metrics.period.start, until=metrics.period.end)
     tabs = [
         (
@@ -164,8 +163,8 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
             for month, score in satisfaction.nps_trend()
         ],
         "question_tables": [
-            (_("By board"), breakdowns["board"]),
-            (_("By tag"), breakdowns["tag"]),
+            (_("By board"), by_place["board"]),
+            (_("By tag"), by_place["tag"]),
         ],
         "case_label_tables": [
             (_("By category"), case_labels["category"]),

@@ -39,8 +39,9 @@ AssertMaxQueries = Callable[..., AbstractContextManager[Any]]
 METRICS_QUERIES = 11
 # NPS: the period's score by segment, the month-by-month trend, the latest comments.
 NPS_QUERIES = 3
-# Cases by category and by root cause; questions, cases and scores by board and tag.
-VOC_QUERIES = 2 + 4
+# Cases by category and by root cause (the cases, their scores, their members' NPS);
+# questions, cases and scores by board and tag.
+VOC_QUERIES = 3 + 4
 # The known issues with the questions they absorbed and the escalations they saved.
 KNOWN_ISSUES_QUERIES = 1
 # Plus the request's session, member and groups (the role check), the staff member's second

@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
@@ -17,9 +19,10 @@ from community.models import Member, Tag
 from support.cases import taxonomy
 from support.cases.models import Case, CaseReason, CaseStatus
 from support.cases.services import case_open, case_update
+from support.insights import breakdowns, export
 from support.insights import summary as insights_summary
 from support.insights.export import safe_cell
-from support.insights.selectors import Period
+from support.insights.selectors import Period, period_for
 from support.known_issues.services import (
     known_issue_create,
     known_issue_me_too,
@@ -239,25 +242,98 @@ def test_the_known_issues_come_from_the_known_issue_feature(
 # ---------------------------------------------------------------------------- export
 
 
-def test_the_json_export_has_a_row_per_day_and_board_and_the_nps_row(
-    lists: None, case: Case, agent: Member, asker: Member, helper: Member
+@pytest.fixture
+def midday() -> Iterator[None]:
+    """A clock at midday (London), so an hour ago is still today: one row per day and key."""
+    with time_machine.travel(datetime(2026, 12, 3, 12, tzinfo=UTC), tick=False):
+        yield
+
+
+def row_of(rows: list[dict[str, Any]], dimension: str, key: str = "") -> dict[str, Any]:
+    (found,) = [r for r in rows if (r["dimension"], r["key"]) == (dimension, key)]
+    return found
+
+
+def test_the_json_export_has_a_row_per_day_and_board_tag_category_and_root_cause(
+    midday: None, lists: None, case: Case, agent: Member, asker: Member, helper: Member
 ) -> None:
     case_update(case=case, actor=agent, category="billing", status=CaseStatus.RESOLVED)
     satisfaction_record(respondent=asker, case=case, score=2, comment="Slow refund.")
     nps_record(respondent=helper, score=6, comment="Search is weak.")
+    nps_record(respondent=asker, score=10, comment="Agents are kind.")
 
     response = api_client(agent).get("/api/v1/insights/export/?days=7&format=json")
 
     assert response.status_code == 200, response.content
     rows = response.json()["rows"]
-    billing = next(row for row in rows if row["board"] == "billing")
-    assert billing["questions"] == 1 and billing["cases"] == 1
-    assert billing["cases_by_category"] == {"billing": 1}
-    assert billing["cases_by_root_cause"] == {"": 1}
-    assert (billing["csat_average"], billing["csat_responses"]) == (2.0, 1)
-    assert billing["comments"] == ["Slow refund."]
-    nps = next(row for row in rows if row["board"] is None)
-    assert nps["nps"]["detractors"] == 1 and nps["comments"] == ["Search is weak."]
+    assert [(r["dimension"], r["key"]) for r in rows] == [
+        ("all", ""),
+        ("board", "billing"),
+        ("category", "billing"),
+        ("root_cause", ""),
+    ]
+    board = row_of(rows, "board", "billing")
+    assert board["questions"] == 1 and board["cases"] == 1
+    assert board["cases_by_category"] == {"billing": 1}
+    assert board["cases_by_root_cause"] == {"": 1}
+    assert (board["csat_average"], board["csat_responses"]) == (2.0, 1)
+    assert board["comments"] == ["Slow refund."]
+    assert board["nps"] is None
+    everyone = row_of(rows, "all")
+    assert (everyone["questions"], everyone["cases"], everyone["csat_responses"]) == (1, 1, 1)
+    assert everyone["nps"] == {
+        "score": 0,
+        "promoters": 1,
+        "passives": 0,
+        "detractors": 1,
+        "responses": 2,
+    }
+    assert everyone["comments"] == ["Slow refund.", "Search is weak.", "Agents are kind."]
+    # The asker had a billing case in the period: her NPS answer is billing's; the helper's
+    # (no case) is only in the day's total.
+    billing = row_of(rows, "category", "billing")
+    assert (billing["questions"], billing["solved"], billing["cases"]) == (None, None, 1)
+    assert billing["csat_average"] == 2.0
+    assert billing["nps"]["score"] == 100 and billing["nps"]["responses"] == 1
+    assert billing["comments"] == ["Slow refund.", "Agents are kind."]
+    assert row_of(rows, "root_cause", "")["nps"]["promoters"] == 1
+
+
+def test_the_export_breaks_questions_cases_and_scores_down_by_tag(
+    midday: None, lists: None, agent: Member, asker: Member, helper: Member
+) -> None:
+    for slug in ("esim", "roaming"):
+        Tag.objects.create(slug=slug, name=slug)
+    board = board_make("network", "Network")
+    both = ask(author=asker, board=board, tags=["esim", "roaming"], ago=AN_HOUR)
+    ask(author=helper, board=board, tags=["esim"], ago=AN_HOUR)
+    reply = builders.answer(author=helper, thread=both, ago=AN_HOUR)
+    community_services.solution_accept(thread=both, post=reply, actor=asker)
+    satisfaction_record(respondent=asker, thread=both, score=4, comment="+fast")
+    made, _opened = case_open(customer=asker, reason=CaseReason.REQUESTED, thread=both)
+    case_update(case=made, actor=agent, root_cause="outage")
+
+    rows = api_client(agent).get("/api/v1/insights/export/?days=7").json()["rows"]
+
+    esim, roaming = row_of(rows, "tag", "esim"), row_of(rows, "tag", "roaming")
+    assert (esim["questions"], esim["solved"], esim["cases"]) == (2, 1, 1)
+    assert (roaming["questions"], roaming["solved"], roaming["cases"]) == (1, 1, 1)
+    assert esim["csat_average"] == roaming["csat_average"] == 4.0
+    assert esim["cases_by_root_cause"] == {"outage": 1} and esim["nps"] is None
+    assert row_of(rows, "board", "network")["questions"] == 2
+    assert row_of(rows, "root_cause", "outage")["cases_by_category"] == {"": 1}
+
+    response = api_client(agent).get("/api/v1/insights/export/?days=7&format=csv")
+    table = list(csv.DictReader(io.StringIO(response.content.decode())))
+    tag_row = next(r for r in table if (r["dimension"], r["key"]) == ("tag", "esim"))
+    assert (tag_row["questions"], tag_row["cases"], tag_row["nps_score"]) == ("2", "1", "")
+    assert tag_row["comments"] == "'+fast"
+    cause = next(r for r in table if r["dimension"] == "root_cause")
+    assert (cause["key"], cause["questions"], cause["cases_by_root_cause"]) == (
+        "outage",
+        "",
+        "outage=1",
+    )
 
 
 def test_the_csv_export_defuses_formulas_in_comments(agent: Member, helper: Member) -> None:
@@ -269,8 +345,21 @@ def test_the_csv_export_defuses_formulas_in_comments(agent: Member, helper: Memb
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     (row,) = rows
+    assert list(row) == export.CSV_COLUMNS
     assert row["comments"] == '\'=HYPERLINK("http://evil","click")'
-    assert (row["board"], row["nps_score"], row["nps_detractors"]) == ("", "-100", "1")
+    assert (row["dimension"], row["key"], row["nps_score"], row["nps_detractors"]) == (
+        "all",
+        "",
+        "-100",
+        "1",
+    )
+
+
+def test_a_label_slug_that_looks_like_a_formula_is_quoted_in_the_csv() -> None:
+    row = export.ExportRow(day=date(2026, 12, 1), dimension="tag", key="-x")
+    row.cases_by_category["-x"] += 1
+    (line,) = list(csv.DictReader(io.StringIO(export.export_csv([row]))))
+    assert (line["key"], line["cases_by_category"]) == ("'-x", "'-x=1")
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
@@ -284,6 +373,8 @@ def test_the_export_is_staff_only_and_checks_its_format(agent: Member) -> None:
     customer = member_make()
     assert api_client(customer).get("/api/v1/insights/export/").status_code == 404
     assert api_client(agent).get("/api/v1/insights/export/?format=xml").status_code == 400
+    assert api_client(agent).get("/api/v1/insights/export/?days=8").status_code == 400
+    assert api_client().get("/api/v1/insights/export/").status_code == 401
     assert api_client(agent).get("/api/v1/insights/export/").status_code == 200
 
 
@@ -312,3 +403,128 @@ def test_the_dashboard_breaks_questions_cases_and_scores_down_by_board_and_tag(
     board_row = section.split('<th scope="row">Billing</th>')[1].split("</tr>")[0]
     assert "<td>2</td><td>1</td><td>3.0</td>" in board_row
     assert '<th scope="row">esim</th><td>1</td><td>0</td><td>3.0</td>' in section
+
+
+def test_the_export_takes_six_queries_whatever_the_size(
+    midday: None,
+    lists: None,
+    agent: Member,
+    helper: Member,
+    django_assert_num_queries: Any,
+) -> None:
+    def grow(n: int) -> None:
+        for _ in range(n):
+            customer = member_make()
+            thread = ask(author=customer, board=board_make(), tags=["esim"], ago=AN_HOUR)
+            made, _opened = case_open(customer=customer, reason=CaseReason.REQUESTED, thread=thread)
+            case_update(case=made, actor=agent, category="billing", status=CaseStatus.RESOLVED)
+            satisfaction_record(respondent=customer, case=made, score=3, comment="ok")
+            nps_record(respondent=customer, score=8)
+
+    Tag.objects.create(slug="esim", name="esim")
+    grow(1)
+    with django_assert_num_queries(6):
+        export.export_rows(period_for(30))
+    grow(4)
+    with django_assert_num_queries(6):
+        rows = export.export_rows(period_for(30))
+    billing = next(r for r in rows if (r.dimension, r.key) == ("category", "billing"))
+    assert (billing.cases, billing.nps.responses, billing.csat_scores) == (5, 5, [3] * 5)
+
+
+# ---------------------------------------------------------------------------- dashboard
+
+
+def test_cases_by_label_gives_satisfaction_and_the_nps_of_their_members(
+    lists: None, agent: Member, asker: Member, helper: Member
+) -> None:
+    def case_for(customer: Member, category: str | None, root_cause: str | None) -> Case:
+        thread = ask(author=customer, ago=AN_HOUR)
+        made, _opened = case_open(customer=customer, reason=CaseReason.REQUESTED, thread=thread)
+        case_update(
+            case=made,
+            actor=agent,
+            status=CaseStatus.RESOLVED,
+            category=category,
+            root_cause=root_cause,
+        )
+        return made
+
+    billed = case_for(asker, "billing", "outage")
+    case_for(asker, "network", "outage")
+    unlabelled = case_for(helper, None, None)
+    satisfaction_record(respondent=asker, case=billed, score=5)
+    satisfaction_record(respondent=helper, case=unlabelled, score=1)
+    nps_record(respondent=asker, score=3)
+    nps_record(respondent=helper, score=9)
+    nps_record(respondent=member_make(), score=10)  # no case: in no category
+
+    result = breakdowns.cases_by_label(period_for(30))
+
+    categories = {row.name: row for row in result["category"]}
+    assert [row.name for row in result["category"]] == ["Billing", "Network", ""]
+    assert (categories["Billing"].cases, categories["Billing"].csat_average) == (1, 5.0)
+    assert categories["Network"].csat_average is None
+    # The asker had cases in both categories: her answer counts once in each.
+    assert categories["Billing"].nps.score == categories["Network"].nps.score == -100
+    assert (categories[""].csat_average, categories[""].nps.score) == (1.0, 100)
+    (outage, unset) = result["root_cause"]
+    assert (outage.name, outage.cases, outage.nps.responses) == ("Outage", 2, 1)
+    assert (unset.name, unset.nps.promoters) == ("", 1)
+
+
+def test_the_dashboard_shows_satisfaction_and_nps_by_category_and_root_cause(
+    lists: None, case: Case, agent: Member, asker: Member
+) -> None:
+    case_update(case=case, actor=agent, category="billing", root_cause="outage", status="resolved")
+    satisfaction_record(respondent=asker, case=case, score=4)
+    nps_record(respondent=asker, score=10)
+
+    page = logged_in(agent).get(reverse("staff-dashboard")).content.decode()
+
+    section = page.split('id="case-labels"')[1].split("</section>")[0]
+    assert '<th scope="col">Satisfaction</th><th scope="col">NPS</th>' in section
+    billing = section.split('<th scope="row">Billing</th>')[1].split("</tr>")[0]
+    assert billing == (
+        '<td>1</td><td>4.0 <span class="muted small">(1)</span></td>'
+        '<td>100 <span class="muted small">(1)</span></td>'
+    )
+
+
+# ---------------------------------------------------------------------------- the lists' API
+
+
+@pytest.mark.parametrize(
+    ("path", "kind"),
+    [("/api/v1/case-categories/", "category"), ("/api/v1/case-root-causes/", "root_cause")],
+)
+def test_the_lists_api_gives_the_active_entries_to_staff_only(
+    path: str, kind: str, agent: Member, moderator: Member, asker: Member
+) -> None:
+    taxonomy.case_label_create(actor=agent, kind=kind, name="Zebra =crossing")
+    taxonomy.case_label_create(actor=agent, kind=kind, name="Apples")
+    taxonomy.case_label_create(actor=agent, kind=kind, name="Retired one")
+    taxonomy.case_label_update(actor=agent, kind=kind, slug="retired-one", active=False)
+
+    response = api_client(agent).get(path)
+
+    assert response.status_code == 200, response.content
+    assert response.json() == [
+        {"slug": "zebra-crossing", "name": "Zebra =crossing"},
+        {"slug": "apples", "name": "Apples"},
+    ]
+    assert api_client(moderator).get(path).status_code == 200
+    assert api_client(asker).get(path).status_code == 404
+    assert api_client().get(path).status_code == 401
+    assert api_client(agent).post(path, {"name": "x"}).status_code == 405
+
+
+def test_the_lists_and_the_export_are_in_the_openapi_schema(agent: Member) -> None:
+    schema = api_client(agent).get("/api/v1/schema/?format=json").json()
+    for path in ("/api/v1/case-categories/", "/api/v1/case-root-causes/"):
+        ok = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        assert ok["schema"]["type"] == "array"
+    export_ok = schema["paths"]["/api/v1/insights/export/"]["get"]["responses"]["200"]
+    assert set(export_ok["content"]) == {"application/json", "text/csv"}
+    row = schema["components"]["schemas"]["InsightsExportRow"]
+    assert {"dimension", "key", "nps", "comments"} <= set(row["properties"])
