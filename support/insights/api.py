@@ -91,6 +91,9 @@ _EXPORT = inline_serializer(
             "InsightsExportRow",
             {
                 "date": serializers.DateField(),
+                "board": serializers.CharField(
+                    allow_blank=True, help_text="The board's slug on board rows, else empty."
+                ),
                 "dimension": serializers.ChoiceField(choices=list(voc_export.DIMENSIONS)),
                 "key": serializers.CharField(allow_blank=True),
                 "questions": serializers.IntegerField(allow_null=True),

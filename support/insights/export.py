@@ -46,6 +46,7 @@ from support.satisfaction.selectors import Nps
 DIMENSIONS = ("all", "board", "tag", "category", "root_cause")
 CSV_COLUMNS = [
     "date",
+    "board",
     "dimension",
     "key",
     "questions",
@@ -96,9 +97,16 @@ class ExportRow:
     def has_nps(self) -> bool:
         return self.dimension in NPS_DIMENSIONS
 
+    @property
+    def board(self) -> str:
+        """The board's slug on board rows, "" on the others: the per-board export's field,
+        kept for its readers."""
+        return self.key if self.dimension == "board" else ""
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "date": self.day.isoformat(),
+            "board": self.board,
             "dimension": self.dimension,
             "key": self.key,
             "questions": self.questions if self.has_questions else None,
@@ -258,6 +266,7 @@ def export_csv(rows: list[ExportRow]) -> str:
         writer.writerow(
             [
                 r.day.isoformat(),
+                safe_cell(r.board),
                 r.dimension,
                 safe_cell(r.key),
                 r.questions if r.has_questions else "",

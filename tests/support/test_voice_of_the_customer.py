@@ -272,6 +272,7 @@ def test_the_json_export_has_a_row_per_day_and_board_tag_category_and_root_cause
         ("category", "billing"),
         ("root_cause", ""),
     ]
+    assert [r["board"] for r in rows] == ["", "billing", "", ""]
     board = row_of(rows, "board", "billing")
     assert board["questions"] == 1 and board["cases"] == 1
     assert board["cases_by_category"] == {"billing": 1}
@@ -527,4 +528,4 @@ def test_the_lists_and_the_export_are_in_the_openapi_schema(agent: Member) -> No
     export_ok = schema["paths"]["/api/v1/insights/export/"]["get"]["responses"]["200"]
     assert set(export_ok["content"]) == {"application/json", "text/csv"}
     row = schema["components"]["schemas"]["InsightsExportRow"]
-    assert {"dimension", "key", "nps", "comments"} <= set(row["properties"])
+    assert {"board", "dimension", "key", "nps", "comments"} <= set(row["properties"])
