@@ -65,7 +65,10 @@ def expert_routing_run(*, now: datetime | None = None) -> int:
 
 
 def expert_route_thread(*, thread_id: int, now: datetime | None = None) -> list[ExpertRequest]:
-    """Offer one question to its proven helpers, once. The requests made (maybe none)."""
+    """Offer one question to its proven helpers, once. The requests made (maybe none).
+
+    The question is offered if it was unanswered at `now` (the demo routes its past
+    questions as they were when they fell due)."""
     now = now or timezone.now()
     day = timezone.localtime(now).date()
     cap = settings.EXPERT_REQUESTS_PER_DAY
@@ -74,7 +77,8 @@ def expert_route_thread(*, thread_id: int, now: datetime | None = None) -> list[
         thread = Thread.objects.select_for_update().filter(pk=thread_id).first()
         if thread is None or ThreadRouting.objects.filter(thread_id=thread_id).exists():
             return []
-        if thread.first_answer_at is None and not thread.is_locked and not thread.hidden_reason:
+        unanswered = thread.first_answer_at is None or thread.first_answer_at > now
+        if unanswered and not thread.is_locked and not thread.hidden_reason:
             candidates = expert_candidates(thread=thread, now=now)
             available = {
                 row.member_id

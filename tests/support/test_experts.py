@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -373,3 +374,32 @@ def test_the_demo_has_helpers_opted_in_and_questions_offered_to_them_once(db: No
     assert ThreadRouting.objects.exists()
     assert requests > 0 and ExpertRequest.objects.count() == requests
     assert Notification.objects.filter(kind=Kind.EXPERT_REQUEST).count() == requests
+
+
+def test_in_the_demo_helpers_answered_questions_offered_to_them_and_the_dashboard_shows_it(
+    db: None, settings: Any
+) -> None:
+    settings.MFA_REQUIRED_FOR_STAFF = False  # agnes has not set up her second factor
+    call_command("seed_demo", "--no-progress")
+    call_command("seed_demo", "--no-progress")
+
+    answered = Thread.objects.filter(expert_routing__asked__gt=0, first_answer_at__isnull=False)
+    assert answered.exists()
+    for thread in answered.select_related("expert_routing"):
+        # Offered while unanswered, answered afterwards.
+        assert thread.first_answer_at is not None
+        assert thread.created_at < thread.expert_routing.routed_at < thread.first_answer_at
+        requests = ExpertRequest.objects.filter(thread=thread)
+        assert requests.count() == thread.expert_routing.asked
+        assert all(r.created_at == thread.expert_routing.routed_at for r in requests)
+    assert ExpertRequest.objects.filter(
+        thread__first_answer_at__isnull=True, thread__solution__isnull=True
+    ).exists()  # and some still wait for their helpers
+
+    metrics = dashboard_metrics()
+    assert metrics.first_answer_routed.count == answered.count()
+    assert metrics.first_answer_unrouted.count > 0
+    agnes = Member.objects.get(username="agnes")
+    html = logged_in(agnes).get(reverse("staff-dashboard")).content.decode()
+    routed_figure = html.split('data-metric="first-answer-routed">', 1)[1].split("</dd>", 1)[0]
+    assert routed_figure.strip() not in ("", "–")
