@@ -402,6 +402,33 @@
     });
   }
 
+  // --- Known issues ----------------------------------------------------------------------
+  // A known issue's banners ([data-live-known-issues]: on board, question and ask pages) are
+  // fetched again through their own hx-get when the announcements socket says the issue
+  // changed (an update, its status, a "me too"); only those showing that issue, each after a
+  // short random wait so a crowd of open pages does not ask at the same instant.
+
+  function liveKnownIssues() {
+    keepOpen({
+      path: function () { return "/ws/announcements/"; },
+      finalCodes: [],
+      marker: document.body,
+      markerName: "data-known-issues-socket",
+      onMessage: function (event) {
+        if (event.type !== "known_issue.changed" || !window.htmx) return;
+        var shown = '[data-known-issue="' + parseInt(event.id, 10) + '"]';
+        document.querySelectorAll("[data-live-known-issues]").forEach(function (region) {
+          if (!region.querySelector(shown) || region.hasAttribute("data-known-issue-due")) return;
+          region.setAttribute("data-known-issue-due", "");
+          window.setTimeout(function () {
+            region.removeAttribute("data-known-issue-due");
+            window.htmx.trigger(region, "known-issue-changed");
+          }, 200 + Math.random() * 1300);
+        });
+      },
+    });
+  }
+
   function start() {
     if (!("WebSocket" in window)) return;
     var member = document.body.getAttribute("data-member");
@@ -410,6 +437,7 @@
     if (question) liveThread(question);
     var announcements = document.querySelector("[data-live-announcements]");
     if (announcements) liveAnnouncements();
+    if (document.querySelector("[data-live-known-issues]")) liveKnownIssues();
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

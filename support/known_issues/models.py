@@ -25,7 +25,7 @@ class KnownIssueStatus(models.TextChoices):
 
 
 # The page's address ends in a slug of the title; these would be the routes beside it.
-RESERVED_SLUGS = frozenset({"me-too", "edit", "updates", "threads"})
+RESERVED_SLUGS = frozenset({"me-too", "edit", "updates", "threads", "banner"})
 
 OPEN_STATUSES = (
     KnownIssueStatus.INVESTIGATING,

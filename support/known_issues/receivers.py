@@ -4,6 +4,8 @@
 - banners: on a board's page (its open issues), on a question's page (the issue it is
   linked to, or an open one its title matches; a resolved link shows the resolution), on
   the ask page (the open issues, and under the title the ones matching what is typed);
+  each is fetched again by an open page when the issue changes (live.js, over the
+  announcements socket: notifications.known_issues);
 - the thread's JSON gains `known_issue`: the id of the issue it is linked to, or null.
 """
 
@@ -17,7 +19,7 @@ from rest_framework import serializers
 
 from community import events as community_events
 from community.extensions import Section, ThreadApiField
-from community.models import Board, Member, Thread
+from community.models import Board, Thread
 from community.permissions import Viewer
 from support.known_issues import selectors, services
 
@@ -31,7 +33,10 @@ def board_section(board: Board, viewer: Viewer) -> Section | None:
     issues = selectors.known_issues_for_board(board=board)
     if not issues:
         return None
-    return Section(template="support/known_issues/_banners.html", context={"issues": issues})
+    return Section(
+        template="support/known_issues/_banners.html",
+        context={"issues": issues, "board": board.slug},
+    )
 
 
 def thread_section(thread: Thread, viewer: Viewer) -> Section | None:
@@ -41,13 +46,7 @@ def thread_section(thread: Thread, viewer: Viewer) -> Section | None:
     linked = selectors.known_issue_id_of_thread(thread) == issue.pk
     return Section(
         template="support/known_issues/_thread_banner.html",
-        context={
-            "issue": issue,
-            "linked": linked,
-            "latest": issue.updates.order_by("-created_at", "-pk").first(),
-            "given": selectors.me_too_given(known_issue=issue, viewer=viewer),
-            "can_me_too": isinstance(viewer, Member) and issue.is_open,
-        },
+        context=selectors.known_issue_banner(known_issue=issue, viewer=viewer, linked=linked),
     )
 
 
@@ -56,7 +55,9 @@ def ask_banner_section(viewer: Viewer) -> Section | None:
     if not issues:
         return None
     return Section(
-        template="support/known_issues/_banners.html", context={"issues": issues}, place="top"
+        template="support/known_issues/_banners.html",
+        context={"issues": issues, "board": None},
+        place="top",
     )
 
 

@@ -202,6 +202,28 @@ def known_issues_for_board(*, board: Board) -> list[KnownIssue]:
     ]
 
 
+def known_issue_banner(*, known_issue: KnownIssue, viewer: Viewer, linked: bool) -> dict[str, Any]:
+    """What a question page's banner of the issue shows this viewer (as `section`)."""
+    return {
+        "issue": known_issue,
+        "linked": linked,
+        "latest": known_issue.updates.order_by("-created_at", "-pk").first(),
+        "given": me_too_given(known_issue=known_issue, viewer=viewer),
+        "can_me_too": isinstance(viewer, Member) and known_issue.is_open,
+    }
+
+
+def known_issues_banner_list(*, board_slug: str | None) -> dict[str, Any]:
+    """What a board's banner (its open issues) or the ask page's (every open issue) shows
+    (as `section`); 404 for a board that does not exist."""
+    if not board_slug:
+        return {"issues": known_issues_open(), "board": None}
+    board = Board.objects.filter(slug=board_slug).first()
+    if board is None:
+        raise Http404(_("No such board."))
+    return {"issues": known_issues_for_board(board=board), "board": board.slug}
+
+
 def me_too_given(*, known_issue: KnownIssue, viewer: Viewer) -> bool:
     if not isinstance(viewer, Member):
         return False

@@ -13,6 +13,8 @@ urlpatterns = [
         name="known-issue-from-trending",
     ),
     path("known-issues/matching/", views.known_issue_matching, name="known-issue-matching"),
+    path("known-issues/banners/", views.known_issue_banners, name="known-issue-banners"),
+    path("known-issues/<int:pk>/banner/", views.known_issue_banner, name="known-issue-banner"),
     path("known-issues/<int:pk>/", views.known_issue_short, name="known-issue-short"),
     path("known-issues/<int:pk>/me-too/", views.known_issue_me_too, name="known-issue-me-too"),
     path("known-issues/<int:pk>/edit/", views.known_issue_edit, name="known-issue-edit"),

@@ -120,6 +120,24 @@ def known_issue_me_too(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @require_GET
+def known_issue_banner(request: HttpRequest, pk: int) -> HttpResponse:
+    """A question page's banner of the issue, for this viewer: what live.js fetches again
+    when the issue changes. `?linked=1` on a question linked to it."""
+    issue = selectors.known_issue_get(known_issue_id=pk)
+    section = selectors.known_issue_banner(
+        known_issue=issue, viewer=request.user, linked=request.GET.get("linked") == "1"
+    )
+    return render(request, "support/known_issues/_thread_banner_live.html", {"section": section})
+
+
+@require_GET
+def known_issue_banners(request: HttpRequest) -> HttpResponse:
+    """The open known issues' banner of a board (`?board=<slug>`) or of the ask page."""
+    section = selectors.known_issues_banner_list(board_slug=request.GET.get("board") or None)
+    return render(request, "support/known_issues/_banners_live.html", {"section": section})
+
+
+@require_GET
 def known_issue_matching(request: HttpRequest) -> HttpResponse:
     """The ask page's HTMX: the open known issues matching the title being typed."""
     matches = selectors.known_issues_matching(title=request.GET.get("title", "")[:150])

@@ -161,3 +161,41 @@ def test_the_dashboard_counts_per_issue_and_opens_one_from_a_trend_in_one_click(
     assert response["Location"] == opened.get_absolute_url()
     assert opened.title == "Problems with Outages" and list(opened.boards.all()) == [board]
     assert logged_in(asker).post("/known-issues/from-trending/").status_code == 404
+
+
+def test_each_banner_says_where_to_fetch_itself_again_and_the_fragments_follow_the_issue(
+    agent: Member, asker: Member
+) -> None:
+    board = board_make("roaming")
+    issue = issue_open(agent, boards=[board])
+    linked = ask(asker, board, title="Roaming not working in Spain since noon")
+    banner_url = f"/known-issues/{issue.pk}/banner/?linked=1"
+    list_url = "/known-issues/banners/?board=roaming"
+
+    thread_page = logged_in(asker).get(linked.get_absolute_url()).content.decode()
+    board_page = Client().get(board.get_absolute_url()).content.decode()
+    ask_page = logged_in(asker).get("/ask/").content.decode()
+    assert f'hx-get="{banner_url}"' in thread_page and "data-live-known-issues" in thread_page
+    assert f'hx-get="{list_url}"' in board_page
+    assert 'hx-get="/known-issues/banners/"' in ask_page
+    assert 'hx-trigger="input changed delay:300ms from:#id_title, load, known-issue-changed"' in (
+        ask_page
+    )
+
+    services.known_issue_me_too(known_issue=issue, member=asker)
+    services.known_issue_update_post(known_issue=issue, actor=agent, body="A fix is on its way.")
+    banner = logged_in(asker).get(banner_url).content.decode()
+    assert banner.lstrip().startswith("<div data-live-known-issues")
+    assert "This question is about a known issue" in banner and "A fix is on its way." in banner
+    assert "You have this too" in banner and "1 member has this" in banner
+    assert "<link" not in banner  # the page has the stylesheet already
+    listed = Client().get(list_url).content.decode()
+    assert f'data-known-issue="{issue.pk}"' in listed and "1 member has this" in listed
+
+    services.known_issue_edit(known_issue=issue, actor=agent, status=KnownIssueStatus.RESOLVED)
+    resolved = Client().get(banner_url).content.decode()
+    assert "This was a known issue, now resolved" in resolved and "I have this too" not in resolved
+    emptied = Client().get(list_url).content.decode()
+    assert "data-live-known-issues" in emptied and ROAMING not in emptied  # nothing open
+    assert Client().get("/known-issues/banners/?board=nowhere").status_code == 404
+    assert Client().get("/known-issues/999999/banner/").status_code == 404
