@@ -319,6 +319,11 @@ RULES: dict[str, tuple[str, str]] = {
         "  200   200   200   200   200   200   200",
         "  405   405   405   405   405   405   405",
     ),
+    # The banner live pages fetch again: public, as the issue's page.
+    "known-issue-banner": (
+        "  200   200   200   200   200   200   200",
+        "  405   405   405   405   405   405   405",
+    ),
     "known-issue-edit": (
         "login   405   405   405   405   405   405",
         "login   404   404    ->    ->    ->   404",
