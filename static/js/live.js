@@ -3,7 +3,8 @@
 // - /ws/notifications/ for a signed-in member (body[data-member]): the bell's count, a toast
 //   per new notification, and a nudge to the agents' queue ([data-live-queue]);
 // - /ws/threads/<id>/ on a thread page ([data-live-thread]), for everyone: new answers,
-//   kudos counts, and the accepted solution as it is accepted, changed or withdrawn.
+//   kudos counts, the accepted solution as it is accepted, changed or withdrawn, and the
+//   question closed as a duplicate, locked or reopened.
 // The server replays what a member missed when asked with ?since=<last id>, so the last id
 // seen is kept per member in localStorage and sent on every (re)connect.
 (function () {
@@ -319,6 +320,50 @@
     });
   }
 
+  // The question changed (closed as a duplicate or reopened, locked or unlocked, edited):
+  // the page is fetched again as the server renders it for this reader, and its status, the
+  // duplicate notice pointing to the original and the answer form's place are swapped in.
+  // The answer form is replaced only when its state changes (open, locked, duplicate...), so
+  // an edit elsewhere never takes away what the reader is typing.
+  function fetchPage() {
+    return fetch(window.location.pathname + window.location.search, {
+      credentials: "same-origin",
+      cache: "no-store", // a visitor's page may be kept a minute by the browser
+      headers: { "X-Requested-With": "live" },
+    }).then(function (response) {
+      if (!response.ok) return null; // hidden or deleted: a reload will say so
+      return response.text().then(function (html) {
+        return new DOMParser().parseFromString(html, "text/html");
+      });
+    });
+  }
+
+  function swapPart(fresh, id, anchor) {
+    var current = document.getElementById(id);
+    var next = fresh.getElementById(id);
+    if (next) next = document.importNode(next, true);
+    if (current && next) current.replaceWith(next);
+    else if (current) current.remove();
+    else if (next && anchor) anchor.after(next);
+    if (next) activate(next);
+  }
+
+  function threadUpdated(threadId, question) {
+    fetchPage().then(function (fresh) {
+      if (!fresh) return;
+      var freshQuestion = fresh.querySelector("[data-live-thread]");
+      if (!freshQuestion || freshQuestion.getAttribute("data-live-thread") !== String(threadId)) return;
+      swapPart(fresh, "question-status", null);
+      swapPart(fresh, "duplicate-notice", question.querySelector(".question-header"));
+      var form = document.getElementById("answer-form-wrap");
+      var freshForm = fresh.getElementById("answer-form-wrap");
+      if (form && freshForm &&
+          form.getAttribute("data-state") !== freshForm.getAttribute("data-state")) {
+        swapPart(fresh, "answer-form-wrap", null);
+      }
+    }).catch(function () { /* offline: a reload catches up */ });
+  }
+
   function liveThread(question) {
     var threadId = question.getAttribute("data-live-thread");
     if (!/^\d+$/.test(threadId || "")) return;
@@ -332,6 +377,7 @@
         else if (event.type === "post.updated") answerUpdated(threadId, event);
         else if (event.type === "kudos.changed") kudosChanged(question, event);
         else if (event.type === "solution.changed") solutionChanged(threadId, question, event);
+        else if (event.type === "thread.updated") threadUpdated(threadId, question);
       },
     });
   }
