@@ -5,10 +5,11 @@ or flash-message cookie (a message is meant for one visitor), rendered without a
 (a token would be personal), answered 200. Members' pages are never stored nor served from
 here: they carry their own kudos, follow and edit buttons.
 
-Each page belongs to a scope with a version: a thread's page to the thread, the home page and
-the board list to the lists. The receivers (community/receivers.py) replace a scope's version
-after every event that changes what its pages show, once the write has committed; a page
-stored under an older version is simply never asked for again and expires. The version is a
+Each page belongs to a scope with a version: a thread's page to the thread and to the
+announcements shown at its top, the home page and the board list to the lists. The receivers
+(community/receivers.py) replace a scope's version after every event that changes what its
+pages show, once the write has committed; a page stored under an older version is simply
+never asked for again and expires. The version is a
 fresh random token, never a counter, so a version lost from the cache cannot come back to
 point at pages stored before it. The version is read before the page is rendered, so a page
 rendered from data read before a change is stored under the version that change replaced.
@@ -37,10 +38,11 @@ from django.utils.translation import get_language
 
 DEFAULT_PAGE_SECONDS = 60
 LISTS = "lists"
+ANNOUNCEMENTS = "announcements"
 _VERSION_SECONDS = 24 * 3600
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
-Scope = Callable[..., str]
+Scope = Callable[..., str | tuple[str, ...]]
 
 
 def thread_scope(thread_id: int) -> str:
@@ -70,6 +72,16 @@ def _version(scope: str) -> str:
         cache.add(key, secrets.token_hex(8), _VERSION_SECONDS)
         version = cache.get(key) or "none"
     return str(version)
+
+
+def scope_version(scope: str) -> str:
+    """The scope's current version: a key made with it is forgotten when the scope changes."""
+    return _version(scope)
+
+
+def cache_key(*parts: str) -> str:
+    """A cache key of this database's (and, in tests, this test's) own."""
+    return ":".join([_prefix(), *parts])
 
 
 def bump(*scopes: str) -> None:
@@ -115,7 +127,7 @@ def cache_for_visitors(
 ) -> Callable[[View], View]:
     """Serve a visitor the stored page when there is one; store the page rendered otherwise.
 
-    ``scope(**view_kwargs)`` names the scope whose version the page belongs to;
+    ``scope(**view_kwargs)`` names the scope (or scopes) whose version the page belongs to;
     ``on_hit(request, **view_kwargs)`` does what every visit must do even when the page comes
     from the cache (count the view).
     """
@@ -126,7 +138,10 @@ def cache_for_visitors(
             seconds = page_seconds()
             if seconds <= 0 or not _cacheable_request(request):
                 return view(request, *args, **kwargs)
-            version = _version(scope(**kwargs))
+            scopes = scope(**kwargs)
+            if isinstance(scopes, str):
+                scopes = (scopes,)
+            version = "+".join(_version(name) for name in scopes)
             key = f"{_prefix()}:{version}:{get_language()}:{request.get_full_path()}"
             stored = cache.get(key)
             if stored is not None:

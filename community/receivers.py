@@ -47,8 +47,9 @@ def forget_thread_pages(
 
 @receiver(events.announcement_changed, dispatch_uid="community.pagecache.announcements")
 def forget_pages_with_announcements(**kwargs: Any) -> None:
-    """The visitors' home page shows the site-wide announcements (board pages aren't kept)."""
-    pagecache.bump_on_commit(pagecache.LISTS)
+    """The visitors' home and thread pages show the announcements (board pages aren't kept),
+    and the announcements' cached list (community/announcements/selectors.py) goes with them."""
+    pagecache.bump_on_commit(pagecache.LISTS, pagecache.ANNOUNCEMENTS)
 
 
 @receiver(setting_changed, dispatch_uid="community.links")

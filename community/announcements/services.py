@@ -1,8 +1,10 @@
 """Writing announcements: post, edit, unpin, delete (staff), and dismiss (a member).
 
 Every write announces `announcement_changed` inside its transaction: the community forgets
-the visitors' cached home page (community/receivers.py) and open pages are told to fetch
-their banner again (notifications), both once the write has committed.
+the visitors' cached home and thread pages and the cached list the thread and ask pages read
+(community/receivers.py) and open pages are told to fetch their banner again
+(notifications), all once the write has committed. A dismissal forgets the member's cached
+dismissals.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Final
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from community import events, permissions
+from community.announcements import selectors
 from community.announcements.models import Announcement, AnnouncementDismissal
 from community.models import Board, Member
 from community.services.content import render
@@ -154,6 +158,9 @@ def announcement_dismiss(*, member: Member, announcement: Announcement) -> bool:
     try:
         with transaction.atomic():
             AnnouncementDismissal.objects.create(member=member, announcement=announcement)
+            # Their pages read their dismissals again (the cached ones) once this commits.
+            key = selectors.dismissals_cache_key(member_id=member.pk)
+            transaction.on_commit(lambda: cache.delete(key))
     except IntegrityError:
         return False
     return True

@@ -30,6 +30,7 @@ from community import (
     selectors,
     services,
 )
+from community.announcements.selectors import announcements_shown
 from community.errors import Conflict, RateLimited
 from community.forms import AnswerForm, ThreadForm
 from community.http import is_htmx, request_member
@@ -88,7 +89,14 @@ def thread_ask(request: HttpRequest) -> HttpResponse:
             return redirect(thread)
     elif request.method == "POST":
         status = 400
-    context = {"form": form, "sections": extensions.ask_sections_for(request.user)}
+    context = {
+        "form": form,
+        "sections": extensions.ask_sections_for(request.user),
+        # The site-wide announcements (an outage may answer the question), from the cache.
+        "announcements": announcements_shown(viewer=request.user),
+        "announcements_board": None,
+        "announcements_next": reverse("thread-ask"),
+    }
     response = render(request, "community/thread_ask.html", context, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
@@ -202,6 +210,10 @@ def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[
         # A section that explains why the question is held (support's personal-data hold,
         # with its case) replaces the page's own short notice: one notice, not two.
         "hidden_explained": any(s.context.get("explains_hidden") for s in sections),
+        # The site-wide announcements and the board's, from the cache: no query once kept.
+        "announcements": announcements_shown(board=thread.board, viewer=viewer),
+        "announcements_board": thread.board,
+        "announcements_next": thread.get_absolute_url(),
         **_answer_context(request, thread),
         **extra,
     }
@@ -216,7 +228,8 @@ def _count_cached_view(request: HttpRequest, pk: int, slug: str) -> None:
 @require_GET
 @public_when_anonymous
 @pagecache.cache_for_visitors(
-    lambda pk, slug: pagecache.thread_scope(pk), on_hit=_count_cached_view
+    lambda pk, slug: (pagecache.thread_scope(pk), pagecache.ANNOUNCEMENTS),
+    on_hit=_count_cached_view,
 )
 def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponseBase:
     thread = selectors.thread_get_for_page(thread_id=pk, viewer=request.user)

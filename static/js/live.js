@@ -393,9 +393,9 @@
   });
 
   // --- Announcements ---------------------------------------------------------------------
-  // The banner at the top of the home and board pages ([data-live-announcements]) is fetched
-  // again, for this viewer, when staff post, edit, unpin or delete an announcement, and when
-  // the soonest of those shown is due to come down (the server's clock decides).
+  // The banner at the top of the home, board, thread and ask pages ([data-live-announcements])
+  // is fetched again, for this viewer, when staff post, edit, unpin or delete an announcement,
+  // and when the soonest of those shown is due to come down (the server's clock decides).
 
   var MAX_TIMER_MS = 24 * 3600 * 1000;
   var bannerTimer = null;

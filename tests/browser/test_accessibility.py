@@ -208,7 +208,7 @@ def test_an_upload_error_shows_next_to_the_field_not_in_a_dialog(page: Page) -> 
     page.on("dialog", on_dialog)
     log_in(page, "hannah")  # images unlock at the Member rank
     page.goto("/ask/")
-    form = page.get_by_role("main").locator("form").first
+    form = page.get_by_role("main").locator("form[data-draft-key=ask]")
     upload = form.locator("input[type=file][data-upload-to]")
     # Focusable (a keyboard can reach it), though the label is what shows.
     expect(upload).not_to_have_attribute("hidden", "")

@@ -1,6 +1,7 @@
-"""Announcements in a real browser: a moderator pins one, an open home page shows it without a
-reload, a member dismisses it for good, and unpinning takes it off open pages. (The pages'
-accessibility is checked in test_accessibility.py's walks.)"""
+"""Announcements in a real browser: a moderator pins one, an open home page and an open thread
+show it without a reload, a member dismisses it for good from a thread (and sees the others on
+the ask page), and unpinning takes it off open pages. (The pages' accessibility is checked in
+test_accessibility.py's walks.)"""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from collections.abc import Callable
 from playwright.sync_api import Page, expect
 
 from tests.browser.harness import log_in
+
+QUESTION = "My eSIM won't activate on a new iPhone"
 
 
 def test_a_pinned_announcement_reaches_open_pages_and_a_member_dismisses_it(
@@ -21,6 +24,13 @@ def test_a_pinned_announcement_reaches_open_pages_and_a_member_dismisses_it(
     expect(visitor.locator("body[data-announcements-socket='open']")).to_have_count(1)
     banner = visitor.locator("#announcements")
     expect(banner).to_contain_text("Planned network maintenance")  # the demo's notice
+    reader = new_page()
+    reader.goto("/boards/sim-esim/")
+    reader.get_by_role("link", name=QUESTION).first.click()
+    expect(reader.get_by_role("heading", level=1)).to_have_text(QUESTION)
+    thread_url = reader.url
+    expect(reader.locator("body[data-announcements-socket='open']")).to_have_count(1)
+    expect(reader.locator("#announcements")).to_contain_text("Planned network maintenance")
 
     staff = new_page()
     log_in(staff, "marco")
@@ -36,17 +46,21 @@ def test_a_pinned_announcement_reaches_open_pages_and_a_member_dismisses_it(
     # The visitor's open page shows it without a reload, rendered.
     expect(banner).to_contain_text(title)
     expect(banner.locator("strong", has_text="No need")).to_have_count(1)
+    expect(reader.locator("#announcements")).to_contain_text(title)
 
     member = new_page()
     log_in(member, "chiara")
-    member.goto("/")
+    member.goto("/ask/")
+    expect(member.locator(".announcement", has_text=title)).to_have_count(1)
+    member.goto(thread_url)
     item = member.locator(".announcement", has_text=title)
     expect(item).to_have_count(1)
     item.get_by_role("button", name="Dismiss").click()
     expect(item).to_have_count(0)
-    member.reload()
-    expect(member.locator("#announcements")).to_contain_text("Planned network maintenance")
-    expect(member.locator(".announcement", has_text=title)).to_have_count(0)
+    for url in (thread_url, "/ask/", "/"):
+        member.goto(url)
+        expect(member.locator("#announcements")).to_contain_text("Planned network maintenance")
+        expect(member.locator(".announcement", has_text=title)).to_have_count(0)
 
     # Its own page, then staff unpin it: open pages lose it.
     visitor.locator("#announcements").get_by_role("link", name=title).click()
@@ -57,3 +71,4 @@ def test_a_pinned_announcement_reaches_open_pages_and_a_member_dismisses_it(
     row.get_by_role("button", name="Unpin").click()
     expect(staff.get_by_role("main")).to_contain_text("The announcement is unpinned.")
     expect(visitor.locator(".announcement", has_text=title)).to_have_count(0)
+    expect(reader.locator(".announcement", has_text=title)).to_have_count(0)

@@ -58,7 +58,7 @@ def test_ask_answer_kudos_and_accept_with_the_keyboard_alone(
     tab_to(sofia, sofia.get_by_role("navigation", name="Main").get_by_role("link", name="Ask"))
     sofia.keyboard.press("Enter")
     expect(sofia).to_have_url(re.compile(r"/ask/$"))
-    form = sofia.get_by_role("main").locator("form").first
+    form = sofia.get_by_role("main").locator("form[data-draft-key=ask]")
     board = form.get_by_label("Board")
     tab_to(sofia, board)
     # A focused <select> takes the first letters of an option, as it does for a person.

@@ -27,6 +27,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from community import services
+from community.announcements.selectors import announcements_shown
 from community.models import Board, Member, Post, Thread
 from tests.builders import ask, board_make, logged_in
 from tests.community.page_factories import answers_make, members_make, tag_make
@@ -59,6 +60,10 @@ def _fresh_cache() -> None:
     # The first visit of a viewer counts a view (one UPDATE); Redis would otherwise remember
     # visits from an earlier run and make the counts depend on it.
     cache.clear()
+    # The pinned announcements the thread page shows are one list in the cache for everyone,
+    # read again only after an announcement changes (one query then, for the first reader
+    # of any page: tests/community/test_pages_announcements.py); warm, as on a live site.
+    announcements_shown()
 
 
 def viewer_client(request: pytest.FixtureRequest, viewer: str) -> Client:
