@@ -6,11 +6,11 @@ a ceiling on top catches a constant that quietly grows.
 
 Measured when written, the same on SQLite and PostgreSQL: the thread page costs 5 queries
 for a visitor (the thread, its tags, a page of answers with their total, everyone's groups,
-the open known issues) and 10 for a member (plus the session, the member, their permissions and groups in one, the
-rank ladder, which gives both their rank's privileges and what the next ranks unlock, the
-bell; staff the second-factor check instead of the ladder; the asker also the satisfaction
-question), plus one on a viewer's first visit, which counts the view; the home page 7, a
-board 5, a profile 8-10, each plus 2 for a member.
+the open known issues) and 10 for a member (plus the session, the member, their permissions
+and groups in one, the rank ladder, which gives both their rank's privileges and what the
+next ranks unlock, the bell; staff the second-factor check instead of the ladder; the asker
+also the satisfaction question), plus one on a viewer's first visit, which counts the view;
+the home page 7, a board 5, a profile 8-10, each plus 2 for a member.
 """
 
 from __future__ import annotations
