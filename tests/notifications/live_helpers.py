@@ -37,6 +37,12 @@ QUIET_SECONDS = 0.3
 # serialized_rollback: the flush after a transactional test empties every table, including
 # the rows migrations made (the staff groups, ranks, badges), which later tests rely on.
 transactional = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# A module of socket tests against the in-memory layer (fixtures in conftest.py).
+live_socket_tests = [
+    pytest.mark.asyncio,
+    transactional,
+    pytest.mark.usefixtures("in_memory_layer", "worker_connections_closed"),
+]
 
 
 def token_for(member: Member) -> str:

@@ -3,38 +3,23 @@ or delete an announcement (ids only; the page fetches its banner), once the writ
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from django.core.exceptions import ValidationError
 
 from community.announcements import services
 from tests.builders import board_make, moderator_make
 from tests.notifications.live_helpers import (
-    IN_MEMORY_LAYER,
-    close_worker_connections,
     connect,
     in_thread,
+    live_socket_tests,
     nothing_more,
     receive,
     session_cookie_for,
-    transactional,
 )
 
-pytestmark = [pytest.mark.asyncio, transactional]
-
-
-@pytest.fixture(autouse=True)
-def _in_memory_layer(settings: Any) -> None:
-    settings.CHANNEL_LAYERS = IN_MEMORY_LAYER
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def _close_connections() -> AsyncIterator[None]:
-    yield
-    await close_worker_connections()
+pytestmark = live_socket_tests
 
 
 def post_on_board() -> tuple[Any, Any, Any]:

@@ -4,38 +4,21 @@ fetches its banner again), once the write commits; linking a question is not hea
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
-import pytest_asyncio
 
 from support.known_issues import services
 from support.known_issues.models import KnownIssue, KnownIssueStatus
 from tests.builders import agent_make, ask, board_make, member_make
 from tests.notifications.live_helpers import (
-    IN_MEMORY_LAYER,
-    close_worker_connections,
     connect,
     in_thread,
+    live_socket_tests,
     nothing_more,
     receive,
-    transactional,
 )
 from tests.support.known_issues_helpers import issue_open
 
-pytestmark = [pytest.mark.asyncio, transactional]
-
-
-@pytest.fixture(autouse=True)
-def _in_memory_layer(settings: Any) -> None:
-    settings.CHANNEL_LAYERS = IN_MEMORY_LAYER
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def _close_connections() -> AsyncIterator[None]:
-    yield
-    await close_worker_connections()
+pytestmark = live_socket_tests
 
 
 def an_open_issue() -> tuple[Any, KnownIssue]:

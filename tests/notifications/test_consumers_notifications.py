@@ -8,11 +8,9 @@ pushed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from asgiref.sync import sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.utils import timezone
@@ -24,34 +22,25 @@ from notifications.receivers import AGENTS_GROUP
 from tests.builders import agent_make, new_member_make
 from tests.notifications.inbox_factories import notify_answer
 from tests.notifications.live_helpers import (
-    IN_MEMORY_LAYER,
-    close_worker_connections,
     closed_with,
     connect,
     in_thread,
+    live_socket_tests,
     nothing_more,
     receive,
     receive_until,
     session_cookie_for,
     statements_recorded,
     token_for,
-    transactional,
     writes_among,
 )
 
-pytestmark = [pytest.mark.asyncio, transactional]
+pytestmark = live_socket_tests
 
 
 @pytest.fixture(autouse=True)
-def _in_memory_layer(settings: Any) -> None:
-    settings.CHANNEL_LAYERS = IN_MEMORY_LAYER
+def _no_polling(settings: Any) -> None:
     settings.NOTIFICATIONS_POLL_SECONDS = 0
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def _close_connections() -> AsyncIterator[None]:
-    yield
-    await close_worker_connections()
 
 
 def is_notification(message: dict[str, Any]) -> bool:

@@ -6,42 +6,25 @@ the services, so they carry what the receivers really send after commit.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
-
-import pytest
-import pytest_asyncio
 
 from community import services
 from community.models import MODERATORS_GROUP, HiddenReason, Member, Thread
 from tests.builders import answer, ask, board_make, member_make, new_member_make
 from tests.notifications.live_helpers import (
-    IN_MEMORY_LAYER,
-    close_worker_connections,
     closed_with,
     connect,
     in_thread,
+    live_socket_tests,
     nothing_more,
     receive_until,
     session_cookie_for,
     statements_recorded,
     token_for,
-    transactional,
     writes_among,
 )
 
-pytestmark = [pytest.mark.asyncio, transactional]
-
-
-@pytest.fixture(autouse=True)
-def _in_memory_layer(settings: Any) -> None:
-    settings.CHANNEL_LAYERS = IN_MEMORY_LAYER
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def _close_connections() -> AsyncIterator[None]:
-    yield
-    await close_worker_connections()
+pytestmark = live_socket_tests
 
 
 def a_question() -> tuple[Member, Member, Thread]:

@@ -22,13 +22,12 @@ import socket
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import pytest_asyncio
 from channels.layers import InMemoryChannelLayer
 from redis.exceptions import ConnectionError as RedisConnectionError
 
@@ -38,7 +37,6 @@ from notifications.receivers import AGENTS_GROUP
 from tests.builders import agent_make, ask, board_make, new_member_make
 from tests.notifications.inbox_factories import notify_answer
 from tests.notifications.live_helpers import (
-    close_worker_connections,
     closed_with,
     connect,
     in_thread,
@@ -170,12 +168,6 @@ def flaky_layer(settings: Any, monkeypatch: Any) -> Iterator[type[FlakyLayer]]:
     FlakyLayer.down = True
 
 
-@pytest_asyncio.fixture
-async def _close_connections() -> AsyncIterator[None]:
-    yield
-    await close_worker_connections()
-
-
 async def send_until_heard(communicator: Any, group: str, message: dict[str, Any]) -> bool:
     """Push `message` every 0.3 s until the socket hears it (True), for at most 8 s."""
     deadline = time.monotonic() + 8
@@ -192,7 +184,7 @@ async def send_until_heard(communicator: Any, group: str, message: dict[str, Any
 
 @pytest.mark.asyncio
 @transactional
-@pytest.mark.usefixtures("_close_connections")
+@pytest.mark.usefixtures("worker_connections_closed")
 async def test_with_the_layer_down_a_socket_replays_then_polls_the_database(
     flaky_layer: type[FlakyLayer],
 ) -> None:
@@ -215,7 +207,7 @@ async def test_with_the_layer_down_a_socket_replays_then_polls_the_database(
 
 @pytest.mark.asyncio
 @transactional
-@pytest.mark.usefixtures("_close_connections")
+@pytest.mark.usefixtures("worker_connections_closed")
 async def test_when_the_layer_comes_back_open_sockets_rejoin_their_groups(
     flaky_layer: type[FlakyLayer],
 ) -> None:
@@ -236,7 +228,7 @@ async def test_when_the_layer_comes_back_open_sockets_rejoin_their_groups(
 
 @pytest.mark.asyncio
 @transactional
-@pytest.mark.usefixtures("_close_connections")
+@pytest.mark.usefixtures("worker_connections_closed")
 async def test_with_the_layer_down_thread_pages_still_connect_and_hidden_ones_still_close(
     flaky_layer: type[FlakyLayer],
 ) -> None:

@@ -3,37 +3,20 @@ approves it, as any new answer does (/ws/threads/<id>/)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
-
 import pytest
-import pytest_asyncio
 
 from community.models import Member, Post, Thread
 from support.moderation.review import review_approve
 from tests.builders import answer, ask, board_make, member_make, moderator_make, new_member_make
 from tests.notifications.live_helpers import (
-    IN_MEMORY_LAYER,
-    close_worker_connections,
     connect,
     in_thread,
+    live_socket_tests,
     nothing_more,
     receive_until,
-    transactional,
 )
 
-pytestmark = [pytest.mark.asyncio, transactional, pytest.mark.new_member_review]
-
-
-@pytest.fixture(autouse=True)
-def _in_memory_layer(settings: Any) -> None:
-    settings.CHANNEL_LAYERS = IN_MEMORY_LAYER
-
-
-@pytest_asyncio.fixture(autouse=True)
-async def _close_connections() -> AsyncIterator[None]:
-    yield
-    await close_worker_connections()
+pytestmark = [*live_socket_tests, pytest.mark.new_member_review]
 
 
 def a_question() -> tuple[Thread, Member, Member]:
