@@ -34,7 +34,7 @@ from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -69,6 +69,30 @@ def strict() -> Iterator[None]:
         _strict.reset(token)
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's client, keeping one `redis.Redis` per connection pool instead of one per call.
+
+    Django builds a new `redis.Redis` for every cache operation, and building one fills its
+    table of response callbacks: about 0.2 ms of CPU, several times per page, more than a
+    visitor's whole cached page costs besides. A `redis.Redis` takes a connection from its
+    pool for each command, so one instance serves every thread of the process.
+    """
+
+    def __init__(self, servers: list[str], **options: Any) -> None:
+        super().__init__(servers, **options)
+        self._clients: dict[int, Any] = {}
+
+    # django-stubs leaves out the private helpers of RedisCacheClient used here.
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        index = self._get_connection_pool_index(write)  # type: ignore[attr-defined]
+        client = self._clients.get(index)
+        if client is None:
+            pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+            client = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+            self._clients[index] = client
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """django.core.cache.backends.redis.RedisCache that treats an unreachable Redis as a miss.
 
@@ -78,6 +102,7 @@ class ResilientRedisCache(RedisCache):
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self._lock = threading.Lock()
         self._down_until = 0.0
 
