@@ -65,18 +65,23 @@ def _version_key(scope: str) -> str:
     return f"{_prefix()}:v:{scope}"
 
 
-def _version(scope: str) -> str:
-    key = _version_key(scope)
-    version = cache.get(key)
-    if version is None:
-        cache.add(key, secrets.token_hex(8), _VERSION_SECONDS)
-        version = cache.get(key) or "none"
-    return str(version)
+def _versions(scopes: tuple[str, ...]) -> list[str]:
+    """The scopes' versions, read in one cache call; a scope without one is given one."""
+    keys = [_version_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    versions = []
+    for key in keys:
+        version = found.get(key)
+        if version is None:
+            cache.add(key, secrets.token_hex(8), _VERSION_SECONDS)
+            version = cache.get(key) or "none"
+        versions.append(str(version))
+    return versions
 
 
 def scope_version(scope: str) -> str:
     """The scope's current version: a key made with it is forgotten when the scope changes."""
-    return _version(scope)
+    return _versions((scope,))[0]
 
 
 def cache_key(*parts: str) -> str:
@@ -141,7 +146,7 @@ def cache_for_visitors(
             scopes = scope(**kwargs)
             if isinstance(scopes, str):
                 scopes = (scopes,)
-            version = "+".join(_version(name) for name in scopes)
+            version = "+".join(_versions(scopes))
             key = f"{_prefix()}:{version}:{get_language()}:{request.get_full_path()}"
             stored = cache.get(key)
             if stored is not None:
