@@ -104,6 +104,19 @@ def test_an_anonymous_page_showing_a_flash_message_is_private(
     assert "public" in directives(after)
 
 
+def test_a_signed_out_session_is_gone_for_every_copy_of_its_cookie(asker: Member) -> None:
+    """With Redis the session is read from the cache first: signing out must empty it there."""
+    first = Client()
+    first.force_login(asker)
+    second = Client()
+    second.cookies[settings.SESSION_COOKIE_NAME] = first.cookies[settings.SESSION_COOKIE_NAME]
+    assert second.get("/").wsgi_request.user == asker
+
+    first.post("/accounts/logout/")
+
+    assert second.get("/").wsgi_request.user.is_anonymous
+
+
 def test_redirects_are_not_cached_as_public(client: Client, pages: list[str]) -> None:
     thread_url = pages[4]
     pk = thread_url.split("/")[2]

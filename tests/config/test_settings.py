@@ -36,6 +36,7 @@ result = {
     "celery_broker": app.conf.broker_url,
     "queue": settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("data_folder_in"),
     "debug": settings.DEBUG,
+    "session": settings.SESSION_ENGINE,
 }
 """
 
@@ -57,6 +58,8 @@ def test_with_nothing_set_mutua_runs_on_sqlite_in_wal_mode_and_needs_no_server(
     assert Path(result["queue"]).is_relative_to(tmp_path)
     assert Path(result["queue"]).is_dir()
     assert result["debug"] is True
+    # Sessions in the database only: each process's local-memory cache is its own.
+    assert result["session"] == "django.contrib.sessions.backends.db"
 
 
 def test_database_url_and_redis_url_switch_to_postgresql_and_redis(tmp_path: Path) -> None:
@@ -74,6 +77,7 @@ result = {
     "cache": type(caches["default"]).__name__,
     "broker": settings.CELERY_BROKER_URL,
     "celery_broker": app.conf.broker_url,
+    "session": settings.SESSION_ENGINE,
 }
 """
     env = clean_environment(
@@ -90,6 +94,7 @@ result = {
     assert result["cache"] == "ResilientRedisCache"  # Django's RedisCache, outage-tolerant
     assert result["broker"] == "redis://redis.invalid:6379/7"
     assert result["celery_broker"] == "redis://redis.invalid:6379/7"
+    assert result["session"] == "django.contrib.sessions.backends.cached_db"  # read from Redis
     # Redis mode needs no broker folder.
     assert not (tmp_path / "celery").exists()
 
