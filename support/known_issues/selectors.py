@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
@@ -26,6 +27,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from community import pagecache
 from community.models import Board, Member, Tag, Thread
 from community.permissions import Viewer
 from support.known_issues.matching import match_score
@@ -173,17 +175,46 @@ def known_issue_for_new_thread(*, thread: Thread) -> KnownIssue | None:
     return None
 
 
+OPEN_TITLES_SECONDS = 3600
+
+
+def known_issues_open_titles() -> list[tuple[int, str]]:
+    """The open known issues' ids and titles, newest first, from the cache.
+
+    Kept under the version of the pages' banners (pagecache.ANNOUNCEMENTS), which every
+    change to a known issue replaces (services._pages_changed): a thread page matches its
+    title against these without a query.
+    """
+    version = pagecache.scope_version(pagecache.ANNOUNCEMENTS)
+    key = pagecache.cache_key("known-issues-open", version)
+    found: list[tuple[int, str]] | None = cache.get(key)
+    if found is None:
+        found = list(
+            KnownIssue.objects.filter(status__in=OPEN_STATUSES)
+            .order_by("-created_at", "-pk")
+            .values_list("pk", "title")
+        )
+        cache.set(key, found, OPEN_TITLES_SECONDS)
+    return found
+
+
 def known_issue_of_thread(*, thread: Thread) -> KnownIssue | None:
-    """The known issue the question is linked to, or an open one whose title it matches."""
+    """The known issue the question is linked to, or an open one whose title it matches
+    (the best match, the newest among equals, as known_issues_matching ranks them)."""
     linked_id = known_issue_id_of_thread(thread)
     if linked_id is not None:
         return KnownIssue.objects.filter(pk=linked_id).first()
     if thread.is_hidden:
         return None
-    matches = known_issues_matching(
-        title=thread.title, limit=1, issues=known_issues_open(with_scope=False)
-    )
-    return matches[0].known_issue if matches else None
+    scored = [
+        (score, pk)
+        for pk, title in known_issues_open_titles()
+        if (score := match_score(issue_title=title, title=thread.title)) > 0
+    ]
+    if not scored:
+        return None
+    best = max(scored)[1]
+    return KnownIssue.objects.filter(pk=best, status__in=OPEN_STATUSES).first()
 
 
 def known_issue_id_of_thread(thread: Thread) -> int | None:

@@ -80,11 +80,17 @@ def _changed(issue: KnownIssue, actor: Member | None, changes: list[str], **extr
 
 
 def _pages_changed(issue: KnownIssue) -> None:
-    """Visitors' stored lists and linked questions show the issue: drop them on commit."""
+    """Visitors' stored lists and linked questions show the issue: drop them on commit. The
+    banners' scope goes too: questions whose titles match an open issue show it, and the
+    open issues' titles are kept under it (selectors.known_issues_open_titles)."""
     thread_ids = KnownIssueThread.objects.filter(known_issue=issue).values_list(
         "thread_id", flat=True
     )
-    pagecache.bump_on_commit(pagecache.LISTS, *(pagecache.thread_scope(t) for t in thread_ids))
+    pagecache.bump_on_commit(
+        pagecache.LISTS,
+        pagecache.ANNOUNCEMENTS,
+        *(pagecache.thread_scope(t) for t in thread_ids),
+    )
 
 
 def known_issue_create(

@@ -3,6 +3,8 @@ and the ask page, "I have this too" in one click (HTMX), the staff's forms, the 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -92,6 +94,39 @@ def test_banners_on_the_board_the_question_and_the_ask_page(agent: Member, asker
     resolved_page = Client().get(linked.get_absolute_url()).content.decode()
     assert "This was a known issue, now resolved" in resolved_page
     assert ROAMING not in Client().get(board.get_absolute_url()).content.decode()
+
+
+def test_a_question_matching_by_title_shows_an_issue_opened_or_closed_at_once(
+    agent: Member, asker: Member, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The open issues' titles come from the cache; opening, renaming or closing one replaces
+    them, and the visitors' stored pages of the questions they match too."""
+    thread = ask(asker, title="Roaming outage in Spain again today")
+    url = thread.get_absolute_url()
+    visitor, member = Client(), logged_in(asker)
+    assert "data-known-issue" not in visitor.get(url).content.decode()
+    assert visitor.get(url)["X-Page-Cache"] == "hit"
+    assert "data-known-issue" not in member.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        issue = issue_open(agent)
+    assert "data-known-issue" in visitor.get(url).content.decode()
+    assert "data-known-issue" in member.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.known_issue_edit(known_issue=issue, actor=agent, title="Voicemail greeting lost")
+
+    assert "data-known-issue" not in visitor.get(url).content.decode()
+    assert "data-known-issue" not in member.get(url).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.known_issue_edit(known_issue=issue, actor=agent, title=ROAMING)
+    assert "data-known-issue" in member.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.known_issue_edit(known_issue=issue, actor=agent, status=KnownIssueStatus.RESOLVED)
+
+    assert "data-known-issue" not in visitor.get(url).content.decode()
+    assert "data-known-issue" not in member.get(url).content.decode()
 
 
 def test_the_ask_page_shows_the_matching_issue_first_as_the_title_is_typed(
