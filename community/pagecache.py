@@ -95,7 +95,16 @@ def bump(*scopes: str) -> None:
 
 
 def bump_on_commit(*scopes: str) -> None:
-    """bump() once the current transaction commits (at once outside one)."""
+    """bump() now, and again once the current transaction commits (once outside one).
+
+    The bump after the commit is the one that matters: a reader who found the first new
+    version before the commit could store what it read then (the data before the change)
+    under it. The bump now lets the writing transaction itself, and anything it renders
+    before committing, read its own change rather than what was stored before it; if the
+    transaction rolls back, the first new version merely costs a miss.
+    """
+    if transaction.get_connection().in_atomic_block:
+        bump(*scopes)
     transaction.on_commit(lambda: bump(*scopes))
 
 

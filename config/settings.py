@@ -143,6 +143,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL") or None
 CACHES = env.cache_config(REDIS_URL)
+# The thread page's shared rows (community/threadpage.py) need a cache every process sees: a
+# change made by the worker or a management command must reach the web server's readers at
+# once, and the local-memory cache of the embedded mode is each process's own.
+COMMUNITY_SHARED_ROWS = REDIS_URL is not None
 # With Redis, a member's session is read from the cache (the database keeps it and is read
 # on a miss, as while Redis is down): one query less on every page a member opens. Not with
 # the local-memory cache, which each process would keep apart (a sign-out in one process

@@ -147,7 +147,7 @@ def thread_get_for_viewer(*, thread_id: int, viewer: Viewer) -> Thread:
         .filter(pk=thread_id)
         .first()
     )
-    return _visible_or_404(thread, viewer)
+    return thread_visible_or_404(thread, viewer)
 
 
 def thread_get_for_page(*, thread_id: int, viewer: Viewer) -> Thread:
@@ -172,7 +172,7 @@ def thread_get_for_page(*, thread_id: int, viewer: Viewer) -> Thread:
                 Bookmark.objects.filter(member_id=viewer.pk, thread_id=OuterRef("pk"))
             ),
         )
-    thread = _visible_or_404(qs.filter(pk=thread_id).first(), viewer)
+    thread = thread_visible_or_404(qs.filter(pk=thread_id).first(), viewer)
     if not viewer.is_authenticated:
         # What the annotations give a member, for the templates' sake.
         setattr(thread, "viewer_gave_kudos", False)  # noqa: B010
@@ -181,7 +181,8 @@ def thread_get_for_page(*, thread_id: int, viewer: Viewer) -> Thread:
     return thread
 
 
-def _visible_or_404(thread: Thread | None, viewer: Viewer) -> Thread:
+def thread_visible_or_404(thread: Thread | None, viewer: Viewer) -> Thread:
+    """The thread if the viewer may see it (hidden threads: their author and staff), else 404."""
     if thread is None or (
         thread.is_hidden and not can_see_hidden(viewer, thread.author_id, thread.hidden_reason)
     ):

@@ -74,17 +74,21 @@ def _paginate(request: HttpRequest, items: Any, per_page: int) -> Page[Any]:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
+def page_number(request: HttpRequest) -> int:
+    """The page asked for in ?page=: 1 when missing, not a number or below 1."""
+    try:
+        number = int(request.GET.get("page") or 1)
+    except ValueError:
+        number = 1
+    return max(number, 1)
+
+
 def _paginate_with_total(request: HttpRequest, items: QuerySet[Any], per_page: int) -> Page[Any]:
     """_paginate() with the total counted in the same query as the rows (a window count).
 
     A page past the end (or an empty list) falls back to _paginate(), which shows the last page.
     """
-    try:
-        number = int(request.GET.get("page") or 1)
-    except ValueError:
-        number = 1
-    if number < 1:
-        number = 1
+    number = page_number(request)
     bottom = (number - 1) * per_page
     if bottom > 2**31:  # no thread is that long; _paginate() keeps LIMIT/OFFSET in range
         return _paginate(request, items, per_page)

@@ -10,6 +10,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -29,6 +30,7 @@ from community import (
     privileges,
     selectors,
     services,
+    threadpage,
 )
 from community.announcements.selectors import announcements_shown
 from community.errors import Conflict, RateLimited
@@ -41,6 +43,7 @@ from community.views.common import (
     _add_errors,
     _paginate,
     _paginate_with_total,
+    page_number,
     public_when_anonymous,
 )
 from config.clientip import client_ip
@@ -173,18 +176,31 @@ def _answer_context(request: HttpRequest, thread: Thread) -> dict[str, Any]:
     }
 
 
-def _thread_context(request: HttpRequest, thread: Thread, **extra: Any) -> dict[str, Any]:
+def _thread_context(
+    request: HttpRequest,
+    thread: Thread,
+    *,
+    reader: threadpage.ReaderPage | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The thread page's context; `reader`: the page's rows from the shared cache."""
     viewer = request.user
-    if not hasattr(thread, "viewer_follows"):  # fetched for an action, not for the page
-        thread = selectors.thread_get_for_page(thread_id=thread.pk, viewer=viewer)
     permissions.viewer_prime(viewer)
-    page = _paginate_with_total(
-        request,
-        selectors.thread_answers(thread=thread, viewer=viewer, for_page=True),
-        ANSWERS_PER_PAGE,
-    )
-    posts = list(page.object_list)
-    given = selectors.answers_prime(thread=thread, posts=posts)
+    if reader is not None:
+        paginator = Paginator(reader.posts, ANSWERS_PER_PAGE)
+        paginator.count = reader.count  # a cached_property: set, it is not counted again
+        page = Page(reader.posts, reader.number, paginator)
+        posts, given = reader.posts, reader.given
+    else:
+        if not hasattr(thread, "viewer_follows"):  # fetched for an action, not for the page
+            thread = selectors.thread_get_for_page(thread_id=thread.pk, viewer=viewer)
+        page = _paginate_with_total(
+            request,
+            selectors.thread_answers(thread=thread, viewer=viewer, for_page=True),
+            ANSWERS_PER_PAGE,
+        )
+        posts = list(page.object_list)
+        given = selectors.answers_prime(thread=thread, posts=posts)
     answercache.prime(posts, thread)
     sections = extensions.thread_sections_for(thread, viewer)
     # What this reader sees, consistently: the answers they may see (counted with the page),
@@ -232,13 +248,22 @@ def _count_cached_view(request: HttpRequest, pk: int, slug: str) -> None:
     on_hit=_count_cached_view,
 )
 def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponseBase:
-    thread = selectors.thread_get_for_page(thread_id=pk, viewer=request.user)
+    permissions.viewer_prime(request.user)
+    reader = threadpage.reader_page(
+        thread_id=pk, viewer=request.user, number=page_number(request), per_page=ANSWERS_PER_PAGE
+    )
+    if reader is not None:
+        thread = reader.thread
+    else:
+        thread = selectors.thread_get_for_page(thread_id=pk, viewer=request.user)
     canonical = thread.get_absolute_url()
     if request.path != canonical:
         return redirect(_with_query(request, canonical), permanent=True)
     if services.thread_view_record(thread=thread, viewer_key=_viewer_key(request)):
         thread.view_count += 1
-    return render(request, "community/thread_detail.html", _thread_context(request, thread))
+    return render(
+        request, "community/thread_detail.html", _thread_context(request, thread, reader=reader)
+    )
 
 
 def _kudos_toggle(
