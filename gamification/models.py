@@ -194,8 +194,19 @@ class LeaderboardScore(models.Model):
             ),
         ]
         indexes = [
+            # The leaderboard's order (points, then member) after the columns it is asked by:
+            # the top 100 are an index's first 100 entries, not a sort of every member with
+            # points. Two, as PostgreSQL keeps an index's order after `board_id = x` but not
+            # after `board_id IS NULL` (the overall boards).
             models.Index(
-                fields=["period", "start", "board_id", "-points"], name="leaderboard_read"
+                fields=["period", "start", "-points", "member"],
+                condition=models.Q(board_id__isnull=True),
+                name="leaderboard_overall_order",
+            ),
+            models.Index(
+                fields=["period", "start", "board_id", "-points", "member"],
+                condition=models.Q(board_id__isnull=False),
+                name="leaderboard_board_order",
             ),
         ]
 
