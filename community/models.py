@@ -63,6 +63,13 @@ class Member(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("username"), name="member_username_ci_unique"),
         ]
+        indexes = [
+            # The few deleted members, for lists that leave them out (the leaderboard) with
+            # an anti-join rather than a scan of every member.
+            models.Index(
+                fields=["id"], condition=models.Q(deleted_at__isnull=False), name="member_deleted"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.username

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db.models import (
     Count,
     DecimalField,
+    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -86,8 +87,11 @@ def _scores(period: str, start: date, board: Board | None) -> QuerySet[Leaderboa
     """The rows of one board of one period: exactly the leading columns of the index."""
     match = Q(period=period, start=start)
     match &= Q(board_id=board.pk) if board is not None else Q(board_id__isnull=True)
-    # Deleted members keep their rows (the ledger stays consistent) but hold no place.
-    return LeaderboardScore.objects.filter(match, member__deleted_at__isnull=True)
+    # Deleted members keep their rows (the ledger stays consistent) but hold no place. An
+    # anti-join on the few of them (an index of their own), not a join with every member:
+    # counting the totals above a viewer would read the whole member table.
+    deleted = Member.objects.filter(pk=OuterRef("member_id"), deleted_at__isnull=False)
+    return LeaderboardScore.objects.filter(match).exclude(Exists(deleted))
 
 
 def dense_ranks(points: list[int]) -> list[int]:
