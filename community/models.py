@@ -64,8 +64,7 @@ class Member(AbstractUser):
             models.UniqueConstraint(Lower("username"), name="member_username_ci_unique"),
         ]
         indexes = [
-            # The few deleted members, for lists that leave them out (the leaderboard) with
-            # an anti-join rather than a scan of every member.
+            # The few deleted members: lists leave them out with an anti-join (leaderboard).
             models.Index(
                 fields=["id"], condition=models.Q(deleted_at__isnull=False), name="member_deleted"
             ),
