@@ -8,16 +8,19 @@ snippets mark the hits with <mark> around text that is HTML-escaped first.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import re
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
     SearchRank,
     SearchVectorField,
 )
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -33,6 +36,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Replace
 
+from community import pagecache
 from community.models import (
     Member,
     Post,
@@ -43,6 +47,7 @@ from community.models import (
 )
 
 SEARCH_CONFIG = "english"
+SEARCH_CACHE_SECONDS = 60
 SOLVED_BOOST = 1.5
 MAX_WORDS = 8
 SNIPPET_CHARS = 180
@@ -109,13 +114,31 @@ def _solved_boost(solved: Q) -> Case:
 
 
 def search(*, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
-    """Questions and answers matching `query`, best first."""
+    """Questions and answers matching `query`, best first.
+
+    The hits of a query are kept in the cache under the version of the lists
+    (pagecache.LISTS), which every change to a question or an answer replaces, new, edited,
+    hidden or deleted: a crowd searching for the same outage is answered from memory, and
+    nothing removed is ever found again. COMMUNITY_SEARCH_CACHE_SECONDS (default 60; 0
+    turns it off) bounds how long unused results stay.
+    """
     words = _words(query)
     if not words:
         return []
     fetch = offset + limit
+    seconds = int(getattr(settings, "COMMUNITY_SEARCH_CACHE_SECONDS", SEARCH_CACHE_SECONDS))
+    key = None
+    if seconds > 0:
+        digest = hashlib.blake2b(query.strip().lower().encode(), digest_size=12).hexdigest()
+        version = pagecache.scope_version(pagecache.LISTS)
+        key = pagecache.cache_key("search", version, digest, str(fetch))
+        stored: list[SearchHit] | None = cache.get(key)
+        if stored is not None:
+            return stored[offset:fetch]
     hits = _search_postgres(query, fetch) if _on_postgres() else _search_fallback(words, fetch)
     hits.sort(key=lambda h: (-h.score, -h.id))
+    if key is not None:
+        cache.set(key, hits[:fetch], seconds)
     return hits[offset:fetch]
 
 

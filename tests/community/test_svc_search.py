@@ -6,11 +6,14 @@ SQLite: the word-matching fallback). A few more check what only PostgreSQL promi
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from community import selectors, services
-from community.models import Board, Member, Thread
+from community.models import Board, HiddenReason, Member, Thread
 from community.selectors import SearchHit
 from tests.builders import answer, ask, board_make
 from tests.community.svc_factories import on_postgresql
@@ -279,3 +282,45 @@ def test_similar_questions_match_other_forms_of_a_word(asker: Member, board: Boa
 
     assert similar[0].id == activate.pk
     assert similar[0].score > similar[1].score
+
+
+# --- a crowd searching for the same thing ---------------------------------------------------
+
+
+def test_the_same_search_again_is_answered_from_the_cache(
+    asker: Member, helper: Member, board: Board, django_assert_num_queries: Any
+) -> None:
+    thread = ask(asker, board, title="Voicemail greeting lost after the update", body="x" * 30)
+    first = selectors.search(query="voicemail greeting")
+
+    with django_assert_num_queries(0):
+        again = selectors.search(query="  Voicemail Greeting ")
+
+    assert found(again) == found(first) == [("thread", thread.pk)]
+
+
+def test_what_changes_is_found_at_once_and_what_goes_is_never_found_again(
+    asker: Member, helper: Member, moderator: Member, board: Board
+) -> None:
+    thread = ask(asker, board, title="Voicemail greeting lost after the update", body="x" * 30)
+    assert found(selectors.search(query="voicemail")) == [("thread", thread.pk)]
+
+    reply = answer(helper, thread, body="Voicemail greetings come back after a restart.")
+    assert ("post", reply.pk) in found(selectors.search(query="voicemail"))
+
+    services.content_hide(post=reply, reason=HiddenReason.MODERATOR, actor_id=moderator.pk)
+    assert found(selectors.search(query="voicemail")) == [("thread", thread.pk)]
+
+    services.thread_update(thread=thread, editor=asker, title="Lost my greeting", body="y" * 30)
+    assert found(selectors.search(query="voicemail")) == []
+
+
+def test_the_search_cache_can_be_turned_off(asker: Member, board: Board, settings: Any) -> None:
+    settings.COMMUNITY_SEARCH_CACHE_SECONDS = 0
+    ask(asker, board, title="Voicemail greeting lost after the update", body="x" * 30)
+    selectors.search(query="voicemail")
+
+    with CaptureQueriesContext(connection) as captured:
+        selectors.search(query="voicemail")
+
+    assert len(captured) > 0
