@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from datetime import timedelta
+from types import SimpleNamespace
 
 from community import services
 from community.models import Member, Post, Tag, Thread
-from tests.builders import answer
+from tests.builders import answer, ask, board_make
 from tests.factories import MemberFactory
 
 HTMX = {"HX-Request": "true"}
@@ -50,3 +52,30 @@ def answers_make(
                 services.kudos_give(giver=kudos_from, post=post)
         posts.append(post)
     return posts
+
+
+def two_answer_scene(
+    *,
+    asker: Member,
+    helper: Member,
+    moderator: Member,
+    outsider: Member,
+    ago: timedelta | None = None,
+) -> SimpleNamespace:
+    """A question with two answers (the helper's, then the outsider's, `ago` if given) and the
+    people around it."""
+    board = board_make()
+    thread = ask(asker, board, title="My eSIM will not activate")
+    first = answer(helper, thread, body="Restart the phone, then retry.", ago=ago)
+    second = answer(outsider, thread, body="Ask the shop for a new QR code.", ago=ago)
+    return SimpleNamespace(
+        board=board,
+        thread=thread,
+        first=first,
+        second=second,
+        url=thread.get_absolute_url(),
+        asker=asker,
+        helper=helper,
+        moderator=moderator,
+        outsider=outsider,
+    )

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from community import answercache, services
 from community.models import MODERATORS_GROUP, HiddenReason, Member, Post
-from tests.builders import answer, ask, board_make, logged_in
+from tests.builders import answer, logged_in
+from tests.community.page_factories import two_answer_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +54,8 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 @pytest.fixture
 def scene(asker: Member, helper: Member, moderator: Member, outsider: Member) -> SimpleNamespace:
-    thread = ask(asker, board_make(), title="My eSIM will not activate")
-    first = answer(helper, thread, body="Restart the phone, then retry.", ago=EARLIER)
-    second = answer(outsider, thread, body="Ask the shop for a new QR code.", ago=EARLIER)
-    return SimpleNamespace(
-        thread=thread,
-        first=first,
-        second=second,
-        url=thread.get_absolute_url(),
-        asker=asker,
-        helper=helper,
-        moderator=moderator,
-        outsider=outsider,
+    return two_answer_scene(
+        asker=asker, helper=helper, moderator=moderator, outsider=outsider, ago=EARLIER
     )
 
 

@@ -19,8 +19,8 @@ from django.test.utils import CaptureQueriesContext
 
 from community import services, threadpage
 from community.models import HiddenReason, Member, Thread
-from tests.builders import answer, ask, board_make, logged_in
-from tests.community.page_factories import answers_make, members_make
+from tests.builders import ask, board_make, logged_in
+from tests.community.page_factories import answers_make, members_make, two_answer_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -49,19 +49,7 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 @pytest.fixture
 def scene(asker: Member, helper: Member, moderator: Member, outsider: Member) -> SimpleNamespace:
-    thread = ask(asker, board_make(), title="My eSIM will not activate")
-    first = answer(helper, thread, body="Restart the phone, then retry.")
-    second = answer(outsider, thread, body="Ask the shop for a new QR code.")
-    return SimpleNamespace(
-        thread=thread,
-        first=first,
-        second=second,
-        url=thread.get_absolute_url(),
-        asker=asker,
-        helper=helper,
-        moderator=moderator,
-        outsider=outsider,
-    )
+    return two_answer_scene(asker=asker, helper=helper, moderator=moderator, outsider=outsider)
 
 
 def page(client: Client, url: str) -> str:

@@ -17,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from community import services
 from community.models import Board, HiddenReason, Member
 from community.services import moderation_ops
-from tests.builders import answer, ask, board_make, logged_in
+from tests.builders import ask, logged_in
+from tests.community.page_factories import two_answer_scene
 
 pytestmark = pytest.mark.django_db
 
@@ -26,21 +27,7 @@ OnCommit = Callable[..., object]
 
 @pytest.fixture
 def scene(asker: Member, helper: Member, moderator: Member, outsider: Member) -> SimpleNamespace:
-    board = board_make()
-    thread = ask(asker, board, title="My eSIM will not activate")
-    first = answer(helper, thread, body="Restart the phone, then retry.")
-    second = answer(outsider, thread, body="Ask the shop for a new QR code.")
-    return SimpleNamespace(
-        board=board,
-        thread=thread,
-        first=first,
-        second=second,
-        url=thread.get_absolute_url(),
-        asker=asker,
-        helper=helper,
-        moderator=moderator,
-        outsider=outsider,
-    )
+    return two_answer_scene(asker=asker, helper=helper, moderator=moderator, outsider=outsider)
 
 
 def hit(response: object) -> bool:
