@@ -55,7 +55,7 @@ def measure(fixtures: dict[str, Any], rounds: int) -> dict[str, Any]:
     from community import selectors
     from community.markdown import render_markdown
     from community.models import Member
-    from gamification import selectors as gamification_selectors
+    from gamification import leaderboards
 
     results: dict[str, Any] = {}
     source = markdown_source()
@@ -63,7 +63,7 @@ def measure(fixtures: dict[str, Any], rounds: int) -> dict[str, Any]:
 
     reader = Member.objects.get(username=fixtures["reader"]["username"])
     results["leaderboard"] = timed(
-        lambda: gamification_selectors.leaderboard(period="all", viewer=reader, size=100),
+        lambda: leaderboards.leaderboard(period="all", viewer=reader, size=100),
         rounds=rounds,
     )
     words = ["roaming", "esim transfer", "billing", "apn settings", "voicemail", "5g signal"]

@@ -42,7 +42,7 @@ from community import selectors as community_selectors
 from community.api.common import errors
 from community.http import request_member
 from config.api import Pagination
-from gamification import selectors
+from gamification import leaderboards, selectors
 from gamification.models import LedgerEntry, Period, Statement
 from gamification.serializers import (
     BadgeSerializer,
@@ -135,7 +135,7 @@ class LeaderboardView(APIView):
         query = _validated(LeaderboardQuerySerializer, request.query_params)
         slug = query.get("board")
         board = community_selectors.board_get_for_input(slug=slug) if slug else None
-        board_view = selectors.leaderboard(
+        board_view = leaderboards.leaderboard(
             period=query.get("period") or Period.WEEK, board=board, viewer=request.user
         )
         paginator = LeaderboardPagination()

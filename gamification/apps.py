@@ -12,12 +12,14 @@ class GamificationConfig(AppConfig):
             register_demo_history_window,
             register_demo_step,
             register_demo_thread_dated,
+            register_member_eraser,
             register_personal_data_section,
             register_privilege_lock,
             register_profile_section,
             register_scale_step,
         )
         from gamification import demo, receivers, scale  # noqa: F401 - connects the receivers
+        from gamification.leaderboards import leaderboards_changed
         from gamification.personal_data import gamification_personal_data
         from gamification.privileges import privilege_lock
         from gamification.profile import standing_section
@@ -25,6 +27,8 @@ class GamificationConfig(AppConfig):
         register_profile_section(standing_section)
         register_privilege_lock(privilege_lock)
         register_personal_data_section(gamification_personal_data)
+        # A deleted member keeps their rows but holds no place any more.
+        register_member_eraser(lambda member: leaderboards_changed())
         register_demo_history_window(demo.demo_history_window)
         register_demo_thread_dated(demo.demo_thread_dated)
         register_demo_step("points history and payback", demo.demo_history_ensure)

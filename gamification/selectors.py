@@ -1,9 +1,8 @@
-"""Reads that the gamification pages and API share (docs/architecture.md, selectors).
+"""Reads that the gamification pages and API share (docs/architecture.md, selectors); the
+leaderboards have a module of their own (gamification/leaderboards.py).
 
-Leaderboards read only the stored LeaderboardScore rows, through their index
-(period, start, board_id, -points): never a sum over the ledger at request time, so a page
-costs the same with ten members or a million. Each function's query count is fixed
-whatever the amount of data, and tests/gamification pin it.
+Each function's query count is fixed whatever the amount of data, and tests/gamification
+pin it.
 """
 
 from __future__ import annotations
@@ -16,12 +15,7 @@ from django.conf import settings
 from django.db.models import (
     Count,
     DecimalField,
-    Exists,
-    IntegerField,
-    OuterRef,
-    Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.functions import Coalesce
@@ -30,15 +24,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
 
-from community import selectors as community_selectors
-from community.models import Board, Member
+from community.models import Member
 from community.permissions import Viewer
 from gamification.badges import REGISTRY, Badge
+from gamification.leaderboards import leaderboard_scores
 from gamification.models import (
     BadgeAward,
     BadgeTier,
     GamificationSettings,
-    LeaderboardScore,
     LedgerEntry,
     MemberScore,
     Period,
@@ -50,122 +43,10 @@ from gamification.models import (
     Statement,
     StatementStatus,
 )
-from gamification.periods import days_window, payback_period_bounds, period_start
+from gamification.periods import days_window, payback_period_bounds
 from gamification.privileges import PRIVILEGES
 
-LEADERBOARD_SIZE = 100
 TIER_ORDER = [BadgeTier.GOLD, BadgeTier.SILVER, BadgeTier.BRONZE]
-
-# ---------------------------------------------------------------------------- leaderboards
-
-
-@dataclass(frozen=True)
-class LeaderboardRow:
-    rank: int
-    member: Member
-    points: int
-
-
-@dataclass(frozen=True)
-class ViewerStanding:
-    """The viewer's place: `rank` is None while they have no points in the period."""
-
-    rank: int | None
-    points: int
-
-
-@dataclass(frozen=True)
-class Leaderboard:
-    period: str
-    start: date
-    board: Board | None
-    rows: list[LeaderboardRow]
-    me: ViewerStanding | None  # None for anonymous visitors
-
-
-def _scores(period: str, start: date, board: Board | None) -> QuerySet[LeaderboardScore]:
-    """The rows of one board of one period: exactly the leading columns of the index."""
-    match = Q(period=period, start=start)
-    match &= Q(board_id=board.pk) if board is not None else Q(board_id__isnull=True)
-    # Deleted members keep their rows (the ledger stays consistent) but hold no place. An
-    # anti-join on the few of them (an index of their own), not a join with every member:
-    # counting the totals above a viewer would read the whole member table.
-    deleted = Member.objects.filter(pk=OuterRef("member_id"), deleted_at__isnull=False)
-    return LeaderboardScore.objects.filter(match).exclude(Exists(deleted))
-
-
-def dense_ranks(points: list[int]) -> list[int]:
-    """Dense ranks of a list sorted best first: ties share a rank, the next rank follows on.
-
-    [50, 50, 40, 30] ranks 1, 1, 2, 3 (not 1, 1, 3, 4 as in sport).
-    """
-    ranks: list[int] = []
-    for i, value in enumerate(points):
-        if i == 0:
-            ranks.append(1)
-        else:
-            ranks.append(ranks[-1] if value == points[i - 1] else ranks[-1] + 1)
-    return ranks
-
-
-def leaderboard(
-    *,
-    period: str,
-    board: Board | None = None,
-    viewer: Viewer | None = None,
-    today: date | None = None,
-    size: int = LEADERBOARD_SIZE,
-) -> Leaderboard:
-    """The best `size` members of the period running on `today`, with dense ranks, and the
-    viewer's own rank and points wherever they stand.
-
-    Two queries at any size of community (the rows with their members, and the members'
-    groups for their role badges), plus one for a signed-in viewer. Only members with more than
-    zero points appear: a row brought back to zero by reversals is no place on a podium.
-    """
-    if period not in Period.values:
-        raise ValueError(f"unknown period {period!r}")
-    start = period_start(period, today or timezone.localdate())
-    scores = _scores(period, start, board)
-    top = list(
-        scores.filter(points__gt=0).select_related("member").order_by("-points", "member_id")[:size]
-    )
-    community_selectors.members_prime_groups(row.member for row in top)
-    ranks = dense_ranks([row.points for row in top])
-    rows = [
-        LeaderboardRow(rank=rank, member=row.member, points=row.points)
-        for rank, row in zip(ranks, top, strict=True)
-    ]
-    me = None
-    if viewer is not None and viewer.is_authenticated:
-        me = _viewer_standing(scores, viewer.pk)
-    return Leaderboard(period=period, start=start, board=board, rows=rows, me=me)
-
-
-def _viewer_standing(scores: QuerySet[LeaderboardScore], member_id: int) -> ViewerStanding:
-    """One query: the viewer's points, and how many distinct totals beat them (dense rank).
-
-    The count reads the index range above the viewer's points, so a member at place 9,000
-    costs what one at place 3 does, and the viewer needs not be in the top 100.
-    """
-    better = (
-        scores.filter(points__gt=OuterRef("points"))
-        .order_by()
-        .values("period")
-        .annotate(n=Count("points", distinct=True))
-        .values("n")
-    )
-    mine = (
-        scores.filter(member_id=member_id)
-        .annotate(better=Coalesce(Subquery(better, output_field=IntegerField()), 0))
-        .values_list("points", "better")
-        .first()
-    )
-    if mine is None:
-        return ViewerStanding(rank=None, points=0)
-    points, better_count = mine
-    return ViewerStanding(rank=better_count + 1 if points > 0 else None, points=points)
-
 
 # ---------------------------------------------------------------------------- a member
 
@@ -343,7 +224,7 @@ def running_period(*, member: Member, today: date | None = None) -> RunningPerio
     start, end = payback_period_bounds(today)
     config = GamificationSettings.current()
     points = (
-        _scores(Period.PAYBACK, start, None)
+        leaderboard_scores(Period.PAYBACK, start, None)
         .filter(member_id=member.pk)
         .values_list("points", flat=True)
         .first()

@@ -1,14 +1,13 @@
 """Gamification's pages: the leaderboard, badges, ranks, a member's points and payback.
 
 Each view turns a request into selector or service calls and a response; every page works
-without JavaScript. Public pages reuse the community's caching rule: anonymous renders may
-be kept by shared caches for a minute, members' stay private.
+without JavaScript. Public pages reuse the community's caching rule (shared caches may keep
+anonymous renders a minute, members' stay private).
 
 Choices made here:
 - /leaderboard/ shows this week unless told otherwise; an unknown ?period= falls back to
   it (like the community's list filters), an unknown ?board= is a 404 (like /boards/<slug>/).
-- /members/<username>/points/ is for the member and staff only: anonymous visitors are
-  sent to sign in, any other member gets a 404, so the page reveals nothing.
+- /members/<username>/points/: the member and staff only (visitors sign in, others a 404).
 - /rewards/ answers a refused payout choice on the page itself, with the status the API
   would give: 400 for a bad choice, 404 for someone else's statement, 409 past the
   deadline or below the minimum payout.
@@ -17,8 +16,8 @@ Choices made here:
   back) is answered on the page or in the HTMX fragment with the API's status, 400 or 409.
   The payouts export is the API's (/api/v1/payback/payouts/?format=csv), linked from the
   page: one export for finance, by session or token. The staff navigation links it for
-  moderators (the group migration 0003 grants the permission to) and admins: a role test
-  the header already pays for, not a permission lookup on every page.
+  moderators (migration 0003 grants them the permission) and admins: a role test the
+  header pays for already, not a permission lookup on every page.
 """
 
 from __future__ import annotations
@@ -48,6 +47,7 @@ from community.models import Member
 from community.views.common import public_when_anonymous
 from gamification import selectors
 from gamification.badges import Badge
+from gamification.leaderboards import leaderboard as leaderboard_read
 from gamification.models import (
     APPROVABLE,
     CLAWBACK_ALLOWED,
@@ -98,7 +98,7 @@ def leaderboard(request: HttpRequest) -> HttpResponse:
             "period": period,
             "period_label": Period(period).label,
             "tabs": tabs,
-            "leaderboard": selectors.leaderboard(period=period, board=board, viewer=request.user),
+            "leaderboard": leaderboard_read(period=period, board=board, viewer=request.user),
         },
     )
 

@@ -15,6 +15,7 @@ from django.db.models import F, Q, QuerySet
 
 from community import services as community_services
 from gamification import events
+from gamification.leaderboards import leaderboards_changed
 from gamification.models import (
     LeaderboardScore,
     LedgerEntry,
@@ -116,6 +117,7 @@ def _apply(entry: LedgerEntry) -> None:
         board_id=entry.board_id,
         delta=entry.points,
     )
+    leaderboards_changed()
 
 
 def leaderboards_bump(

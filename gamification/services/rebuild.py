@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from community import services as community_services
 from community.models import Member
+from gamification.leaderboards import leaderboards_changed
 from gamification.models import (
     ALL_TIME_START,
     LeaderboardScore,
@@ -111,6 +112,8 @@ def gamification_rebuild(*, fix: bool = True) -> RebuildReport:
                 LeaderboardScore.objects.create(
                     member_id=key[0], period=key[1], start=key[2], board_id=key[3], points=want
                 )
+        if fix and board_diffs:
+            leaderboards_changed()
     return RebuildReport(score_diffs, board_diffs)
 
 

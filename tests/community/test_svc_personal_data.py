@@ -20,7 +20,7 @@ from community import selectors, services
 from community.errors import Conflict
 from community.models import Member, Post, Subscription, Thread
 from gamification.models import LedgerEntry, Statement
-from gamification.selectors import leaderboard
+from gamification.leaderboards import leaderboard
 from notifications.models import EmailSettings, Notification, Preference
 from notifications.services import notify
 from support.cases.models import Case, CaseMessage

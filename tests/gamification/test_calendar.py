@@ -18,6 +18,7 @@ from django.utils import timezone
 from community import services
 from community.errors import Conflict
 from community.models import Member, Post
+from gamification.leaderboards import leaderboard as leaderboard_read
 from gamification.models import (
     ALL_TIME_START,
     GamificationSettings,
@@ -29,7 +30,6 @@ from gamification.models import (
     Statement,
 )
 from gamification.periods import payback_period_bounds, period_starts
-from gamification.selectors import leaderboard as leaderboard_read
 from gamification.services.ledger import points_award
 from gamification.services.payback import period_points, reward_period_close, reward_period_for
 from gamification.tasks import payback_close_ended
