@@ -19,8 +19,8 @@ from rest_framework.authtoken.models import Token
 from community import selectors, services
 from community.errors import Conflict
 from community.models import Member, Post, Subscription, Thread
-from gamification.models import LedgerEntry, Statement
 from gamification.leaderboards import leaderboard
+from gamification.models import LedgerEntry, Statement
 from notifications.models import EmailSettings, Notification, Preference
 from notifications.services import notify
 from support.cases.models import Case, CaseMessage
