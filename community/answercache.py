@@ -14,7 +14,9 @@ An answer on the thread page is made of two parts:
   is never served; unused entries expire after COMMUNITY_ANSWER_CACHE_SECONDS (default an
   hour; 0 turns this cache off).
 - the reader's own controls (community/_post_actions.html): kudos, accept, edit, delete and
-  flag, rendered for each request from the page's context where _post.html says `controls`.
+  flag, put where _post.html says `controls`; they are rendered from a few facts about the
+  reader and the answer, and each process keeps the rendering of each set of facts for every
+  reader alike, with each reader's CSRF token put in (community/templatetags/community_answers.py).
 
 Who may see an answer is decided by the query that fetched it (selectors.thread_answers), never
 by this cache. Hidden answers, which only their author and the staff see, are rendered each time

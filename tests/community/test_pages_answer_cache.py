@@ -8,6 +8,7 @@ kudos, a solution, hiding, the author's new role, rank or name, the language, it
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import timedelta
 from types import SimpleNamespace
@@ -22,7 +23,8 @@ from django.utils import timezone
 
 from community import answercache, services
 from community.models import MODERATORS_GROUP, HiddenReason, Member, Post
-from tests.builders import answer, logged_in
+from community.templatetags import community_answers
+from tests.builders import answer, logged_in, member_make
 from tests.community.page_factories import two_answer_scene
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +224,44 @@ def test_a_new_answer_is_rendered_for_each_page_until_its_age_settles(
     page(reader, s.url)
     assert renders.count(fresh.pk) == 2  # "10 seconds ago" changes every second
     assert renders.count(s.first.pk) == 1
+
+
+def test_readers_alike_share_each_answers_controls_each_with_their_own_token(
+    scene: SimpleNamespace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two members who stand alike to both answers (neither wrote one, gave kudos or asked)
+    get the same controls, rendered once, each with the CSRF token their session accepts."""
+    s = scene
+    community_answers.controls_forget()
+    rendered: list[object] = []
+    real = community_answers._controls.__wrapped__
+
+    def counting(*args: object) -> str:
+        rendered.append(args[1:])
+        return real(*args)
+
+    monkeypatch.setattr(community_answers, "_controls", functools.lru_cache(maxsize=None)(counting))
+    readers = {}
+    for member in (member_make(username="reader_one"), member_make(username="reader_two")):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(member)
+        readers[member.username] = (client, page(client, s.url))
+    assert len(rendered) == 2  # one per answer, for the first reader only
+
+    (first, first_html), (second, second_html) = readers.values()
+    assert csrf_tokens(first_html) and csrf_tokens(second_html)
+    assert not csrf_tokens(first_html) & csrf_tokens(second_html)
+    # The second reader's own token, from the shared controls, is the one their session takes.
+    token = csrf_tokens(article(second_html, s.first)).pop()
+    response = second.post(
+        f"/posts/{s.first.pk}/kudos/", {"action": "give", "csrfmiddlewaretoken": token}
+    )
+    assert response.status_code == 302
+    assert 'aria-pressed="true"' in article(page(second, s.url), s.first)
+    assert 'aria-pressed="true"' not in article(page(first, s.url), s.first)
+    # A stolen token is refused: the other reader's does not pass for this session.
+    stolen = csrf_tokens(first_html).pop()
+    refused = second.post(
+        f"/posts/{s.second.pk}/kudos/", {"action": "give", "csrfmiddlewaretoken": stolen}
+    )
+    assert refused.status_code == 403
