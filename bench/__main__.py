@@ -227,8 +227,12 @@ def main(argv: list[str] | None = None) -> int:
         fanout_p99_ms=results["fanout"]["p99_ms"],
         fanout_lost=results["fanout"]["lost"],
         markdown_5kb_p95_ms=inproc["markdown_5kb"]["p95_ms"],
-        leaderboard_p95_ms=inproc["leaderboard"]["p95_ms"],
+        # The worse of the two viewers: the bench's reader and a member mid-board.
+        leaderboard_p95_ms=max(
+            inproc[k]["p95_ms"] for k in ("leaderboard", "leaderboard_middle") if k in inproc
+        ),
         search_p95_ms=inproc["search"]["p95_ms"],
+        search_cold_p95_ms=inproc["search_cold"]["p95_ms"],
         writes_p95_ms=results["writes"]["p95_ms"],
         rss_mb_per_process=max(workers_rss) if workers_rss else 0.0,
         seconds=round(time.monotonic() - started, 1),
@@ -299,7 +303,8 @@ def report(results: dict[str, Any]) -> str:
         f"p50 {f['p50_ms']:.0f} ms, p99 {f['p99_ms']:.0f} ms, lost {f['lost']}",
         f"Markdown 5 KB p95 {results['markdown_5kb_p95_ms']:.2f} ms; leaderboard top 100 + own "
         f"rank p95 {results['leaderboard_p95_ms']:.2f} ms; search p95 "
-        f"{results['search_p95_ms']:.2f} ms (server time, in process)",
+        f"{results['search_p95_ms']:.2f} ms, with its cache off "
+        f"{results['search_cold_p95_ms']:.2f} ms (server time, in process)",
         f"RSS per process: {', '.join(f'{x:.0f}' for x in results['rss_mb']['after_sockets'])} MB"
         f" (max worker {results['rss_mb_per_process']:.0f} MB)",
     ]

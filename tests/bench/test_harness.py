@@ -34,6 +34,7 @@ REQUIRED_NUMBERS = (
     "markdown_5kb_p95_ms",
     "leaderboard_p95_ms",
     "search_p95_ms",
+    "search_cold_p95_ms",
     "rss_mb_per_process",
 )
 
