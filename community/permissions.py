@@ -7,10 +7,13 @@ here is `has_perm`, never a role test.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser, Group, Permission
-from django.db.models import CharField, F, Q, Value
+from django.db.models import CharField, F, Q, QuerySet, Value
 
 from community.models import REVIEW_REASONS, Member, Post, Thread
+from config.prepared import Prepared
 
 Viewer = Member | AnonymousUser
 
@@ -122,6 +125,35 @@ def can_manage_announcements(viewer: Viewer) -> bool:
     return member is not None and member.has_perm("community.manage_announcements")
 
 
+def _permissions_and_groups(member_id: int) -> QuerySet[Any]:
+    """The member's own permissions, their groups' and their groups' names: one UNION of
+    (kind, app label, codename or name) rows."""
+    text = CharField()
+    own = (
+        Permission.objects.filter(user=member_id)
+        .annotate(kind=Value("user", output_field=text), app=F("content_type__app_label"))
+        .values_list("kind", "app", "codename")
+        .order_by()
+    )
+    from_groups = (
+        Permission.objects.filter(group__user=member_id)
+        .annotate(kind=Value("group", output_field=text), app=F("content_type__app_label"))
+        .values_list("kind", "app", "codename")
+        .order_by()
+    )
+    groups = (
+        Group.objects.filter(user=member_id)
+        .annotate(kind=Value("name", output_field=text), app=Value("", output_field=text))
+        .values_list("kind", "app", "name")
+        .order_by()
+    )
+    return own.union(from_groups, groups, all=True)
+
+
+# Compiled once per process: every page a member sees runs it (config/prepared.py).
+_PERMISSIONS_AND_GROUPS = Prepared(_permissions_and_groups)
+
+
 def viewer_prime(viewer: Viewer) -> None:
     """Load the viewer's groups and their permissions in one query, for a page that asks often.
 
@@ -135,27 +167,8 @@ def viewer_prime(viewer: Viewer) -> None:
     member = _member(viewer)
     if member is None or hasattr(member, "_perm_cache"):
         return
-    text = CharField()
-    own = (
-        Permission.objects.filter(user=member)
-        .annotate(kind=Value("user", output_field=text), app=F("content_type__app_label"))
-        .values_list("kind", "app", "codename")
-        .order_by()
-    )
-    from_groups = (
-        Permission.objects.filter(group__user=member)
-        .annotate(kind=Value("group", output_field=text), app=F("content_type__app_label"))
-        .values_list("kind", "app", "codename")
-        .order_by()
-    )
-    groups = (
-        Group.objects.filter(user=member)
-        .annotate(kind=Value("name", output_field=text), app=Value("", output_field=text))
-        .values_list("kind", "app", "name")
-        .order_by()
-    )
     found: dict[str, set[str]] = {"user": set(), "group": set(), "name": set()}
-    for kind, app, name in own.union(from_groups, groups, all=True):
+    for kind, app, name in _PERMISSIONS_AND_GROUPS.rows(member.pk):
         found[kind].add(name if kind == "name" else f"{app}.{name}")
     member.group_names = frozenset(found["name"])
     if member.is_superuser:
