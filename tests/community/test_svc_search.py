@@ -6,6 +6,7 @@ SQLite: the word-matching fallback). A few more check what only PostgreSQL promi
 
 from __future__ import annotations
 
+import importlib
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from tests.builders import answer, ask, board_make
 from tests.community.svc_factories import on_postgresql
 
 pytestmark = pytest.mark.django_db
+# The module, not the function community.selectors re-exports under the same name.
+search_module = importlib.import_module("community.selectors.search")
 
 postgresql_only = pytest.mark.skipif(
     "connection.vendor != 'postgresql'",
@@ -270,6 +273,32 @@ def test_the_search_vector_follows_edits(asker: Member, board: Board) -> None:
     services.thread_update(thread=thread, editor=asker, body="Actually it is about voicemail.")
     assert found(selectors.search(query="voicemail")) == [("thread", thread.pk)]
     assert Thread.objects.count() == 1
+
+
+@postgresql_only
+def test_a_common_word_is_ranked_among_its_newest_matches_only(
+    asker: Member, helper: Member, board: Board, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """Past SEARCH_CANDIDATES matches of a kind, the oldest are not ranked: a word in a
+    hundred thousand answers is answered in milliseconds, from the newest of them. Hidden
+    rows take no place among the candidates."""
+    settings.COMMUNITY_SEARCH_CACHE_SECONDS = 0
+    monkeypatch.setattr(search_module, "SEARCH_CANDIDATES", 2)
+    threads = [ask(asker, board, title=f"Roaming question {n}", body="x" * 30) for n in range(3)]
+    hidden = ask(asker, board, title="Roaming question, held", body="x" * 30)
+    services.content_hide(thread=hidden, reason=HiddenReason.MODERATOR, actor_id=None)
+    oldest, *newest = threads
+    replies = [
+        answer(helper, oldest, body=f"Turn roaming on, then restart ({n}).") for n in range(3)
+    ]
+
+    hits = found(selectors.search(query="roaming"))
+
+    assert sorted(hits) == sorted(
+        [("thread", t.pk) for t in newest] + [("post", r.pk) for r in replies[1:]]
+    )
+    monkeypatch.setattr(search_module, "SEARCH_CANDIDATES", 1000)
+    assert len(selectors.search(query="roaming")) == 6
 
 
 def test_similar_questions_match_other_forms_of_a_word(asker: Member, board: Board) -> None:
