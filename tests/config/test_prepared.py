@@ -13,6 +13,9 @@ from community.models import MODERATORS_GROUP, Member
 from config.prepared import Prepared
 from gamification import privileges
 from gamification.models import MemberScore, Rank
+from notifications import services
+from notifications.models import Notification
+from tests.notifications.inbox_factories import notify_answer
 
 pytestmark = pytest.mark.django_db
 
@@ -56,3 +59,15 @@ def test_the_rank_ladder_is_the_querysets_instances(
 def test_a_queryset_that_does_not_take_the_id_is_refused() -> None:
     with pytest.raises(ValueError, match="does not take the id"):
         Prepared(lambda _pk: Rank.objects.all()).sql(1)
+
+
+def test_the_bells_count_is_the_querysets_count(asker: Member, helper: Member) -> None:
+    for n in range(3):
+        notify_answer(asker, helper, url=f"/threads/{n}/x/")
+    notify_answer(helper, asker)
+    first = Notification.objects.filter(recipient=asker).values_list("pk", flat=True)[:1]
+    services.notifications_mark_read(member_id=asker.pk, ids=list(first))
+    for member in (asker, helper, Member(pk=asker.pk + helper.pk + 1)):
+        expected = Notification.objects.filter(recipient_id=member.pk, read_at__isnull=True)
+        assert services.unread_count(member_id=member.pk) == expected.count()
+    assert services.unread_count(member_id=asker.pk) == 2
