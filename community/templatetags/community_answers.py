@@ -82,5 +82,10 @@ def answer(context: template.Context, post: Post) -> SafeString:
         controls, _facts(context, post), get_language(), get_script_prefix(), get_urlconf()
     )
     if _TOKEN in html:
-        html = html.replace(_TOKEN_INPUT, CsrfTokenNode().render(context))
+        # The reader's token input, made once for the page's answers (render_context lives
+        # as long as the template that lists them).
+        token_input = context.render_context.get(_TOKEN)
+        if token_input is None:
+            token_input = context.render_context[_TOKEN] = CsrfTokenNode().render(context)
+        html = html.replace(_TOKEN_INPUT, token_input)
     return answercache.compose(post, html)
