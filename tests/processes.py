@@ -203,6 +203,17 @@ class Server:
 
 
 @contextmanager
+def refused_port() -> Iterator[int]:
+    """A loopback port that refuses every connection for as long as it is held: a "Redis that
+    is down". It stays bound, never listening, so nothing else can take it meanwhile; a port
+    bound and released at once could be handed to the next socket bound to port 0 (a test's
+    own web server), whose HTTP the Redis client would then read."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as holder:
+        holder.bind(("127.0.0.1", 0))
+        yield int(holder.getsockname()[1])
+
+
+@contextmanager
 def web_server(env: dict[str, str], log_path: Path) -> Iterator[Server]:
     """The production web server (`python -m config.serve`, as `make run` and the Procfile
     start it) on a free loopback port, healthy when this yields. WEB_CONCURRENCY in `env`

@@ -7,7 +7,6 @@ because the limits live there.
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +18,7 @@ from rest_framework.test import APIClient
 
 from community.models import Member
 from tests.factories import PASSWORD, MemberFactory
+from tests.processes import refused_port
 
 TOKEN_URL = "/api/v1/auth/token/"
 LOGIN_URL = "/accounts/login/"
@@ -167,23 +167,18 @@ def test_a_right_password_does_not_reset_the_count_of_wrong_ones(asker: Member) 
 # --- Without Redis the limits refuse ---------------------------------------------------------
 
 
-def closed_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture
 def redis_down() -> Iterator[None]:
-    dead = {
-        "default": {
-            "BACKEND": "config.cache.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    with refused_port() as port:
+        dead = {
+            "default": {
+                "BACKEND": "config.cache.ResilientRedisCache",
+                "LOCATION": f"redis://127.0.0.1:{port}/0",
+                "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            }
         }
-    }
-    with override_settings(CACHES=dead):
-        yield
+        with override_settings(CACHES=dead):
+            yield
 
 
 def test_without_redis_the_token_endpoint_refuses_with_retry_after(

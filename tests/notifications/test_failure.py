@@ -18,7 +18,6 @@ import asyncio
 import http.cookiejar
 import logging
 import re
-import socket
 import time
 import urllib.parse
 import urllib.request
@@ -53,28 +52,22 @@ from tests.notifications.servers import (
     request,
 )
 from tests.notifications.servers import receive_until as receive_from_server
-from tests.processes import server_environment, throwaway_database, web_server
+from tests.processes import refused_port, server_environment, throwaway_database, web_server
 
 # A page that waits on a dead Redis for longer than this is broken for its visitor.
 FAST_SECONDS = 2.0
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on: bound, then released."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 # --- The cache ------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def dead_cache() -> ResilientRedisCache:
-    return ResilientRedisCache(
-        f"redis://127.0.0.1:{closed_port()}/0",
-        {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
-    )
+def dead_cache() -> Iterator[ResilientRedisCache]:
+    with refused_port() as port:
+        yield ResilientRedisCache(
+            f"redis://127.0.0.1:{port}/0",
+            {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
+        )
 
 
 def test_an_unreachable_cache_answers_every_call_like_a_miss(
@@ -257,8 +250,8 @@ class Outage:
 @pytest.fixture(scope="module")
 def outage(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Outage]:
     root: Path = tmp_path_factory.mktemp("outage")
-    dead_redis = f"redis://127.0.0.1:{closed_port()}/0"
-    with throwaway_database(root) as database_url:
+    with refused_port() as port, throwaway_database(root) as database_url:
+        dead_redis = f"redis://127.0.0.1:{port}/0"
         setup_env = server_environment(root, database_url, CELERY_TASK_ALWAYS_EAGER="1")
         community = prepare(setup_env)
         eager_env = server_environment(
