@@ -12,6 +12,9 @@ class CommunityConfig(AppConfig):
         from community.demo import demo_follows_ensure
         from community.drafts import receivers as draft_receivers  # noqa: F401
         from community.extensions import register_demo_step
+        from config.i18n import remember_lookups
+
+        remember_lookups()  # every page translates a few hundred strings (config/i18n.py)
 
         # After the questions (the command's own step), before the other apps' steps.
         register_demo_step("bookmarks and follows", demo_follows_ensure)
