@@ -92,26 +92,24 @@ def _age_unit(when: datetime | None, now: datetime) -> str | None:
     return f"m{age // 60}" if age < 3600 else f"h{age // 3600}"
 
 
+def digest(post: Post, thread: Thread) -> str:
+    """What the shared part shows of the answer and its author, hashed: the same for every
+    reader, so the shared rows (community/threadpage.py) keep it as `post.shared_digest`."""
+    author = post.author
+    facts = repr((_stored(post), _stored(author), author.role_label, post.pk == thread.solution_id))
+    return hashlib.blake2b(facts.encode(), digest_size=16).hexdigest()
+
+
 def _key(post: Post, thread: Thread, now: datetime) -> str | None:
     if post.is_hidden:
         return None
     created, edited = _age_unit(post.created_at, now), _age_unit(post.edited_at, now)
     if created is None or edited is None:
         return None
-    author = post.author
-    facts = repr(
-        (
-            _stored(post),
-            _stored(author),
-            author.role_label,
-            post.pk == thread.solution_id,
-            created,
-            edited,
-        )
-    )
-    digest = hashlib.blake2b(facts.encode(), digest_size=16).hexdigest()
+    facts = getattr(post, "shared_digest", None) or digest(post, thread)
     place = f"{connection.settings_dict['NAME']}:{_template_version()}"
-    return f"answer:{place}:{get_language()}:{timezone.get_current_timezone_name()}:{digest}"
+    language, zone = get_language(), timezone.get_current_timezone_name()
+    return f"answer:{place}:{language}:{zone}:{created}:{edited}:{facts}"
 
 
 def _render(post: Post, thread: Thread) -> str:

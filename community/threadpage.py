@@ -10,6 +10,10 @@ new rank, may be that old, as on a visitor's stored page; 0 turns this off). Onl
 cache every process shares (Redis: the setting COMMUNITY_SHARED_ROWS): with the embedded
 mode's local-memory cache, a change made by the worker would go unseen by the web server.
 
+Each process also keeps the pages it read (PAGES_KEPT of them, under the same versioned key,
+until the same expiry), so most readers are served without reading the cache at all; each
+reader gets copies of the rows to mark as theirs, never the kept ones.
+
 Each reader then costs one small query: what they did on the page (kudos on the question
 and on the answers shown, follow, bookmark). A reader who may see hidden answers (staff, or
 the author of a hidden answer of this thread) gets None and takes the full path
@@ -18,14 +22,17 @@ the author of a hidden answer of this thread) gets None and takes the full path
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import copy
+import threading
+import time
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Window
 
-from community import extensions, pagecache
+from community import answercache, extensions, pagecache
 from community.models import Bookmark, Kudos, Post, Subscription, Thread
 from community.permissions import Viewer
 from community.selectors.threads import answers_prime, thread_answers, thread_visible_or_404
@@ -39,6 +46,41 @@ class SharedPage:
     posts: list[Post]
     count: int  # the public answers of the whole thread
     hidden_authors: frozenset[int]  # who wrote the thread's hidden answers
+    expires: float  # time.time() after which the rows are read again
+
+
+PAGES_KEPT = 512
+_kept: dict[str, SharedPage] = {}
+_kept_lock = threading.Lock()
+
+
+def _kept_get(key: str) -> SharedPage | None:
+    shared = _kept.get(key)
+    if shared is not None and shared.expires <= time.time():
+        with _kept_lock:
+            _kept.pop(key, None)
+        return None
+    return shared
+
+
+def _keep(key: str, shared: SharedPage) -> None:
+    with _kept_lock:
+        while len(_kept) >= PAGES_KEPT:
+            _kept.pop(next(iter(_kept)))  # the oldest kept
+        _kept[key] = shared
+
+
+def forget() -> None:
+    """Forget the pages this process keeps (a test that changes rows behind the events)."""
+    with _kept_lock:
+        _kept.clear()
+
+
+def _for_reader(shared: SharedPage) -> SharedPage:
+    """Copies of the rows, for one reader to mark (kudos given, view count, shared HTML)."""
+    return replace(
+        shared, thread=copy.copy(shared.thread), posts=[copy.copy(p) for p in shared.posts]
+    )
 
 
 @dataclass
@@ -52,7 +94,7 @@ class ReaderPage:
     given: dict[str, set[int]]
 
 
-def _shared(thread_id: int, number: int, per_page: int) -> SharedPage | None:
+def _shared(thread_id: int, number: int, per_page: int, seconds: int) -> SharedPage | None:
     thread = (
         Thread.objects.select_related(
             "board", "author", "solution", "duplicate_of", *extensions.thread_select_related()
@@ -76,8 +118,16 @@ def _shared(thread_id: int, number: int, per_page: int) -> SharedPage | None:
         .distinct()
     )
     answers_prime(thread=thread, posts=posts)
+    for post in posts:  # worked out once here rather than by every reader
+        post.shared_digest = answercache.digest(post, thread)  # type: ignore[attr-defined]
     count = posts[0].total_rows if posts else 0  # type: ignore[attr-defined]
-    return SharedPage(thread=thread, posts=posts, count=count, hidden_authors=hidden_authors)
+    return SharedPage(
+        thread=thread,
+        posts=posts,
+        count=count,
+        hidden_authors=hidden_authors,
+        expires=time.time() + seconds,
+    )
 
 
 def _reader_marks(member_id: int, thread_id: int, post_ids: list[int]) -> list[tuple[int, int]]:
@@ -145,12 +195,16 @@ def reader_page(*, thread_id: int, viewer: Viewer, number: int, per_page: int) -
         return None
     version = pagecache.scope_version(pagecache.thread_scope(thread_id))
     key = pagecache.cache_key("thread-rows", version, str(per_page), str(number))
-    shared: SharedPage | None = cache.get(key)
+    shared = _kept_get(key)
     if shared is None:
-        shared = _shared(thread_id, number, per_page)
-        if shared is None:
-            return None
-        cache.set(key, shared, seconds)
+        shared = cache.get(key)
+        if shared is None or not hasattr(shared, "expires"):  # or stored by an older release
+            shared = _shared(thread_id, number, per_page, seconds)
+            if shared is None:
+                return None
+            cache.set(key, shared, seconds)
+        _keep(key, shared)
+    shared = _for_reader(shared)
     thread_visible_or_404(shared.thread, viewer)
     if viewer.is_authenticated and (
         viewer.pk in shared.hidden_authors

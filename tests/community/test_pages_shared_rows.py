@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from community import services, threadpage
 from community.models import HiddenReason, Member, Thread
@@ -39,9 +42,9 @@ def builds(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     built: list[int] = []
     real = threadpage._shared
 
-    def counting(thread_id: int, number: int, per_page: int) -> threadpage.SharedPage | None:
+    def counting(thread_id: int, number: int, *args: int) -> threadpage.SharedPage | None:
         built.append(number)
-        return real(thread_id, number, per_page)
+        return real(thread_id, number, *args)
 
     monkeypatch.setattr(threadpage, "_shared", counting)
     return built
@@ -90,6 +93,42 @@ def test_readers_share_the_rows_but_each_sees_only_their_own_marks(
     mine, theirs = question_footer(helper), question_footer(other)
     assert 'class="kudos is-given"' in mine and ">Following<" in mine and "☆" in mine
     assert 'class="kudos is-given"' in theirs and ">Follow<" in theirs and "★" in theirs
+
+
+def test_a_process_keeps_the_rows_it_read_until_they_expire_and_marks_only_copies(
+    scene: SimpleNamespace, builds: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = scene
+    reads: list[str] = []
+    real_get = cache.get
+
+    def counting_get(key: str, *args: Any, **kwargs: Any) -> object:
+        if "thread-rows" in key:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get", counting_get)
+    services.kudos_give(giver=s.helper, post=s.second)
+    builds.clear()
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        reader = logged_in(s.outsider)
+        helper = page(logged_in(s.helper), s.url)
+        other = page(reader, s.url)
+        assert builds == [1] and len(reads) == 1  # the second reader read neither
+        # Each reader marked copies: the helper's kudos did not reach the kept rows.
+        assert kudos_pressed(helper, s.second.pk) and not kudos_pressed(other, s.second.pk)
+        clock.shift(59)
+        page(reader, s.url)
+        assert builds == [1] and len(reads) == 1
+        # Past COMMUNITY_PAGE_CACHE_SECONDS the rows are read again, as the cache's would be.
+        cache.clear()
+        clock.shift(2)
+        page(reader, s.url)
+        assert builds == [1, 1]
+    threadpage.forget()
+    page(reader, s.url)
+    assert len(reads) == 3  # forgotten by the process: read from the cache again
+    assert builds == [1, 1]
 
 
 def test_a_change_of_the_thread_is_read_again_at_once(
