@@ -1,36 +1,33 @@
 """`{% answer post %}`: one answer of the thread page, its shared HTML (cached, the same for
-every reader) with the reader's own controls rendered in place (see community/answercache.py).
+every reader) with the reader's own controls rendered in place (see community/answercache.py);
+`{% answer_form %}`: the page's form for a new answer.
 
-The controls (community/_post_actions.html) are rendered from a handful of facts, not from
-the page: the answer's id, thread and kudos count, and what the reader is to it (a visitor,
-its author, a giver of kudos, someone who may accept it, edit, delete or flag). Most readers
-of a busy thread share those facts for most answers, so each process keeps the HTML a set of
-facts gives (CONTROLS_KEPT of them) and only puts the reader's CSRF token into it: a thread
-page's twenty answers cost twenty lookups rather than twenty template renderings.
+Both are fragments (config/fragments.py): rendered from a handful of facts, not from the page,
+and kept per process for every reader with the same facts, each reader's CSRF token put in.
+The controls' facts are the answer's id, thread and kudos count and what the reader is to it
+(a visitor, its author, a giver of kudos, someone who may accept it, edit, delete or flag):
+most readers of a busy thread share them for most answers, so a page's twenty answers cost
+twenty lookups rather than twenty template renderings. The form's are the question's state
+and what the reader's rank does not let them post yet.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
-from django import template
-from django.template.defaulttags import CsrfTokenNode
-from django.urls import get_script_prefix, get_urlconf
+from django import forms, template
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
 
 from community import answercache
 from community.models import Post
+from community.privileges import writing_notes
+from config import fragments
 
 register = template.Library()
 
 CONTROLS = "community/_post_actions.html"
-CONTROLS_KEPT = 4096
-# Rendered where each reader's CSRF token goes, then replaced by it: letters and dashes only,
-# so escaping leaves it as it is.
-_TOKEN = "answer-controls-csrf-token"  # noqa: S105 - a stand-in, not a secret
-_TOKEN_INPUT = CsrfTokenNode().render(template.Context({"csrf_token": _TOKEN}))
+ANSWER_FORM = "community/_answer_form.html"
 
 
 def _facts(context: template.Context, post: Post) -> tuple[tuple[str, Any], ...]:
@@ -55,37 +52,58 @@ def _facts(context: template.Context, post: Post) -> tuple[tuple[str, Any], ...]
     )
 
 
-@lru_cache(maxsize=CONTROLS_KEPT)
-def _controls(
-    controls: Any,  # the compiled template: a new one (templates reloaded) is a new key
-    facts: tuple[tuple[str, Any], ...],
-    language: str | None,
-    script_prefix: str,
-    urlconf: str | None,
-) -> str:
-    # The language, script prefix and URLconf are in the key as the rendering depends on them.
-    return str(controls.render(template.Context({**dict(facts), "csrf_token": _TOKEN})))
-
-
-def controls_forget() -> None:
-    """Forget the kept renderings (a test that changes a translation or a route)."""
-    _controls.cache_clear()
-
-
 @register.simple_tag(takes_context=True)
 def answer(context: template.Context, post: Post) -> SafeString:
     """The page primes its answers in one go (answercache.prime); a single answer (the card
     for live updates, a new answer) is primed here."""
     answercache.prime([post], context["thread"])
-    controls = context.template.engine.get_template(CONTROLS)  # type: ignore[union-attr]
-    html = _controls(
-        controls, _facts(context, post), get_language(), get_script_prefix(), get_urlconf()
+    return answercache.compose(post, fragments.kept(context, CONTROLS, _facts(context, post)))
+
+
+@functools.cache
+def _blank(form_class: type[forms.Form]) -> forms.Form:
+    """One blank form per process: rendering an unbound form reads it and changes nothing."""
+    return form_class()
+
+
+class _Question(NamedTuple):
+    """What the answer form shows of the question."""
+
+    pk: int
+    duplicate_of_id: int | None
+    is_locked: bool
+    get_absolute_url: str
+
+
+class _Writer(NamedTuple):
+    is_authenticated: bool
+
+
+class _Notes(NamedTuple):
+    """community.privileges.writing_notes, hashable."""
+
+    images: str
+    links: str
+
+
+@register.simple_tag(takes_context=True)
+def answer_form(context: template.Context) -> SafeString:
+    """The form for a new answer: kept for everyone alike while it is blank; a form sent back
+    with its errors and what was typed is the reader's own, rendered for them alone."""
+    form, user, thread = context["answer_form"], context["user"], context["thread"]
+    if form.is_bound:
+        compiled = context.template.engine.get_template(ANSWER_FORM)  # type: ignore[union-attr]
+        return SafeString(compiled.render(context))
+    member = user.is_authenticated
+    facts = (
+        (
+            "thread",
+            _Question(
+                thread.pk, thread.duplicate_of_id, thread.is_locked, thread.get_absolute_url()
+            ),
+        ),
+        ("user", _Writer(member)),
+        ("known_notes", _Notes(**writing_notes(user)) if member else _Notes("", "")),
+        ("answer_form", _blank(type(form))),  # type: ignore[arg-type]
     )
-    if _TOKEN in html:
-        # The reader's token input, made once for the page's answers (render_context lives
-        # as long as the template that lists them).
-        token_input = context.render_context.get(_TOKEN)
-        if token_input is None:
-            token_input = context.render_context[_TOKEN] = CsrfTokenNode().render(context)
-        html = html.replace(_TOKEN_INPUT, token_input)
-    return answercache.compose(post, html)
+    return fragments.kept(context, ANSWER_FORM, facts)

@@ -12,6 +12,7 @@ import functools
 import re
 from datetime import timedelta
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 import time_machine
@@ -24,6 +25,7 @@ from django.utils import timezone
 from community import answercache, services
 from community.models import MODERATORS_GROUP, HiddenReason, Member, Post
 from community.templatetags import community_answers
+from config import fragments
 from tests.builders import answer, logged_in, member_make
 from tests.community.page_factories import two_answer_scene
 
@@ -232,15 +234,16 @@ def test_readers_alike_share_each_answers_controls_each_with_their_own_token(
     """Two members who stand alike to both answers (neither wrote one, gave kudos or asked)
     get the same controls, rendered once, each with the CSRF token their session accepts."""
     s = scene
-    community_answers.controls_forget()
+    fragments.forget()
     rendered: list[object] = []
-    real = community_answers._controls.__wrapped__
+    real = fragments._rendered.__wrapped__
 
-    def counting(*args: object) -> str:
-        rendered.append(args[1:])
-        return real(*args)
+    def counting(compiled: Any, *args: object) -> str:
+        if compiled.origin.template_name == community_answers.CONTROLS:
+            rendered.append(args)
+        return real(compiled, *args)
 
-    monkeypatch.setattr(community_answers, "_controls", functools.lru_cache(maxsize=None)(counting))
+    monkeypatch.setattr(fragments, "_rendered", functools.lru_cache(maxsize=None)(counting))
     readers = {}
     for member in (member_make(username="reader_one"), member_make(username="reader_two")):
         client = Client(enforce_csrf_checks=True)
