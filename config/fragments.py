@@ -11,7 +11,8 @@ in afterwards:
 - holes: stand-in words the caller names (letters and dashes only, so escaping leaves them
   as they are), each replaced by the reader's own value, escaped.
 
-Used by the answer's controls and the answer form (community/templatetags/community_answers.py).
+Used by the answer's controls and the answer form (community/templatetags/community_answers.py)
+and the header's menus (community/templatetags/community_menu.py).
 """
 
 from __future__ import annotations
