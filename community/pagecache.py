@@ -26,7 +26,9 @@ parallel test workers) never serve each other's pages.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -65,8 +67,29 @@ def _version_key(scope: str) -> str:
     return f"{_prefix()}:v:{scope}"
 
 
+# The versions read while a page view runs (versions_remembered): the thread page asks for its
+# thread's and the announcements' versions from several places, one cache call for them all.
+_remembered: ContextVar[dict[str, str] | None] = ContextVar("page_versions", default=None)
+
+
+@contextmanager
+def versions_remembered(*scopes: str) -> Iterator[None]:
+    """Read the scopes' versions in one call now and answer from them until the block ends
+    (a bump within it is remembered too)."""
+    token = _remembered.set({})
+    try:
+        if scopes:
+            _versions(scopes)
+        yield
+    finally:
+        _remembered.reset(token)
+
+
 def _versions(scopes: tuple[str, ...]) -> list[str]:
     """The scopes' versions, read in one cache call; a scope without one is given one."""
+    remembered = _remembered.get()
+    if remembered is not None and all(scope in remembered for scope in scopes):
+        return [remembered[scope] for scope in scopes]
     keys = [_version_key(scope) for scope in scopes]
     found = cache.get_many(keys)
     versions = []
@@ -76,6 +99,8 @@ def _versions(scopes: tuple[str, ...]) -> list[str]:
             cache.add(key, secrets.token_hex(8), _VERSION_SECONDS)
             version = cache.get(key) or "none"
         versions.append(str(version))
+    if remembered is not None:
+        remembered.update(zip(scopes, versions, strict=True))
     return versions
 
 
@@ -91,7 +116,11 @@ def cache_key(*parts: str) -> str:
 
 def bump(*scopes: str) -> None:
     """Give each scope a new version: its stored pages are not served any more."""
-    cache.set_many({_version_key(s): secrets.token_hex(8) for s in scopes}, _VERSION_SECONDS)
+    versions = {scope: secrets.token_hex(8) for scope in scopes}
+    cache.set_many({_version_key(s): v for s, v in versions.items()}, _VERSION_SECONDS)
+    remembered = _remembered.get()
+    if remembered is not None:
+        remembered.update(versions)
 
 
 def bump_on_commit(*scopes: str) -> None:
@@ -150,26 +179,43 @@ def cache_for_visitors(
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             seconds = page_seconds()
-            if seconds <= 0 or not _cacheable_request(request):
+            if seconds <= 0:
                 return view(request, *args, **kwargs)
             scopes = scope(**kwargs)
             if isinstance(scopes, str):
                 scopes = (scopes,)
-            version = "+".join(_versions(scopes))
-            key = f"{_prefix()}:{version}:{get_language()}:{request.get_full_path()}"
-            stored = cache.get(key)
-            if stored is not None:
-                content, content_type = stored
-                if on_hit is not None:
-                    on_hit(request, **kwargs)
-                hit = HttpResponse(content, content_type=content_type)
-                hit["X-Page-Cache"] = "hit"
-                return hit
-            response = view(request, *args, **kwargs)
-            if isinstance(response, HttpResponse) and _cacheable_response(request, response):
-                cache.set(key, (response.content, response["Content-Type"]), seconds)
-            return response
+            with versions_remembered(*scopes):
+                if not _cacheable_request(request):
+                    # A member's page asks for the same versions (its shared rows, the
+                    # announcements): read together now, once.
+                    return view(request, *args, **kwargs)
+                return _visitor_page(request, view, scopes, seconds, on_hit, args, kwargs)
 
         return wrapped  # type: ignore[return-value]
 
     return decorate
+
+
+def _visitor_page(
+    request: HttpRequest,
+    view: View,
+    scopes: tuple[str, ...],
+    seconds: int,
+    on_hit: Callable[..., object] | None,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+) -> HttpResponseBase:
+    version = "+".join(_versions(scopes))
+    key = f"{_prefix()}:{version}:{get_language()}:{request.get_full_path()}"
+    stored = cache.get(key)
+    if stored is not None:
+        content, content_type = stored
+        if on_hit is not None:
+            on_hit(request, **kwargs)
+        hit = HttpResponse(content, content_type=content_type)
+        hit["X-Page-Cache"] = "hit"
+        return hit
+    response = view(request, *args, **kwargs)
+    if isinstance(response, HttpResponse) and _cacheable_response(request, response):
+        cache.set(key, (response.content, response["Content-Type"]), seconds)
+    return response
