@@ -397,7 +397,12 @@ def test_in_the_demo_helpers_answered_questions_offered_to_them_and_the_dashboar
     ).exists()  # and some still wait for their helpers
 
     metrics = dashboard_metrics()
-    assert metrics.first_answer_routed.count == answered.count()
+    # The dashboard counts the questions asked in its period, which starts at a midnight:
+    # the demo's oldest questions fall in or out of it by the time of day.
+    period = metrics.period
+    in_period = answered.filter(created_at__gte=period.start, created_at__lte=period.end)
+    assert in_period.exists()
+    assert metrics.first_answer_routed.count == in_period.count()
     assert metrics.first_answer_unrouted.count > 0
     agnes = Member.objects.get(username="agnes")
     html = logged_in(agnes).get(reverse("staff-dashboard")).content.decode()
