@@ -6,13 +6,18 @@ Tags have no service (staff create them in the admin), so they are plain rows.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Sequence
 from datetime import timedelta
 from types import SimpleNamespace
+from typing import Any
+
+import pytest
 
 from community import services
 from community.models import Member, Post, Tag, Thread
+from config import fragments
 from tests.builders import answer, ask, board_make
 from tests.factories import MemberFactory
 
@@ -20,6 +25,21 @@ HTMX = {"HX-Request": "true"}
 QUESTION_BODY = "My phone shows no signal since this morning, even after a restart."
 
 _serial = itertools.count(1)
+
+
+def fragments_counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The template names of the fragments rendered from now on (config/fragments.py), not
+    taken from the kept ones; none is kept before."""
+    fragments.forget()
+    seen: list[str] = []
+    real = fragments._rendered.__wrapped__
+
+    def counting(compiled: Any, *args: Any) -> str:
+        seen.append(compiled.origin.template_name)
+        return real(compiled, *args)
+
+    monkeypatch.setattr(fragments, "_rendered", functools.lru_cache(maxsize=None)(counting))
+    return seen
 
 
 def tag_make(slug: str = "esim", name: str = "eSIM") -> Tag:

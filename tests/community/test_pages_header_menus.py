@@ -4,7 +4,6 @@ and the links their role gives them, no more."""
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -18,6 +17,7 @@ from community.models import Member
 from community.templatetags import community_menu
 from config import fragments
 from tests.builders import agent_make, logged_in, member_make, moderator_make
+from tests.community.page_factories import fragments_counted
 
 pytestmark = pytest.mark.django_db
 
@@ -48,17 +48,7 @@ def plain_nav(user: Any) -> str:
 
 @pytest.fixture
 def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the fragments rendered (not taken from the kept ones)."""
-    fragments.forget()
-    seen: list[str] = []
-    real = fragments._rendered.__wrapped__
-
-    def counting(compiled: Any, *args: Any) -> str:
-        seen.append(compiled.origin.template_name)
-        return real(compiled, *args)
-
-    monkeypatch.setattr(fragments, "_rendered", functools.lru_cache(maxsize=None)(counting))
-    return seen
+    return fragments_counted(monkeypatch)
 
 
 def test_members_alike_share_the_menus_each_with_their_own_name_avatar_and_token(

@@ -20,9 +20,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from community import services, threadpage
+from community import pagecache, services, threadpage
 from community.models import HiddenReason, Member, Thread
-from tests.builders import ask, board_make, logged_in
+from tests.builders import answer, ask, board_make, logged_in, member_make
 from tests.community.page_factories import answers_make, members_make, two_answer_scene
 
 pytestmark = pytest.mark.django_db
@@ -227,3 +227,56 @@ def test_without_a_cache_every_process_shares_each_page_reads_its_rows(
     html = page(logged_in(scene.helper), scene.url)
 
     assert builds == [] and "Ask the shop for a new QR code." in html
+
+
+# A page view reads the versions of its scopes once (pagecache.versions_remembered): a member's
+# thread page asks for its thread's and the announcements' versions from its shared rows, the
+# announcements and the known issues, one cache call for them all.
+
+
+def version_reads(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    reads: list[list[str]] = []
+    real = cache.get_many
+
+    def counting(keys: Any, *args: Any, **kwargs: Any) -> Any:
+        keys = list(keys)
+        if any(":v:" in key for key in keys):
+            reads.append(keys)
+        return real(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counting)
+    return reads
+
+
+def test_a_members_thread_page_reads_its_versions_in_one_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    thread = ask(member_make("asker"), board_make(), title="My phone will not charge at all")
+    answer(member_make("helper"), thread, body="Try another cable first.")
+    reader = logged_in(member_make("reader"))
+    assert reader.get(thread.get_absolute_url()).status_code == 200
+    reads = version_reads(monkeypatch)
+    assert reader.get(thread.get_absolute_url()).status_code == 200
+    assert len(reads) == 1
+    assert {key.rsplit(":v:", 1)[1] for key in reads[0]} == {
+        pagecache.thread_scope(thread.pk),
+        pagecache.ANNOUNCEMENTS,
+    }
+
+
+def test_versions_are_remembered_only_within_the_block_and_a_bump_within_it_counts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scope = pagecache.thread_scope(7)
+    reads = version_reads(monkeypatch)
+    with pagecache.versions_remembered(scope, pagecache.LISTS):
+        first = pagecache.scope_version(scope)
+        assert pagecache.scope_version(pagecache.LISTS)
+        assert len(reads) == 1
+        pagecache.bump(scope)
+        bumped = pagecache.scope_version(scope)
+        assert bumped != first
+        assert len(reads) == 1
+    # Outside the block every call reads the cache again, and finds the bumped version.
+    assert pagecache.scope_version(scope) == bumped
+    assert len(reads) == 2
