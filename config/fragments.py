@@ -9,7 +9,8 @@ in afterwards:
 - the CSRF token: the fragment is rendered with a stand-in, and each reader's token input
   replaces the stand-in's;
 - holes: stand-in words the caller names (letters and dashes only, so escaping leaves them
-  as they are), each replaced by the reader's own value, escaped.
+  as they are), each replaced by the reader's own value, escaped, all in one pass (a value
+  that reads like another hole's stand-in is shown as it is).
 
 Used by the answer's controls and the answer form (community/templatetags/community_answers.py)
 and the header's menus (community/templatetags/community_menu.py).
@@ -17,6 +18,7 @@ and the header's menus (community/templatetags/community_menu.py).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -47,6 +49,11 @@ def _rendered(
     return str(compiled.render(template.Context({**dict(facts), "csrf_token": _TOKEN})))
 
 
+@lru_cache(maxsize=64)
+def _holes(stand_ins: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(map(re.escape, stand_ins)))
+
+
 def forget() -> None:
     """Forget the kept renderings (a test that changes a translation or a route)."""
     _rendered.cache_clear()
@@ -73,6 +80,8 @@ def kept(
         if token_input is None:
             token_input = context.render_context[_TOKEN] = CsrfTokenNode().render(context)
         html = html.replace(_TOKEN_INPUT, token_input)
-    for stand_in, value in (holes or {}).items():
-        html = html.replace(stand_in, conditional_escape(value))
+    if holes:
+        # In one pass, so a value that reads like another hole's stand-in stays as it is.
+        values = {stand_in: conditional_escape(value) for stand_in, value in holes.items()}
+        html = _holes(tuple(values)).sub(lambda found: values[found.group()], html)
     return mark_safe(html)  # noqa: S308 - a rendered template, its holes escaped

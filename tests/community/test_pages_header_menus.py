@@ -73,6 +73,18 @@ def test_members_alike_share_the_menus_each_with_their_own_name_avatar_and_token
     assert not tokens[0] & tokens[1]
 
 
+def test_a_name_that_reads_like_another_hole_is_shown_as_it_is() -> None:
+    # The holes are filled in one pass: the name is not taken for the username's stand-in.
+    name = community_menu._USERNAME  # a display name holds at most 50 characters
+    member = member_make("dee", display_name=name)
+    html = menu(header(logged_in(member)))
+    token = TOKEN.search(html)
+    assert token
+    assert html == plain_menu(member, token.group(1))
+    assert name in html
+    assert html.count("@dee") == 1
+
+
 @pytest.mark.parametrize("kind", ["member", "agent", "moderator", "superuser"])
 def test_each_kind_of_member_sees_the_links_of_their_role(kind: str) -> None:
     member = {
