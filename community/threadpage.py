@@ -163,20 +163,17 @@ def _reader_marks(member_id: int, thread_id: int, post_ids: list[int]) -> list[t
 
 
 def _mark_reader(shared: SharedPage, viewer: Viewer) -> dict[str, set[int]]:
-    thread, posts = shared.thread, shared.posts
+    thread = shared.thread
     marks: list[tuple[int, int]] = []
     if viewer.is_authenticated:
-        marks = _reader_marks(viewer.pk, thread.pk, [post.pk for post in posts])
+        marks = _reader_marks(viewer.pk, thread.pk, [post.pk for post in shared.posts])
     kinds = {what for what, _ in marks}
     given: dict[str, set[int]] = {
         "threads": {thread.pk} if 1 in kinds else set(),
         "posts": {pk for what, pk in marks if what == 0},
     }
-    thread.viewer_gave_kudos = 1 in kinds  # type: ignore[attr-defined]
     thread.viewer_follows = 2 in kinds  # type: ignore[attr-defined]
     thread.viewer_bookmarked = 3 in kinds  # type: ignore[attr-defined]
-    for post in posts:
-        post.viewer_gave_kudos = post.pk in given["posts"]  # type: ignore[attr-defined]
     return given
 
 
