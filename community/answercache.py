@@ -12,7 +12,9 @@ An answer on the thread page is made of two parts:
   and the template's own text. An edit, a kudos, a solution, hiding, a new rank, name, avatar
   or role: each makes a different key, so no event has to drop anything and an outdated answer
   is never served; unused entries expire after COMMUNITY_ANSWER_CACHE_SECONDS (default an
-  hour; 0 turns this cache off).
+  hour; 0 turns this cache off). Each process also keeps the answers it read, under the same
+  keys (ANSWERS_KEPT of them, the oldest dropped first: config/kept.py), so a page whose
+  answers it has seen reads nothing from the cache.
 - the reader's own controls (community/_post_actions.html): kudos, accept, edit, delete and
   flag, put where _post.html says `controls`; they are rendered from a few facts about the
   reader and the answer, and each process keeps the rendering of each set of facts for every
@@ -39,10 +41,14 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from community import pagecache
 from community.models import Member, Post, Thread
+from config.kept import Kept
 
 TEMPLATE = "community/_post.html"
 DEFAULT_SECONDS = 3600
+ANSWERS_KEPT = 4096
+_kept: Kept[str] = Kept(ANSWERS_KEPT)
 # Where the reader's controls go: _post.html is rendered with this in place of `controls`.
 _CONTROLS = mark_safe("<!--answer-controls-->")  # noqa: S308 - a fixed marker, no input
 # Stored fields the shared part never shows; leaving them out keeps a login or a new password
@@ -107,7 +113,7 @@ def _key(post: Post, thread: Thread, now: datetime) -> str | None:
     if created is None or edited is None:
         return None
     facts = getattr(post, "shared_digest", None) or digest(post, thread)
-    place = f"{connection.settings_dict['NAME']}:{_template_version()}"
+    place = f"{connection.settings_dict['NAME']}{pagecache.namespace}:{_template_version()}"
     language, zone = get_language(), timezone.get_current_timezone_name()
     return f"answer:{place}:{language}:{zone}:{created}:{edited}:{facts}"
 
@@ -123,24 +129,34 @@ def _render(post: Post, thread: Thread) -> str:
 
 
 def prime(posts: Iterable[Post], thread: Thread) -> None:
-    """Give each answer its shared HTML (`post.shared_html`): one cache read for the page,
-    the answers not found rendered and stored. The posts' authors (with their groups) and
-    thread are those of the page (selectors.answers_prime)."""
+    """Give each answer its shared HTML (`post.shared_html`): kept by the process, or one
+    cache read for the page's others, the answers found nowhere rendered and stored. The
+    posts' authors (with their groups) and thread are those of the page
+    (selectors.answers_prime)."""
     posts = [p for p in posts if not hasattr(p, "shared_html")]
     if not posts:
         return
     ttl = seconds()
     now = datetime.now(UTC)  # naturaltime's clock
     keys = {p.pk: _key(p, thread, now) if ttl > 0 else None for p in posts}
-    found = cache.get_many([k for k in keys.values() if k])
+    known: dict[str, str] = {}
+    for key in keys.values():
+        if key and (html := _kept.get(key)) is not None:
+            known[key] = html
+    asked = [key for key in keys.values() if key and key not in known]
+    if asked:
+        for key, html in cache.get_many(asked).items():
+            known[key] = html
+            _kept.put(key, html)
     missing: dict[str, str] = {}
     for post in posts:
         key = keys[post.pk]
-        html = found.get(key) if key else None
+        html = known.get(key) if key else None
         if html is None:
             html = _render(post, thread)
             if key:
                 missing[key] = html
+                _kept.put(key, html)
         post.shared_html = html  # type: ignore[attr-defined]
     if missing:
         cache.set_many(missing, ttl)

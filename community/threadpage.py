@@ -23,7 +23,6 @@ the author of a hidden answer of this thread) gets None and takes the full path
 from __future__ import annotations
 
 import copy
-import threading
 import time
 from dataclasses import dataclass, replace
 
@@ -36,6 +35,7 @@ from community import answercache, extensions, pagecache
 from community.models import Bookmark, Kudos, Post, Subscription, Thread
 from community.permissions import Viewer
 from community.selectors.threads import answers_prime, thread_answers, thread_visible_or_404
+from config.kept import Kept
 
 
 @dataclass
@@ -50,30 +50,20 @@ class SharedPage:
 
 
 PAGES_KEPT = 512
-_kept: dict[str, SharedPage] = {}
-_kept_lock = threading.Lock()
+_kept: Kept[SharedPage] = Kept(PAGES_KEPT)
 
 
 def _kept_get(key: str) -> SharedPage | None:
     shared = _kept.get(key)
     if shared is not None and shared.expires <= time.time():
-        with _kept_lock:
-            _kept.pop(key, None)
+        _kept.drop(key)
         return None
     return shared
 
 
-def _keep(key: str, shared: SharedPage) -> None:
-    with _kept_lock:
-        while len(_kept) >= PAGES_KEPT:
-            _kept.pop(next(iter(_kept)))  # the oldest kept
-        _kept[key] = shared
-
-
 def forget() -> None:
     """Forget the pages this process keeps (a test that changes rows behind the events)."""
-    with _kept_lock:
-        _kept.clear()
+    _kept.forget()
 
 
 def _for_reader(shared: SharedPage) -> SharedPage:
@@ -200,7 +190,7 @@ def reader_page(*, thread_id: int, viewer: Viewer, number: int, per_page: int) -
             if shared is None:
                 return None
             cache.set(key, shared, seconds)
-        _keep(key, shared)
+        _kept.put(key, shared)
     shared = _for_reader(shared)
     thread_visible_or_404(shared.thread, viewer)
     if viewer.is_authenticated and (

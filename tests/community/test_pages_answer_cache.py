@@ -118,6 +118,41 @@ def test_readers_share_the_rendered_answers_but_never_each_others_controls(
         assert not csrf_tokens(html) & others, name
 
 
+def test_a_process_keeps_the_answers_it_read_and_reads_the_cache_only_for_others(
+    scene: SimpleNamespace, renders: list[int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    s = scene
+    reads: list[list[str]] = []
+    real_get_many = cache.get_many
+
+    def counting_get_many(keys: list[str], *args: object, **kwargs: object) -> dict[str, object]:
+        reads.append([key for key in keys if key.startswith("answer:")])
+        return real_get_many(keys, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "get_many", counting_get_many)
+    first = page(logged_in(s.outsider), s.url)
+    assert sorted(renders) == sorted([s.first.pk, s.second.pk])
+    asked = sum(len(keys) for keys in reads)
+    again = page(logged_in(s.moderator), s.url)
+    # Kept by this process: the second reader read no answer from the cache.
+    assert sum(len(keys) for keys in reads) == asked
+    assert len(renders) == 2
+    assert (
+        article(again, s.second).split("<footer")[0] == article(first, s.second).split("<footer")[0]
+    )
+    # Another process (this one, having forgotten) reads them from the cache, renders none.
+    answercache._kept.forget()
+    page(logged_in(s.asker), s.url)
+    assert sum(len(keys) for keys in reads) == asked + 2
+    assert len(renders) == 2
+    # An edit makes a new key: rendered again, kept or not.
+    services.post_update(
+        post=s.second, editor=s.second.author, body="Updated: reset the APN first."
+    )
+    assert "Updated: reset the APN first." in article(page(logged_in(s.moderator), s.url), s.second)
+    assert renders.count(s.second.pk) == 2
+
+
 def test_a_hidden_answer_is_never_stored_nor_shown_to_others(
     scene: SimpleNamespace, renders: list[int]
 ) -> None:
