@@ -21,14 +21,21 @@ same minute that shared caches are already allowed to keep these pages
 
 Keys carry the database's name, so databases sharing one Redis (staging beside production,
 parallel test workers) never serve each other's pages.
+
+Each process also keeps what it read under a versioned key (`stored`, `store`, `shared`:
+VALUES_KEPT values, PAGES_KEPT visitor pages, config/kept.py), so a crowd on one page is
+served without reading the cache at all: such a key changes with what it holds, and each
+value carries the moment it expires, which the process's copy honours too.
 """
 
 from __future__ import annotations
 
 import secrets
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -38,11 +45,17 @@ from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import get_language
 
+from config.kept import Kept
+
 DEFAULT_PAGE_SECONDS = 60
 LISTS = "lists"
 ANNOUNCEMENTS = "announcements"
 _VERSION_SECONDS = 24 * 3600
 
+VALUES_KEPT = 1024
+PAGES_KEPT = 256
+
+T = TypeVar("T")
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 Scope = Callable[..., str | tuple[str, ...]]
 
@@ -112,6 +125,55 @@ def scope_version(scope: str) -> str:
 def cache_key(*parts: str) -> str:
     """A cache key of this database's (and, in tests, this test's) own."""
     return ":".join([_prefix(), *parts])
+
+
+@dataclass(frozen=True)
+class _Stored:
+    value: Any
+    expires: float  # time.time() from which it is not served
+
+
+_values: Kept[_Stored] = Kept(VALUES_KEPT)
+_pages: Kept[_Stored] = Kept(PAGES_KEPT)
+
+
+def stored(key: str, kept: Kept[_Stored] = _values) -> Any:
+    """What is stored under a versioned key (cache_key with a scope's version in it), from
+    this process's copy or the cache; None once it expired. Only for keys that change with
+    what they hold: no process is told to drop its copy."""
+    now = time.time()
+    found = kept.get(key)
+    if found is None or found.expires <= now:
+        found = cache.get(key)
+        if not isinstance(found, _Stored) or found.expires <= now:  # or an older release's
+            return None
+        kept.put(key, found)
+    return found.value
+
+
+def store(key: str, value: Any, seconds: int, kept: Kept[_Stored] = _values) -> None:
+    """Store `value` under a versioned key for `seconds`, in the cache and in this process.
+    Readers share it: never change it once stored."""
+    found = _Stored(value, time.time() + seconds)
+    cache.set(key, found, seconds)
+    kept.put(key, found)
+
+
+def shared(key: str, seconds: int, compute: Callable[[], T]) -> T:
+    """The value stored under a versioned key, computed and stored when there is none
+    (None is never stored)."""
+    value: T | None = stored(key)
+    if value is None:
+        value = compute()
+        if value is not None:
+            store(key, value, seconds)
+    return value
+
+
+def forget() -> None:
+    """Forget what this process keeps (a test that changes rows behind the events)."""
+    _values.forget()
+    _pages.forget()
 
 
 def bump(*scopes: str) -> None:
@@ -207,9 +269,9 @@ def _visitor_page(
 ) -> HttpResponseBase:
     version = "+".join(_versions(scopes))
     key = f"{_prefix()}:{version}:{get_language()}:{request.get_full_path()}"
-    stored = cache.get(key)
-    if stored is not None:
-        content, content_type = stored
+    page = stored(key, _pages)
+    if page is not None:
+        content, content_type = page
         if on_hit is not None:
             on_hit(request, **kwargs)
         hit = HttpResponse(content, content_type=content_type)
@@ -217,5 +279,5 @@ def _visitor_page(
         return hit
     response = view(request, *args, **kwargs)
     if isinstance(response, HttpResponse) and _cacheable_response(request, response):
-        cache.set(key, (response.content, response["Content-Type"]), seconds)
+        store(key, (response.content, response["Content-Type"]), seconds, _pages)
     return response

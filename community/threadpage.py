@@ -10,7 +10,7 @@ new rank, may be that old, as on a visitor's stored page; 0 turns this off). Onl
 cache every process shares (Redis: the setting COMMUNITY_SHARED_ROWS): with the embedded
 mode's local-memory cache, a change made by the worker would go unseen by the web server.
 
-Each process also keeps the pages it read (PAGES_KEPT of them, under the same versioned key,
+Each process also keeps the pages it read (pagecache.shared: under the same versioned key,
 until the same expiry), so most readers are served without reading the cache at all; each
 reader gets copies of the rows to mark as theirs, never the kept ones.
 
@@ -23,11 +23,9 @@ the author of a hidden answer of this thread) gets None and takes the full path
 from __future__ import annotations
 
 import copy
-import time
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Window
 
@@ -35,7 +33,6 @@ from community import answercache, extensions, pagecache
 from community.models import Bookmark, Kudos, Post, Subscription, Thread
 from community.permissions import Viewer
 from community.selectors.threads import answers_prime, thread_answers, thread_visible_or_404
-from config.kept import Kept
 
 
 @dataclass
@@ -46,24 +43,6 @@ class SharedPage:
     posts: list[Post]
     count: int  # the public answers of the whole thread
     hidden_authors: frozenset[int]  # who wrote the thread's hidden answers
-    expires: float  # time.time() after which the rows are read again
-
-
-PAGES_KEPT = 512
-_kept: Kept[SharedPage] = Kept(PAGES_KEPT)
-
-
-def _kept_get(key: str) -> SharedPage | None:
-    shared = _kept.get(key)
-    if shared is not None and shared.expires <= time.time():
-        _kept.drop(key)
-        return None
-    return shared
-
-
-def forget() -> None:
-    """Forget the pages this process keeps (a test that changes rows behind the events)."""
-    _kept.forget()
 
 
 def _for_reader(shared: SharedPage) -> SharedPage:
@@ -84,7 +63,7 @@ class ReaderPage:
     given: dict[str, set[int]]
 
 
-def _shared(thread_id: int, number: int, per_page: int, seconds: int) -> SharedPage | None:
+def _shared(thread_id: int, number: int, per_page: int) -> SharedPage | None:
     thread = (
         Thread.objects.select_related(
             "board", "author", "solution", "duplicate_of", *extensions.thread_select_related()
@@ -116,7 +95,6 @@ def _shared(thread_id: int, number: int, per_page: int, seconds: int) -> SharedP
         posts=posts,
         count=count,
         hidden_authors=hidden_authors,
-        expires=time.time() + seconds,
     )
 
 
@@ -182,15 +160,9 @@ def reader_page(*, thread_id: int, viewer: Viewer, number: int, per_page: int) -
         return None
     version = pagecache.scope_version(pagecache.thread_scope(thread_id))
     key = pagecache.cache_key("thread-rows", version, str(per_page), str(number))
-    shared = _kept_get(key)
+    shared = pagecache.shared(key, seconds, lambda: _shared(thread_id, number, per_page))
     if shared is None:
-        shared = cache.get(key)
-        if shared is None or not hasattr(shared, "expires"):  # or stored by an older release
-            shared = _shared(thread_id, number, per_page, seconds)
-            if shared is None:
-                return None
-            cache.set(key, shared, seconds)
-        _kept.put(key, shared)
+        return None
     shared = _for_reader(shared)
     thread_visible_or_404(shared.thread, viewer)
     if viewer.is_authenticated and (

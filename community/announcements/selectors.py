@@ -71,16 +71,15 @@ def _cache_key(*parts: str) -> str:
 
 
 def _pinned_everywhere() -> list[Announcement]:
-    key = _cache_key("pinned")
-    found: list[Announcement] | None = cache.get(key)
-    if found is None:
-        found = list(
+    return pagecache.shared(
+        _cache_key("pinned"),
+        CACHED_SECONDS,
+        lambda: list(
             Announcement.objects.filter(pinned_now())
             .select_related("board")
             .order_by("-created_at", "-pk")[:CACHED_AT_MOST]
-        )
-        cache.set(key, found, CACHED_SECONDS)
-    return found
+        ),
+    )
 
 
 def _dismissed(member_id: int, pinned: list[Announcement]) -> set[int]:

@@ -20,7 +20,6 @@ from django.contrib.postgres.search import (
     SearchRank,
     SearchVectorField,
 )
-from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     BooleanField,
@@ -135,13 +134,13 @@ def search(*, query: str, limit: int = 20, offset: int = 0) -> list[SearchHit]:
         digest = hashlib.blake2b(query.strip().lower().encode(), digest_size=12).hexdigest()
         version = pagecache.scope_version(pagecache.LISTS)
         key = pagecache.cache_key("search", version, digest, str(fetch))
-        stored: list[SearchHit] | None = cache.get(key)
+        stored: list[SearchHit] | None = pagecache.stored(key)
         if stored is not None:
             return stored[offset:fetch]
     hits = _search_postgres(query, fetch) if _on_postgres() else _search_fallback(words, fetch)
     hits.sort(key=lambda h: (-h.score, -h.id))
     if key is not None:
-        cache.set(key, hits[:fetch], seconds)
+        pagecache.store(key, hits[:fetch], seconds)
     return hits[offset:fetch]
 
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import (
     Count,
@@ -186,16 +185,15 @@ def known_issues_open_titles() -> list[tuple[int, str]]:
     title against these without a query.
     """
     version = pagecache.scope_version(pagecache.ANNOUNCEMENTS)
-    key = pagecache.cache_key("known-issues-open", version)
-    found: list[tuple[int, str]] | None = cache.get(key)
-    if found is None:
-        found = list(
+    return pagecache.shared(
+        pagecache.cache_key("known-issues-open", version),
+        OPEN_TITLES_SECONDS,
+        lambda: list(
             KnownIssue.objects.filter(status__in=OPEN_STATUSES)
             .order_by("-created_at", "-pk")
             .values_list("pk", "title")
-        )
-        cache.set(key, found, OPEN_TITLES_SECONDS)
-    return found
+        ),
+    )
 
 
 def known_issue_of_thread(*, thread: Thread) -> KnownIssue | None:

@@ -125,7 +125,7 @@ def test_a_process_keeps_the_rows_it_read_until_they_expire_and_marks_only_copie
         clock.shift(2)
         page(reader, s.url)
         assert builds == [1, 1]
-    threadpage.forget()
+    pagecache.forget()
     page(reader, s.url)
     assert len(reads) == 3  # forgotten by the process: read from the cache again
     assert builds == [1, 1]
