@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 
 from django.core.cache import cache
@@ -23,8 +24,11 @@ from community.services.content import (
 )
 from community.services.limits import posting_limits_check
 from community.services.review import review_required
+from config.kept import Kept
 
 VIEW_DEDUP_SECONDS = 60 * 60
+VIEWS_REMEMBERED = 20_000
+_views_counted: Kept[float] = Kept(VIEWS_REMEMBERED)
 
 
 def thread_create(
@@ -208,10 +212,24 @@ def subscription_delete(*, member: Member, thread: Thread) -> bool:
 
 
 def thread_view_record(*, thread: Thread, viewer_key: str) -> bool:
-    """Count a view once an hour per viewer (a member id or a session key). True if counted."""
+    """Count a view once an hour per viewer (a member id or a session key). True if counted.
+
+    The cache says when the viewer's counted view stops counting; each process remembers it
+    (VIEWS_REMEMBERED of them), so a reader who reloads the page, or a crowd refreshing it,
+    reads nothing from the cache until then."""
     if not viewer_key:
         return False
-    if not cache.add(f"thread-view:{thread.pk}:{viewer_key}", 1, VIEW_DEDUP_SECONDS):
+    key = pagecache.cache_key("thread-view", str(thread.pk), viewer_key)
+    now = time.time()
+    until = _views_counted.get(key)
+    if until is not None and until > now:
         return False
+    until = now + VIEW_DEDUP_SECONDS
+    if not cache.add(key, until, VIEW_DEDUP_SECONDS):
+        counted = cache.get(key)
+        if isinstance(counted, float):  # counted by another process: until then
+            _views_counted.put(key, counted)
+        return False
+    _views_counted.put(key, until)
     Thread.objects.filter(pk=thread.pk).update(view_count=F("view_count") + 1)
     return True

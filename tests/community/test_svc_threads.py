@@ -7,13 +7,17 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Permission
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import resolve
+from django.utils import timezone
 
-from community import events, services
+from community import events, pagecache, services
 from community.models import Board, Member, Mention, Revision, Subscription, Tag, Thread
+from community.services import threads as thread_services
 from tests.builders import QUESTION_BODY, answer, board_make
 from tests.community.svc_factories import capture_events, make_tag
 from tests.factories import MemberFactory
@@ -509,6 +513,41 @@ def test_a_view_counts_once_per_viewer_key_per_hour(asker: Member, board: Board)
     assert services.thread_view_record(thread=thread, viewer_key=first) is True
     assert services.thread_view_record(thread=thread, viewer_key=first) is False
     assert services.thread_view_record(thread=thread, viewer_key=second) is True
+    thread.refresh_from_db()
+    assert thread.view_count == 2
+
+
+def test_a_counted_view_is_remembered_by_each_process_until_it_stops_counting(
+    asker: Member, board: Board, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    thread = create(asker, board)
+    viewer = f"member:{uuid.uuid4().hex}"
+    key = pagecache.cache_key("thread-view", str(thread.pk), viewer)
+    asked: list[str] = []
+    for name in ("add", "get"):
+        real = getattr(cache, name)
+
+        def counting(k: str, *args: Any, _name: str = name, _real: Any = real, **kw: Any) -> Any:
+            if k == key:
+                asked.append(_name)
+            return _real(k, *args, **kw)
+
+        monkeypatch.setattr(cache, name, counting)
+
+    def view() -> bool:
+        return services.thread_view_record(thread=thread, viewer_key=viewer)
+
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        assert view() is True
+        assert asked == ["add"]
+        assert view() is False
+        assert asked == ["add"]  # remembered by this process: nothing asked of the cache
+        thread_services._views_counted.forget()  # another process: asks once, then remembers
+        assert view() is False and view() is False
+        assert asked == ["add", "add", "get"]
+        clock.shift(thread_services.VIEW_DEDUP_SECONDS + 1)
+        cache.delete(key)  # as the cache lets it expire (Redis keeps its own time)
+        assert view() is True
     thread.refresh_from_db()
     assert thread.view_count == 2
 
