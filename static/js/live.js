@@ -435,6 +435,26 @@
     bannerTimer = window.setTimeout(refreshBanner, wait);
   }
 
+  // --- Known issues ----------------------------------------------------------------------
+  // A known issue's banners ([data-live-known-issues]: on board, question and ask pages) are
+  // fetched again through their own hx-get when the announcements socket says the issue
+  // changed (an update, its status, a "me too"); only those showing that issue, each after a
+  // short random wait so a crowd of open pages does not ask at the same instant.
+
+  function knownIssueChanged(event) {
+    if (!window.htmx) return;
+    var shown = '[data-known-issue="' + parseInt(event.id, 10) + '"]';
+    document.querySelectorAll("[data-live-known-issues]").forEach(function (region) {
+      if (!region.querySelector(shown) || region.hasAttribute("data-known-issue-due")) return;
+      region.setAttribute("data-known-issue-due", "");
+      window.setTimeout(function () {
+        region.removeAttribute("data-known-issue-due");
+        window.htmx.trigger(region, "known-issue-changed");
+      }, 200 + Math.random() * 1300);
+    });
+  }
+
+  // One socket for both: a page showing the banner and a known issue opens one, not two.
   function liveAnnouncements() {
     scheduleUnpinning();
     keepOpen({
@@ -444,33 +464,7 @@
       markerName: "data-announcements-socket",
       onMessage: function (event) {
         if (event.type === "announcement.changed") refreshBanner();
-      },
-    });
-  }
-
-  // --- Known issues ----------------------------------------------------------------------
-  // A known issue's banners ([data-live-known-issues]: on board, question and ask pages) are
-  // fetched again through their own hx-get when the announcements socket says the issue
-  // changed (an update, its status, a "me too"); only those showing that issue, each after a
-  // short random wait so a crowd of open pages does not ask at the same instant.
-
-  function liveKnownIssues() {
-    keepOpen({
-      path: function () { return "/ws/announcements/"; },
-      finalCodes: [],
-      marker: document.body,
-      markerName: "data-known-issues-socket",
-      onMessage: function (event) {
-        if (event.type !== "known_issue.changed" || !window.htmx) return;
-        var shown = '[data-known-issue="' + parseInt(event.id, 10) + '"]';
-        document.querySelectorAll("[data-live-known-issues]").forEach(function (region) {
-          if (!region.querySelector(shown) || region.hasAttribute("data-known-issue-due")) return;
-          region.setAttribute("data-known-issue-due", "");
-          window.setTimeout(function () {
-            region.removeAttribute("data-known-issue-due");
-            window.htmx.trigger(region, "known-issue-changed");
-          }, 200 + Math.random() * 1300);
-        });
+        else if (event.type === "known_issue.changed") knownIssueChanged(event);
       },
     });
   }
@@ -481,9 +475,9 @@
     if (member) liveNotifications(member);
     var question = document.querySelector("[data-live-thread]");
     if (question) liveThread(question);
-    var announcements = document.querySelector("[data-live-announcements]");
-    if (announcements) liveAnnouncements();
-    if (document.querySelector("[data-live-known-issues]")) liveKnownIssues();
+    if (document.querySelector("[data-live-announcements], [data-live-known-issues]")) {
+      liveAnnouncements();
+    }
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);

@@ -47,12 +47,16 @@ def test_a_member_has_it_too_and_sees_it_resolved_live(new_page: Callable[[], Pa
     member.get_by_label("Details").fill(
         "Since last night's update callers hear the default greeting, not mine."
     )
+    sockets: list[str] = []
+    member.on("websocket", lambda socket: sockets.append(socket.url))
     member.get_by_role("button", name="Post your question").click()
     expect(member.get_by_role("heading", level=1)).to_have_text(QUESTION)
     banner = member.locator("[data-live-known-issues]")
     expect(banner).to_contain_text("This question is about a known issue")
     expect(banner.get_by_role("button", name="You have this too")).to_be_visible()
-    expect(member.locator("body[data-known-issues-socket='open']")).to_have_count(1)
+    expect(member.locator("body[data-announcements-socket='open']")).to_have_count(1)
+    # The banner's announcements and the known issue share one socket.
+    assert sum(url.endswith("/ws/announcements/") for url in sockets) == 1, sockets
 
     # Staff post an update, then resolve it: the open question follows without a reload.
     staff.get_by_text("Post an update").click()
