@@ -68,6 +68,12 @@ def board_get_for_input(*, slug: str) -> Board:
     return board
 
 
+def board_chosen(*, slug: str) -> Board | None:
+    """The board a link or a form sent back names, or None: nothing to refuse here (the form
+    says what is wrong with its own field)."""
+    return Board.objects.filter(slug=slug).first() if slug else None
+
+
 def tag_list() -> QuerySet[Tag]:
     """Every tag, by name: the choices of the question form."""
     return Tag.objects.order_by("name")

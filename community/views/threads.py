@@ -92,12 +92,15 @@ def thread_ask(request: HttpRequest) -> HttpResponse:
             return redirect(thread)
     elif request.method == "POST":
         status = 400
+    # The board the question is for (?board=, or the form sent back): its announcements
+    # with the site-wide ones, from the cache (an outage may answer the question).
+    chosen = form.data.get("board") if form.is_bound else form.initial.get("board")
+    board = selectors.board_chosen(slug=str(chosen or ""))
     context = {
         "form": form,
         "sections": extensions.ask_sections_for(request.user),
-        # The site-wide announcements (an outage may answer the question), from the cache.
-        "announcements": announcements_shown(viewer=request.user),
-        "announcements_board": None,
+        "announcements": announcements_shown(board=board, viewer=request.user),
+        "announcements_board": board,
         "announcements_next": reverse("thread-ask"),
     }
     response = render(request, "community/thread_ask.html", context, status=status)

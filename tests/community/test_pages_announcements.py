@@ -87,6 +87,24 @@ def test_the_ask_page_shows_the_site_wide_announcements(scene: Any, helper: Memb
     assert 'name="next" value="/ask/"' in shown
 
 
+def test_the_ask_page_for_a_board_shows_that_boards_announcements_too(
+    scene: Any, helper: Member
+) -> None:
+    billing, roaming, _thread, _site_wide = scene
+    client = logged_in(helper)
+    shown = banner(client, f"/ask/?board={billing.slug}")
+    assert OUTAGE in shown and BILLING in shown and ROAMING not in shown
+    assert f"?board={billing.slug}" in shown  # open pages fetch the same banner again
+    # The form sent back with an error shows the announcements of the board it names.
+    response = client.post("/ask/", {"board": roaming.slug, "title": "", "body": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert ROAMING in html and BILLING not in html
+    # A board that does not exist: the site-wide ones only, and no error of its own.
+    shown = banner(client, "/ask/?board=no-such-board")
+    assert OUTAGE in shown and BILLING not in shown and ROAMING not in shown
+
+
 def test_a_dismissed_announcement_leaves_the_thread_and_ask_pages(
     scene: Any, helper: Member, committed: Callable[..., Any]
 ) -> None:
