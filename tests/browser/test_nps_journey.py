@@ -16,6 +16,8 @@ from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.browser.harness import PHONE, assert_fits_the_viewport, log_in
 
 QUESTION = re.compile(r"How likely are you to recommend .+ to a friend\?")
+# A demo case about a question asked hours before the demo was seeded (support/demo_cases.toml).
+RECENT_CASE = "Does my plan include roaming in Spain?"
 
 
 @pytest.fixture
@@ -69,8 +71,11 @@ def test_an_agent_adds_a_root_cause_and_classifies_a_case_with_it(phone: Page) -
     expect(page.locator("[data-case-list=root_cause]")).to_contain_text(name)
     assert_fits_the_viewport(page)
 
+    # The dashboard counts the cases opened in its period (the last 30 days). The queue's first
+    # case depends on what earlier journeys did to the demo's cases, and the demo's history
+    # cases were opened months ago: take one of the cases about a question of the last hours.
     page.goto("/support/?status=all")
-    page.locator("#queue-list a.case-row-title").first.click()
+    page.locator("#queue-list a.case-row-title", has_text=RECENT_CASE).first.click()
     page.get_by_label("Root cause").select_option(label=name)
     page.get_by_label("Category").select_option(label="Network")
     page.get_by_role("button", name="Save changes").click()
