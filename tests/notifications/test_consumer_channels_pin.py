@@ -1,4 +1,4 @@
-"""The live consumer's outage tolerance copies one method of Channels: pinned to its source.
+"""The live consumers copy two methods of Channels: pinned to their source.
 
 LayerTolerantConsumer.__call__ (notifications/consumers.py) is Channels' own
 AsyncConsumer.__call__ with the layer's receive made tolerant: Channels' ends the whole
@@ -8,6 +8,10 @@ after an upgrade, read the new AsyncConsumer.__call__, carry its changes into
 LayerTolerantConsumer.__call__ (scope, layer and channel name, base_send, the dispatch loop,
 StopConsumer), re-run the outage tests in tests/notifications/test_failure.py, and record the
 new fingerprint here.
+
+LayerTolerantConsumer.dispatch is AsyncConsumer.dispatch without the hop to the database
+thread before every message (the consumers' database work closes stale connections itself).
+If Channels' dispatch changes, carry the change over, keeping that one difference.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from notifications.consumers import LayerTolerantConsumer
 # Channels 4.3.2's AsyncConsumer.__call__, the version the copy follows.
 PINNED_VERSION = "4.3.2"
 PINNED_SOURCE_SHA256 = "e52238720872dbc3f854519bc971aa7eb41553e63c8729081549ce42465ee419"
+PINNED_DISPATCH_SHA256 = "39f34e7d4fb0f6552de4ade665b943fe78137379702af6b58c79a14c49a75520"
 
 
 def test_channels_call_is_still_the_one_the_tolerant_consumer_copies() -> None:
@@ -43,3 +48,15 @@ def test_the_tolerant_consumer_overrides_call_and_sets_what_channels_sets() -> N
     for attribute in ("self.scope", "self.channel_layer", "self.channel_name", "self.base_send"):
         assert attribute in ours, attribute
     assert "await_many_dispatch" in ours and "StopConsumer" in ours
+
+
+def test_channels_dispatch_is_still_the_one_the_consumers_copy() -> None:
+    source = inspect.getsource(AsyncConsumer.dispatch)
+    fingerprint = hashlib.sha256(source.encode()).hexdigest()
+
+    assert fingerprint == PINNED_DISPATCH_SHA256, (
+        f"Channels {channels.__version__} changed AsyncConsumer.dispatch (the copy follows "
+        f"{PINNED_VERSION}): bring notifications.consumers.LayerTolerantConsumer.dispatch in "
+        "line with it, then update PINNED_DISPATCH_SHA256. The source now reads:\n" + source
+    )
+    assert LayerTolerantConsumer.dispatch is not AsyncConsumer.dispatch

@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from asgiref.sync import SyncToAsync
+from channels.layers import get_channel_layer
+
 from community import services
 from community.models import MODERATORS_GROUP, HiddenReason, Member, Thread
+from notifications.realtime import thread_group
 from tests.builders import answer, ask, board_make, member_make, new_member_make
 from tests.notifications.live_helpers import (
     closed_with,
@@ -193,3 +198,33 @@ async def test_once_a_thread_is_hidden_open_sockets_of_outsiders_hear_nothing_of
     assert await nothing_more(anonymous)
     await anonymous.disconnect()
     await by_asker.disconnect()
+
+
+async def test_a_push_reaches_every_socket_without_a_hop_to_the_database_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A push to an outage's question reaches hundreds of sockets per process: each one's
+    delivery stays on the event loop (Channels' own dispatch hops to the database thread
+    before every message, one socket after another)."""
+    _asker, _helper, thread = await in_thread(a_question)()
+    watchers = [await connect(f"/ws/threads/{thread.pk}/") for _ in range(5)]
+    hops: list[object] = []
+    run_in_thread = SyncToAsync.__call__
+
+    async def counted(self: SyncToAsync[Any, Any], *args: Any, **kwargs: Any) -> Any:
+        hops.append(self.func)
+        return await run_in_thread(self, *args, **kwargs)
+
+    monkeypatch.setattr(SyncToAsync, "__call__", counted)
+
+    event = {"type": "kudos.changed", "thread_id": thread.pk, "kudos_count": 3}
+    await get_channel_layer().group_send(
+        thread_group(thread.pk), {"type": "thread.event", "event": event}
+    )
+
+    for watcher in watchers:
+        assert (await receive_until(watcher, of_type("kudos.changed")))[0] == event
+    assert hops == []
+    monkeypatch.undo()
+    for watcher in watchers:
+        await watcher.disconnect()
