@@ -89,6 +89,10 @@ def main(argv: list[str] | None = None) -> None:
         loop="uvloop",
         http="httptools",
         ws="websockets-sansio",
+        # Live events are a few hundred bytes of JSON: compressing them saves nothing and
+        # costs each socket its own zlib state and every frame a compression (BENCHMARKS.md,
+        # "Notification fan-out": about 40 KB a socket).
+        ws_per_message_deflate=False,
         # Django has no lifespan handlers; "off" skips a startup round trip per process.
         lifespan="off",
         access_log=False,

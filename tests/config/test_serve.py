@@ -130,3 +130,19 @@ def test_pages_and_sockets_share_one_port(embedded: tuple[Server, Community]) ->
     page = request(f"{server.url}{community.thread_url}")
     assert page.status == 200
     assert b"No data when roaming in France" in page.body
+
+
+def test_sockets_take_no_compression_their_small_events_would_not_repay(
+    embedded: tuple[Server, Community],
+) -> None:
+    """A browser offers permessage-deflate; the server declines it: the events are a few
+    hundred bytes of JSON, and each compressed socket would hold its own zlib state and pay
+    a compression per frame, a thousand times over for a crowd on one thread."""
+    server, community = embedded
+    with open_socket(server, f"/ws/threads/{community.thread_id}/") as page:
+        handshake, answer = page.request, page.response
+    assert handshake is not None and answer is not None
+    offered = handshake.headers["Sec-WebSocket-Extensions"]
+    accepted = answer.headers.get("Sec-WebSocket-Extensions")
+    assert "permessage-deflate" in offered
+    assert accepted is None
