@@ -20,6 +20,10 @@ An answer on the thread page is made of two parts:
   reader and the answer, and each process keeps the rendering of each set of facts for every
   reader alike, with each reader's CSRF token put in (community/templatetags/community_answers.py).
 
+The question's byline, body and tags (community/_question_body.html) are shared the same way,
+under a key made of the thread's stored fields but its counters and activity times (a view or
+an answer elsewhere on the page must not render it again), its author's and its tags.
+
 Who may see an answer is decided by the query that fetched it (selectors.thread_answers), never
 by this cache. Hidden answers, which only their author and the staff see, are rendered each time
 and never stored, and so are answers younger than a minute (their age changes every second).
@@ -46,6 +50,7 @@ from community.models import Member, Post, Thread
 from config.kept import Kept
 
 TEMPLATE = "community/_post.html"
+QUESTION_TEMPLATE = "community/_question_body.html"
 DEFAULT_SECONDS = 3600
 ANSWERS_KEPT = 4096
 _kept: Kept[str] = Kept(ANSWERS_KEPT)
@@ -56,6 +61,17 @@ _CONTROLS = mark_safe("<!--answer-controls-->")  # noqa: S308 - a fixed marker, 
 _UNSHOWN = {
     Post: frozenset({"body", "body_text"}),
     Member: frozenset({"password", "last_login"}),
+    Thread: frozenset(
+        {
+            "body",
+            "body_text",
+            "view_count",
+            "answer_count",
+            "kudos_count",
+            "last_activity_at",
+            "first_answer_at",
+        }
+    ),
 }
 
 
@@ -64,8 +80,8 @@ def seconds() -> int:
 
 
 @functools.cache
-def _template_version() -> str:
-    source = get_template(TEMPLATE).template.source  # type: ignore[attr-defined]
+def _template_version(name: str) -> str:
+    source = get_template(name).template.source  # type: ignore[attr-defined]
     return hashlib.blake2b(source.encode(), digest_size=6).hexdigest()
 
 
@@ -106,16 +122,32 @@ def digest(post: Post, thread: Thread) -> str:
     return hashlib.blake2b(facts.encode(), digest_size=16).hexdigest()
 
 
-def _key(post: Post, thread: Thread, now: datetime) -> str | None:
-    if post.is_hidden:
+def question_digest(thread: Thread) -> str:
+    """What the question's shared part shows, hashed (kept as `thread.shared_digest`)."""
+    author = thread.author
+    tags = tuple((tag.slug, tag.name) for tag in thread.tags.all())
+    facts = repr((_stored(thread), _stored(author), author.role_label, tags))
+    return hashlib.blake2b(facts.encode(), digest_size=16).hexdigest()
+
+
+def _shared_key(
+    kind: str, template_name: str, item: Post | Thread, now: datetime, facts: str
+) -> str | None:
+    """The key of an item's shared HTML, or None while it must be rendered each time."""
+    if item.is_hidden:
         return None
-    created, edited = _age_unit(post.created_at, now), _age_unit(post.edited_at, now)
+    created, edited = _age_unit(item.created_at, now), _age_unit(item.edited_at, now)
     if created is None or edited is None:
         return None
-    facts = getattr(post, "shared_digest", None) or digest(post, thread)
-    place = f"{connection.settings_dict['NAME']}{pagecache.namespace}:{_template_version()}"
+    place = f"{connection.settings_dict['NAME']}{pagecache.namespace}"
     language, zone = get_language(), timezone.get_current_timezone_name()
-    return f"answer:{place}:{language}:{zone}:{created}:{edited}:{facts}"
+    version = _template_version(template_name)
+    return f"{kind}:{place}:{version}:{language}:{zone}:{created}:{edited}:{facts}"
+
+
+def _key(post: Post, thread: Thread, now: datetime) -> str | None:
+    facts = getattr(post, "shared_digest", None) or digest(post, thread)
+    return _shared_key("answer", TEMPLATE, post, now, facts)
 
 
 def _render(post: Post, thread: Thread) -> str:
@@ -168,3 +200,28 @@ def compose(post: Post, controls: str) -> SafeString:
     shared: str = post.shared_html  # type: ignore[attr-defined]
     before, _, after = shared.rpartition(_CONTROLS)
     return mark_safe(before + controls + after)  # noqa: S308 - both parts are rendered templates
+
+
+def _render_question(thread: Thread) -> str:
+    return render_to_string(QUESTION_TEMPLATE, {"thread": thread})
+
+
+def question_html(thread: Thread) -> SafeString:
+    """The question's byline, body and tags, as every reader allowed to see it sees them:
+    kept by the process, else read from the cache, else rendered and stored."""
+    ttl = seconds()
+    key = None
+    if ttl > 0:
+        facts = getattr(thread, "shared_digest", None) or question_digest(thread)
+        key = _shared_key("question", QUESTION_TEMPLATE, thread, datetime.now(UTC), facts)
+    html = _kept.get(key) if key else None
+    if html is None and key:
+        html = cache.get(key)
+        if html is not None:
+            _kept.put(key, html)
+    if html is None:
+        html = _render_question(thread)
+        if key:
+            cache.set(key, html, ttl)
+            _kept.put(key, html)
+    return mark_safe(html)  # noqa: S308 - a rendered template

@@ -87,6 +87,7 @@ def _shared(thread_id: int, number: int, per_page: int) -> SharedPage | None:
         .distinct()
     )
     answers_prime(thread=thread, posts=posts)
+    thread.shared_digest = answercache.question_digest(thread)  # type: ignore[attr-defined]
     for post in posts:  # worked out once here rather than by every reader
         post.shared_digest = answercache.digest(post, thread)  # type: ignore[attr-defined]
     count = posts[0].total_rows if posts else 0  # type: ignore[attr-defined]

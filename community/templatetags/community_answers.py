@@ -1,6 +1,7 @@
 """`{% answer post %}`: one answer of the thread page, its shared HTML (cached, the same for
 every reader) with the reader's own controls rendered in place (see community/answercache.py);
-`{% answer_form %}`: the page's form for a new answer.
+`{% answer_form %}`: the page's form for a new answer; `{% question_body thread %}`: the
+question's byline, body and tags, shared like the answers.
 
 Both are fragments (config/fragments.py): rendered from a handful of facts, not from the page,
 and kept per process for every reader with the same facts, each reader's CSRF token put in.
@@ -20,7 +21,7 @@ from django import forms, template
 from django.utils.safestring import SafeString
 
 from community import answercache
-from community.models import Post
+from community.models import Post, Thread
 from community.privileges import writing_notes
 from config import fragments
 
@@ -107,3 +108,9 @@ def answer_form(context: template.Context) -> SafeString:
         ("answer_form", _blank(type(form))),  # type: ignore[arg-type]
     )
     return fragments.kept(context, ANSWER_FORM, facts)
+
+
+@register.simple_tag
+def question_body(thread: Thread) -> SafeString:
+    """The question's byline, body and tags, shared by its readers (answercache.question_html)."""
+    return answercache.question_html(thread)
