@@ -353,7 +353,12 @@
       if (!fresh) return;
       var freshQuestion = fresh.querySelector("[data-live-thread]");
       if (!freshQuestion || freshQuestion.getAttribute("data-live-thread") !== String(threadId)) return;
-      swapPart(fresh, "question-status", null);
+      // What the asker or a moderator changed: the board (a move), the title and status,
+      // the body and tags, the duplicate notice and the answer form.
+      swapPart(fresh, "question-breadcrumbs", null);
+      swapPart(fresh, "question-header", null);
+      swapPart(fresh, "question-body", null);
+      document.title = fresh.title;
       swapPart(fresh, "duplicate-notice", question.querySelector(".question-header"));
       var form = document.getElementById("answer-form-wrap");
       var freshForm = fresh.getElementById("answer-form-wrap");
