@@ -68,6 +68,8 @@ def thread_ask(request: HttpRequest) -> HttpResponse:
         tags=_tag_choices(),
         initial={"board": request.GET.get("board", ""), "title": request.GET.get("title", "")},
     )
+    # The announcements banner follows the board chosen (static/js/live.js).
+    form.fields["board"].widget.attrs["data-announcements-board"] = ""
     if request.method == "POST" and form.is_valid():
         try:
             thread = services.thread_create(

@@ -427,6 +427,19 @@
     }).catch(function () { /* offline: the next event or reload catches up */ });
   }
 
+  // The ask page's board select ([data-announcements-board]): the banner follows the board
+  // the question is for, as it does when the page is opened with ?board=.
+  document.addEventListener("change", function (event) {
+    var select = event.target;
+    if (!select.matches || !select.matches("select[data-announcements-board]")) return;
+    var region = document.querySelector("[data-live-announcements]");
+    if (!region) return;
+    var base = region.getAttribute("data-banner-url").split("?")[0];
+    region.setAttribute("data-banner-url",
+      select.value ? base + "?board=" + encodeURIComponent(select.value) : base);
+    refreshBanner();
+  });
+
   function scheduleUnpinning() {
     if (bannerTimer) window.clearTimeout(bannerTimer);
     bannerTimer = null;

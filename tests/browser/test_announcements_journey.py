@@ -72,3 +72,37 @@ def test_a_pinned_announcement_reaches_open_pages_and_a_member_dismisses_it(
     expect(staff.get_by_role("main")).to_contain_text("The announcement is unpinned.")
     expect(visitor.locator(".announcement", has_text=title)).to_have_count(0)
     expect(reader.locator(".announcement", has_text=title)).to_have_count(0)
+
+
+def test_the_ask_page_banner_follows_the_board_chosen(new_page: Callable[[], Page]) -> None:
+    """A member about to ask picks the board their question is for: its announcements show at
+    once (an outage's notice before the question about it is written), without a reload."""
+    title = f"eSIM activations are delayed {secrets.token_hex(3)}"
+    staff = new_page()
+    log_in(staff, "marco")
+    staff.goto("/announcements/manage/")
+    form = staff.get_by_role("main").locator("form").first
+    form.get_by_label("Title").fill(title)
+    form.get_by_label("Announcement").fill("New eSIMs take up to an hour to activate today.")
+    form.get_by_label("Where").select_option(label="SIM & eSIM")
+    form.get_by_role("button", name="Pin the announcement").click()
+    expect(staff.get_by_role("main")).to_contain_text("The announcement is pinned.")
+
+    member = new_page()
+    log_in(member, "chiara")
+    member.goto("/ask/")
+    member.evaluate("window.__mutuaSamePage = true")
+    expect(member.locator("#announcements")).to_contain_text("Planned network maintenance")
+    expect(member.locator(".announcement", has_text=title)).to_have_count(0)
+    board = member.get_by_role("main").get_by_label("Board")
+    board.select_option(label="SIM & eSIM")
+    expect(member.locator(".announcement", has_text=title)).to_have_count(1)
+    board.select_option(label="Roaming & Travel")
+    expect(member.locator(".announcement", has_text=title)).to_have_count(0)
+    expect(member.locator("#announcements")).to_contain_text("Planned network maintenance")
+    assert member.evaluate("window.__mutuaSamePage === true")
+
+    # Not left for the other journeys' pages of that board.
+    staff.goto("/announcements/manage/")
+    staff.locator("[data-announcement]", has_text=title).get_by_role("button", name="Unpin").click()
+    expect(staff.get_by_role("main")).to_contain_text("The announcement is unpinned.")
