@@ -7,7 +7,7 @@ Channels has no public hook for that, so the copy must follow Channels. If this 
 after an upgrade, read the new AsyncConsumer.__call__, carry its changes into
 LayerTolerantConsumer.__call__ (scope, layer and channel name, base_send, the dispatch loop,
 StopConsumer), re-run the outage tests in tests/notifications/test_failure.py, and record the
-new fingerprint here.
+new fingerprint in PINNED_SOURCES.
 
 LayerTolerantConsumer.dispatch is AsyncConsumer.dispatch without the hop to the database
 thread before every message (the consumers' database work closes stale connections itself).
@@ -20,43 +20,35 @@ import hashlib
 import inspect
 
 import channels
+import pytest
 from channels.consumer import AsyncConsumer
 
 from notifications.consumers import LayerTolerantConsumer
 
-# Channels 4.3.2's AsyncConsumer.__call__, the version the copy follows.
+# Channels 4.3.2's AsyncConsumer methods the copies follow, by their source's SHA-256.
 PINNED_VERSION = "4.3.2"
-PINNED_SOURCE_SHA256 = "e52238720872dbc3f854519bc971aa7eb41553e63c8729081549ce42465ee419"
-PINNED_DISPATCH_SHA256 = "39f34e7d4fb0f6552de4ade665b943fe78137379702af6b58c79a14c49a75520"
+PINNED_SOURCES = {
+    "__call__": "e52238720872dbc3f854519bc971aa7eb41553e63c8729081549ce42465ee419",
+    "dispatch": "39f34e7d4fb0f6552de4ade665b943fe78137379702af6b58c79a14c49a75520",
+}
 
 
-def test_channels_call_is_still_the_one_the_tolerant_consumer_copies() -> None:
-    source = inspect.getsource(AsyncConsumer.__call__)
+@pytest.mark.parametrize("method", PINNED_SOURCES)
+def test_channels_methods_are_still_the_ones_the_consumers_copy(method: str) -> None:
+    source = inspect.getsource(getattr(AsyncConsumer, method))
     fingerprint = hashlib.sha256(source.encode()).hexdigest()
 
-    assert fingerprint == PINNED_SOURCE_SHA256, (
-        f"Channels {channels.__version__} changed AsyncConsumer.__call__ (the copy follows "
-        f"{PINNED_VERSION}): bring notifications.consumers.LayerTolerantConsumer.__call__ in "
-        "line with it, then update PINNED_SOURCE_SHA256. The source now reads:\n" + source
+    assert fingerprint == PINNED_SOURCES[method], (
+        f"Channels {channels.__version__} changed AsyncConsumer.{method} (the copy follows "
+        f"{PINNED_VERSION}): bring notifications.consumers.LayerTolerantConsumer.{method} in "
+        f"line with it, then update PINNED_SOURCES. The source now reads:\n" + source
     )
+    assert getattr(LayerTolerantConsumer, method) is not getattr(AsyncConsumer, method)
 
 
 def test_the_tolerant_consumer_overrides_call_and_sets_what_channels_sets() -> None:
     ours = inspect.getsource(LayerTolerantConsumer.__call__)
 
-    assert LayerTolerantConsumer.__call__ is not AsyncConsumer.__call__
     for attribute in ("self.scope", "self.channel_layer", "self.channel_name", "self.base_send"):
         assert attribute in ours, attribute
     assert "await_many_dispatch" in ours and "StopConsumer" in ours
-
-
-def test_channels_dispatch_is_still_the_one_the_consumers_copy() -> None:
-    source = inspect.getsource(AsyncConsumer.dispatch)
-    fingerprint = hashlib.sha256(source.encode()).hexdigest()
-
-    assert fingerprint == PINNED_DISPATCH_SHA256, (
-        f"Channels {channels.__version__} changed AsyncConsumer.dispatch (the copy follows "
-        f"{PINNED_VERSION}): bring notifications.consumers.LayerTolerantConsumer.dispatch in "
-        "line with it, then update PINNED_DISPATCH_SHA256. The source now reads:\n" + source
-    )
-    assert LayerTolerantConsumer.dispatch is not AsyncConsumer.dispatch
