@@ -31,6 +31,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -93,8 +94,38 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
         return client
 
 
+@dataclass
+class _Server:
+    """What every cache object of the process for the same servers and options shares: the
+    client with its connection pools, and whether Redis is being left alone after a failure."""
+
+    client: ReusedClientRedisCacheClient
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    down_until: float = 0.0
+
+
+_servers: dict[str, _Server] = {}
+_servers_lock = threading.Lock()
+
+
+def _server(servers: list[str], options: dict[str, Any]) -> _Server:
+    key = repr((servers, sorted(options.items())))
+    with _servers_lock:
+        found = _servers.get(key)
+        if found is None:
+            found = _servers[key] = _Server(ReusedClientRedisCacheClient(servers, **options))
+        return found
+
+
 class ResilientRedisCache(RedisCache):
     """django.core.cache.backends.redis.RedisCache that treats an unreachable Redis as a miss.
+
+    Django makes a cache object per thread, and per request under the production server
+    (config.web runs each request in its own copy of the context, where Django keeps its
+    cache objects): each would open its own connection to Redis and forget a failure as
+    soon as its request ended. So every cache object of the process for the same servers
+    and options shares one client, with its pooled connections, and one pause after a
+    failure (`_Server`).
 
     The async methods (aget, aset, ...) of BaseCache call these through sync_to_async, so
     they degrade the same way.
@@ -102,9 +133,19 @@ class ResilientRedisCache(RedisCache):
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
-        self._class = ReusedClientRedisCacheClient
-        self._lock = threading.Lock()
-        self._down_until = 0.0
+        self._server = _server(self._servers, self._options)  # type: ignore[attr-defined]
+
+    @property
+    def _cache(self) -> ReusedClientRedisCacheClient:
+        return self._server.client
+
+    @property
+    def _down_until(self) -> float:
+        return self._server.down_until
+
+    @_down_until.setter
+    def _down_until(self, value: float) -> None:
+        self._server.down_until = value
 
     def _guarded(self, fallback: T, call: Callable[..., T], *args: Any) -> T:
         if time.monotonic() < self._down_until:
@@ -114,7 +155,7 @@ class ResilientRedisCache(RedisCache):
         try:
             return call(*args)
         except UNREACHABLE as error:
-            with self._lock:
+            with self._server.lock:
                 first = time.monotonic() >= self._down_until
                 self._down_until = time.monotonic() + RETRY_AFTER_SECONDS
             if first:

@@ -1,4 +1,5 @@
-"""The Redis cache keeps one client per connection pool, shared by the process's threads."""
+"""The Redis cache keeps one client per connection pool, shared by the process's threads and
+by every cache object made for the same servers and options."""
 
 from __future__ import annotations
 
@@ -22,6 +23,19 @@ def test_every_call_goes_through_the_same_client_of_the_pool() -> None:
     assert cache._cache.get_client("a key") is client
     assert cache._cache.get_client(write=True) is client  # one server: one pool for both
     assert client.connection_pool.connection_kwargs["port"] == 1
+
+
+def test_cache_objects_for_the_same_server_share_its_client_and_its_pause() -> None:
+    # Django makes one per thread, and one per request under the production server.
+    first, second = _cache("redis://127.0.0.1:3/0"), _cache("redis://127.0.0.1:3/0")
+    other = ResilientRedisCache("redis://127.0.0.1:3/0", {"OPTIONS": {"socket_timeout": 9}})
+
+    assert second._cache is first._cache
+    assert other._cache is not first._cache
+    first._down_until = 12345.0
+    assert second._down_until == 12345.0
+    assert other._down_until != 12345.0
+    first._down_until = 0.0
 
 
 def test_with_a_replica_reads_and_writes_keep_their_own_client() -> None:

@@ -9,14 +9,17 @@ pool reaches a WebSocket held by the same process.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis.connection
 from asgiref.sync import async_to_sync
 
 from config import serve, web
+from config.wsgi import application as django_wsgi
 from tests.notifications.servers import (
     Community,
     open_socket,
@@ -68,6 +71,13 @@ async def test_a_request_thread_runs_its_async_calls_on_the_servers_loop() -> No
         return [b"ok"]
 
     app = web.ThreadedWSGI(wsgi_app, threads=2)
+    statuses = [await _get(app, "/") for _ in range(3)]  # every pool thread, not the first only
+    assert seen == [asyncio.get_running_loop()] * 3
+    assert statuses == [200] * 3
+
+
+async def _get(app: web.ThreadedWSGI, path: str) -> int:
+    """GET `path` from the app as the ASGI server would; the response's status."""
     sent: list[dict[str, Any]] = []
 
     async def receive() -> dict[str, Any]:
@@ -82,18 +92,45 @@ async def test_a_request_thread_runs_its_async_calls_on_the_servers_loop() -> No
         "http_version": "1.1",
         "method": "GET",
         "scheme": "http",
-        "path": "/",
-        "raw_path": b"/",
+        "path": path,
+        "raw_path": path.encode(),
         "query_string": b"",
         "root_path": "",
         "headers": [(b"host", b"testserver")],
         "server": ("testserver", 80),
         "client": ("127.0.0.1", 50000),
     }
-    for _ in range(3):  # every pool thread, not only the first
-        await app(scope, receive, send)
-    assert seen == [asyncio.get_running_loop()] * 3
-    assert sent[0]["status"] == 200
+    await app(scope, receive, send)
+    return int(sent[0]["status"])
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a running Redis (REDIS_URL)")
+# serialized_rollback: see tests/config/test_asgi.py.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.asyncio
+async def test_requests_reuse_the_process_connections_to_redis(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each request runs in its own copy of the context, where Django keeps its cache
+    objects: they share the process's pooled connections rather than opening one each."""
+    opened: list[object] = []
+    make_connection = redis.connection.ConnectionPool.make_connection
+
+    def counted(pool: redis.connection.ConnectionPool) -> Any:
+        opened.append(pool)
+        return make_connection(pool)
+
+    monkeypatch.setattr(redis.connection.ConnectionPool, "make_connection", counted)
+    app = web.ThreadedWSGI(django_wsgi, threads=2)
+
+    try:
+        statuses = [await _get(app, "/") for _ in range(12)]  # a visitor's page reads the cache
+    finally:
+        if app.bridge is not None:
+            app.bridge.executor.shutdown()
+
+    assert statuses == [200] * 12
+    assert len(opened) <= 2  # at most one per request thread (the process may hold them)
 
 
 @pytest.fixture(scope="module")
