@@ -34,7 +34,11 @@ import pytest
 from tests.processes import REPO_ROOT, manage, server_environment, throwaway_database
 
 STARTUP_SECONDS = 60.0
-REQUEST_SECONDS = 90.0
+# How long one request of a burst may take, queued included, before the test calls the server
+# hung. Not a speed limit (the bench has those): the thousand-request burst, one process of
+# four threads, takes about 60 s on a slow two-core machine alone and more than 90 s beside
+# another test worker, and a queued request still counts as answered.
+REQUEST_SECONDS = 300.0
 _opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 on_postgresql = pytest.mark.skipif(
