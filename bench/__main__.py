@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
 
         def measure(name: str, path: str, conns: int, headers: dict[str, str] | None = None,
                     queries: int | None = None) -> dict[str, Any]:  # fmt: skip
+            cpu = server.cpu_seconds()
             result = load.run(
                 server.url + path,
                 connections=conns,
@@ -174,7 +175,14 @@ def main(argv: list[str] | None = None) -> int:
                 use_wrk=use_wrk,
                 work_dir=work,
             )
-            row = {"name": name, "path": path, **result.as_dict(), "queries": queries}
+            used = server.cpu_seconds()
+            # CPU milliseconds per request, by side: what a page costs the web workers and
+            # what it costs the database, whatever the load generator took.
+            cpu_ms = {
+                side: 1000 * (used[side] - cpu[side]) / max(result.requests, 1) for side in used
+            }
+            row = {"name": name, "path": path, **result.as_dict(), "queries": queries,
+                   "cpu_ms": cpu_ms}  # fmt: skip
             rows.append(row)
             infra.log(f"{name} c{conns}: {result.rps:.0f} req/s p99 {result.p99_ms:.0f} ms")
             return row
@@ -284,7 +292,7 @@ def report(results: dict[str, Any]) -> str:
         f"{results['server']['seconds_per_run']:.0f} s per run",
         "",
         f"{'what':<24}{'conns':>6}{'req/s':>9}{'% floor':>9}{'p50 ms':>9}{'p95 ms':>9}"
-        f"{'p99 ms':>9}{'errors':>8}{'queries':>9}",
+        f"{'p99 ms':>9}{'errors':>8}{'queries':>9}{'cpu ms web':>12}{'db':>6}",
     ]
     for r in results["rows"]:
         share = 100 * r["rps"] / floor[r["connections"]] if floor.get(r["connections"]) else 0
@@ -292,6 +300,7 @@ def report(results: dict[str, Any]) -> str:
             f"{r['name']:<24}{r['connections']:>6}{r['rps']:>9.0f}{share:>8.0f}%"
             f"{r['p50_ms']:>9.1f}{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['errors']:>8}"
             f"{'' if r['queries'] is None else r['queries']:>9}"
+            f"{r['cpu_ms']['server']:>12.2f}{r['cpu_ms']['database']:>6.2f}"
         )
     w, f = results["writes"], results["fanout"]
     lines += [

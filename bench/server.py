@@ -66,6 +66,15 @@ class Running:
             index += 1
         return found
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time used so far, user and system: the server's processes, and the machine's
+        PostgreSQL processes (the bench's database is the only busy one). Read before and
+        after a load run, it says where each request's CPU went."""
+        return {
+            "server": sum(_cpu_seconds(pid) for pid in self.pids()),
+            "database": sum(_cpu_seconds(pid) for pid in _pids_named("postgres")),
+        }
+
     def rss_mb(self) -> list[float]:
         sizes = []
         for pid in self.pids():
@@ -77,6 +86,26 @@ class Running:
                 if line.startswith("VmRSS:"):
                     sizes.append(int(line.split()[1]) / 1024)
         return sizes
+
+
+def _stat(pid: int | str) -> tuple[str, list[str]]:
+    """A process's name and the fields after it in /proc/<pid>/stat; ("", []) once gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return "", []
+    name, _, rest = text.partition(" (")[2].rpartition(") ")
+    return name, rest.split()
+
+
+def _cpu_seconds(pid: int | str) -> float:
+    fields = _stat(pid)[1]
+    # utime and stime, the 14th and 15th fields of the line (man 5 proc).
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK") if fields else 0.0
+
+
+def _pids_named(name: str) -> list[str]:
+    return [pid for pid in os.listdir("/proc") if pid.isdigit() and _stat(pid)[0] == name]
 
 
 @contextmanager

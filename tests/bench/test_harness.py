@@ -103,3 +103,8 @@ def test_the_tiny_bench_writes_every_figure_as_a_number(tmp_path: Path, database
     # time a request out), each page ran its SQL, and every socket heard the event.
     assert results["thread_anon_rps"] > 0 and results["floor_rps"] > 0
     assert results["thread_queries_20"] > 0 and results["fanout_lost"] == 0
+    # Each row says what a request cost the web server and the database in CPU.
+    for row in results["rows"]:
+        assert set(row["cpu_ms"]) == {"server", "database"}, row
+        assert all(math.isfinite(ms) and ms >= 0 for ms in row["cpu_ms"].values()), row
+    assert any(row["cpu_ms"]["server"] > 0 for row in results["rows"])
