@@ -264,6 +264,6 @@ def _database_summary(reporter: pytest.TerminalReporter) -> None:
     if other_postgresql_only:
         reporter.write_line(
             f"{other_postgresql_only} other tests of PostgreSQL-only features (full-text "
-            "search) were skipped.",
+            "search, prepared statements) were skipped.",
             yellow=True,
         )

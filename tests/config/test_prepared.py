@@ -1,15 +1,21 @@
 """config/prepared.py: a queryset's SQL compiled once, run for each id, reads what the
-queryset reads, for every member, whatever ran before."""
+queryset reads, for every member, whatever ran before; on PostgreSQL behind the pool it is
+planned once per connection."""
 
 from __future__ import annotations
 
 import operator
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import ProgrammingError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from community import permissions
 from community.models import MODERATORS_GROUP, Member
+from config import prepared
 from config.prepared import Prepared
 from gamification import privileges
 from gamification.models import MemberScore, Rank
@@ -71,3 +77,61 @@ def test_the_bells_count_is_the_querysets_count(asker: Member, helper: Member) -
         expected = Notification.objects.filter(recipient_id=member.pk, read_at__isnull=True)
         assert services.unread_count(member_id=member.pk) == expected.count()
     assert services.unread_count(member_id=asker.pk) == 2
+
+
+# ---------------------------------------------------------------- planned once per connection
+
+on_postgresql_with_pool = pytest.mark.skipif(
+    "not __import__('config.prepared').prepared.plans_once(__import__('django.db').db.connection)",
+    reason="prepared statements: run with DATABASE_URL on PostgreSQL (with its pool)",
+)
+
+
+def _prepared_here(text: str) -> list[tuple[int, int]]:
+    """(generic plans, custom plans) of this connection's prepared statements holding `text`."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            [f"%{text}%"],
+        )
+        return list(cursor.fetchall())
+
+
+@on_postgresql_with_pool
+def test_an_every_page_read_is_planned_once_per_connection(helper: Member, asker: Member) -> None:
+    # The member's permissions: PostgreSQL took longer to plan this UNION than to run it.
+    assert _prepared_here("auth_permission") == []
+    expected = sorted(permissions._permissions_and_groups(helper.pk))
+    with CaptureQueriesContext(connection) as queries:
+        for _ in range(8):
+            assert sorted(permissions._PERMISSIONS_AND_GROUPS.rows(helper.pk)) == expected
+    # Counted like any query (the page budgets still see it), prepared once, and after the
+    # first runs planned no more: PostgreSQL's generic plan serves every later call.
+    assert len(queries) == 8
+    assert all("auth_permission" in query["sql"] for query in queries)
+    [(generic, custom)] = _prepared_here("auth_permission")
+    assert generic + custom == 8
+    assert generic >= 1
+    # Another member's id runs the same prepared statement.
+    assert sorted(permissions._PERMISSIONS_AND_GROUPS.rows(asker.pk)) == sorted(
+        permissions._permissions_and_groups(asker.pk)
+    )
+    assert len(_prepared_here("auth_permission")) == 1
+
+
+@on_postgresql_with_pool
+def test_a_prepared_statements_errors_are_djangos(helper: Member) -> None:
+    with pytest.raises(ProgrammingError), transaction.atomic(), prepared.cursor() as cursor:
+        cursor.execute("SELECT no_such_column FROM community_member WHERE id = %s", [helper.pk])
+
+
+def test_statements_are_prepared_only_on_postgresql_behind_the_process_pool() -> None:
+    def database(vendor: str, options: dict[str, object]) -> Any:
+        return SimpleNamespace(vendor=vendor, settings_dict={"OPTIONS": options})
+
+    assert prepared.plans_once(database("postgresql", {"pool": {"min_size": 1}}))
+    # DB_POOL=off: PgBouncer in transaction mode may run the next statement on another
+    # server connection, which never saw the statement prepared.
+    assert not prepared.plans_once(database("postgresql", {}))
+    assert not prepared.plans_once(database("sqlite", {}))
