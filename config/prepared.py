@@ -45,8 +45,8 @@ class _PreparingCursor(psycopg.Cursor[Any]):
         return super().execute(query, params, prepare=True, binary=binary)
 
     def _send_query_prepared(self, name: bytes, pgq: Any, *, binary: bool | None = None) -> None:
-        # psycopg names the statement it ran only when it ran it unprepared; Django's query
-        # log (DEBUG, the tests' query counts) reads that name.
+        # psycopg keeps the query it sent (`_query`) only for an unprepared statement;
+        # Django's query log (DEBUG, the tests' query counts) reads it.
         self._query = pgq
         super()._send_query_prepared(name, pgq, binary=binary)
 
