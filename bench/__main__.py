@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import fanout, infra, load, writes
-from bench.server import LAYOUTS, REPO_ROOT, serve
+from bench.server import LAYOUTS, REPO_ROOT, cpu_used, serve
 
 DEFAULT_SECONDS = {"full": 15.0, "small": 5.0, "tiny": 2.0}
 DEFAULT_SOCKETS = {"full": 1000, "small": 1000, "tiny": 50}
@@ -179,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
             # CPU milliseconds per request, by side: what a page costs the web workers and
             # what it costs the database, whatever the load generator took.
             cpu_ms = {
-                side: 1000 * (used[side] - cpu[side]) / max(result.requests, 1) for side in used
+                side: 1000 * seconds / max(result.requests, 1)
+                for side, seconds in cpu_used(cpu, used).items()
             }
             row = {"name": name, "path": path, **result.as_dict(), "queries": queries,
                    "cpu_ms": cpu_ms}  # fmt: skip

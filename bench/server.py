@@ -66,13 +66,13 @@ class Running:
             index += 1
         return found
 
-    def cpu_seconds(self) -> dict[str, float]:
-        """CPU time used so far, user and system: the server's processes, and the machine's
-        PostgreSQL processes (the bench's database is the only busy one). Read before and
-        after a load run, it says where each request's CPU went."""
+    def cpu_seconds(self) -> dict[tuple[str, str], float]:
+        """CPU time used so far, user and system, per process: the server's ("server", pid)
+        and the machine's PostgreSQL processes' ("database", pid; the bench's database is
+        the only busy one). `cpu_used` of two readings says where a run's CPU went."""
         return {
-            "server": sum(_cpu_seconds(pid) for pid in self.pids()),
-            "database": sum(_cpu_seconds(pid) for pid in _pids_named("postgres")),
+            **{("server", str(pid)): _cpu_seconds(pid) for pid in self.pids()},
+            **{("database", pid): _cpu_seconds(pid) for pid in _pids_named("postgres")},
         }
 
     def rss_mb(self) -> list[float]:
@@ -86,6 +86,18 @@ class Running:
                 if line.startswith("VmRSS:"):
                     sizes.append(int(line.split()[1]) / 1024)
         return sizes
+
+
+def cpu_used(
+    before: dict[tuple[str, str], float], after: dict[tuple[str, str], float]
+) -> dict[str, float]:
+    """CPU seconds per side between two readings, process by process: a process that ended
+    in between is left out (its last seconds are unknown; a sum over the processes alive at
+    each reading would go down), one that started counts from zero."""
+    used = {"server": 0.0, "database": 0.0}
+    for (side, pid), seconds in after.items():
+        used[side] += max(0.0, seconds - before.get((side, pid), 0.0))
+    return used
 
 
 def _stat(pid: int | str) -> tuple[str, list[str]]:

@@ -18,6 +18,7 @@ import dj_database_url
 import pytest
 
 from bench import infra
+from bench.server import cpu_used
 from tests.processes import REPO_ROOT, clean_environment
 
 REQUIRED_NUMBERS = (
@@ -108,3 +109,13 @@ def test_the_tiny_bench_writes_every_figure_as_a_number(tmp_path: Path, database
         assert set(row["cpu_ms"]) == {"server", "database"}, row
         assert all(math.isfinite(ms) and ms >= 0 for ms in row["cpu_ms"].values()), row
     assert any(row["cpu_ms"]["server"] > 0 for row in results["rows"])
+
+
+def test_cpu_per_side_counts_each_process_between_two_readings() -> None:
+    before = {("server", "1"): 2.0, ("database", "7"): 5.0, ("database", "8"): 9.0}
+    # Process 8 ended during the run (another client's connection closing): a sum over the
+    # processes alive at each reading would fall by its 9 s. Process 9 started: from zero.
+    after = {("server", "1"): 2.5, ("database", "7"): 5.25, ("database", "9"): 0.5}
+    assert cpu_used(before, after) == {"server": 0.5, "database": 0.75}
+    # A pid reused by a younger process never counts back.
+    assert cpu_used({("database", "7"): 5.0}, {("database", "7"): 1.0})["database"] == 0.0
