@@ -12,8 +12,10 @@ in afterwards:
   as they are), each replaced by the reader's own value, escaped, all in one pass (a value
   that reads like another hole's stand-in is shown as it is).
 
-Used by the answer's controls and the answer form (community/templatetags/community_answers.py)
-and the header's menus (community/templatetags/community_menu.py).
+Used by the answer's and the question's controls and the answer form
+(community/templatetags/community_answers.py), the header's menus and bell
+(community/templatetags/community_menu.py) and the announcements' banner
+(community/templatetags/community_announcements.py).
 """
 
 from __future__ import annotations

@@ -1,15 +1,17 @@
 """`{% answer post %}`: one answer of the thread page, its shared HTML (cached, the same for
 every reader) with the reader's own controls rendered in place (see community/answercache.py);
-`{% answer_form %}`: the page's form for a new answer; `{% question_body thread %}`: the
-question's byline, body and tags, shared like the answers.
+`{% answer_form %}`: the page's form for a new answer; `{% question_actions %}`: the reader's
+controls under the question; `{% question_body thread %}`: the question's byline, body and
+tags, shared like the answers.
 
-Both are fragments (config/fragments.py): rendered from a handful of facts, not from the page,
-and kept per process for every reader with the same facts, each reader's CSRF token put in.
-The controls' facts are the answer's id, thread and kudos count and what the reader is to it
-(a visitor, its author, a giver of kudos, someone who may accept it, edit, delete or flag):
-most readers of a busy thread share them for most answers, so a page's twenty answers cost
-twenty lookups rather than twenty template renderings. The form's are the question's state
-and what the reader's rank does not let them post yet.
+The controls and the form are fragments (config/fragments.py): rendered from a handful of
+facts, not from the page, and kept per process for every reader with the same facts, each
+reader's CSRF token put in. An answer's controls' facts are its id, thread and kudos count
+and what the reader is to it (a visitor, its author, a giver of kudos, someone who may accept
+it, edit, delete or flag): most readers of a busy thread share them for most answers, so a
+page's twenty answers cost twenty lookups rather than twenty template renderings. The
+question's are alike (community/_question_actions.html). The form's are the question's
+state and what the reader's rank does not let them post yet.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from config import fragments
 register = template.Library()
 
 CONTROLS = "community/_post_actions.html"
+QUESTION_ACTIONS = "community/_question_actions.html"
 ANSWER_FORM = "community/_answer_form.html"
 
 
@@ -59,6 +62,54 @@ def answer(context: template.Context, post: Post) -> SafeString:
     for live updates, a new answer) is primed here."""
     answercache.prime([post], context["thread"])
     return answercache.compose(post, fragments.kept(context, CONTROLS, _facts(context, post)))
+
+
+class _Target(NamedTuple):
+    """What the kudos button reads of the question."""
+
+    pk: int
+    kudos_count: int
+    author_id: int | None
+
+
+class _Reader(NamedTuple):
+    is_authenticated: bool
+    pk: int  # the author's when the reader wrote the question, 0 otherwise
+
+
+class _Path(NamedTuple):
+    path: str
+
+
+class _Thread(NamedTuple):
+    pk: int
+    duplicate_of_id: int | None
+    is_locked: bool
+
+
+@register.simple_tag(takes_context=True)
+def question_actions(context: template.Context) -> SafeString:
+    """The reader's controls under the question, from the page's context (threads.py)."""
+    thread, user = context["thread"], context["user"]
+    member = user.is_authenticated
+    own = member and user.pk == thread.author_id
+    facts = (
+        ("target", _Target(thread.pk, thread.kudos_count, thread.author_id)),
+        ("user", _Reader(member, thread.author_id if own else 0)),
+        ("request", _Path("" if member else context["request"].path)),
+        ("given", thread.pk in (context.get("given") or {}).get("threads", ())),
+        ("follows", bool(context.get("follows"))),
+        ("bookmarked", bool(getattr(thread, "viewer_bookmarked", False))),
+        ("thread", _Thread(thread.pk, thread.duplicate_of_id, thread.is_locked)),
+        (
+            "can_edit",
+            bool(context.get("can_edit")) or (member and user.has_perm("community.retag_thread")),
+        ),
+        ("can_delete", bool(context.get("can_delete"))),
+        ("can_close_duplicate", bool(context.get("can_close_duplicate"))),
+        ("can_lock", bool(context.get("can_lock"))),
+    )
+    return fragments.kept(context, QUESTION_ACTIONS, facts)
 
 
 @functools.cache

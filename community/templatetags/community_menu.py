@@ -1,7 +1,8 @@
 """The header's menus as fragments (config/fragments.py): `{% primary_nav %}` and
 `{% account_menu %}` are rendered once per process for each kind of member (staff or not, an
 agent, a moderator, a superuser) and language, not on every page. The account menu's name,
-username, profile link and avatar are the member's own, put into holes."""
+username, profile link and avatar are the member's own, put into holes; so is the count of
+`{% bell %}`, kept for members with unread notifications and for those without."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ register = template.Library()
 
 PRIMARY_NAV = "includes/primary_nav.html"
 ACCOUNT_MENU = "includes/account_menu.html"
+BELL = "includes/bell.html"
+_UNREAD = "kept-fragment-unread-count"
 _NAME, _USERNAME, _PROFILE, _AVATAR = (
     f"kept-fragment-member-{part}" for part in ("name", "username", "profile", "avatar")
 )
@@ -65,3 +68,10 @@ def account_menu(context: template.Context) -> SafeString:
     }
     facts = (("user", _member(user)), ("avatar", _AVATAR))
     return fragments.kept(context, ACCOUNT_MENU, facts, holes)
+
+
+@register.simple_tag(takes_context=True)
+def bell(context: template.Context) -> SafeString:
+    count = context.get("notifications_unread") or 0  # the lazy count: one query, here
+    facts = (("unread", bool(count)), ("unread_count", _UNREAD))
+    return fragments.kept(context, BELL, facts, {_UNREAD: str(count)})

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from community import (
     answercache,
     extensions,
+    memberpage,
     pagecache,
     permissions,
     privileges,
@@ -240,6 +241,9 @@ def _thread_context(
     }
 
 
+THREAD_TEMPLATE = "community/thread_detail.html"
+
+
 def _count_cached_view(request: HttpRequest, pk: int, slug: str) -> None:
     # A stored page exists only for a thread visitors may see (hiding it replaces the
     # version), so the view counts as the rendered page's would; only the pk is used.
@@ -266,9 +270,19 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponseBase:
         return redirect(_with_query(request, canonical), permanent=True)
     if services.thread_view_record(thread=thread, viewer_key=_viewer_key(request)):
         thread.view_count += 1
-    return render(
-        request, "community/thread_detail.html", _thread_context(request, thread, reader=reader)
-    )
+    context = _thread_context(request, thread, reader=reader)
+    if (
+        reader is not None  # no hidden answer on the page, for this reader or any other
+        and request.user.is_authenticated
+        and not thread.is_hidden
+        and memberpage.keepable(request)
+    ):
+        # What every member sees alike; the rest is the {% part %}s' (community/memberpage.py).
+        shared = {"thread": threadpage.unmarked(thread), "page": context["page"]}
+        return memberpage.render(
+            request, THREAD_TEMPLATE, context, shared=shared, scope=pagecache.thread_scope(pk)
+        )
+    return render(request, THREAD_TEMPLATE, context)
 
 
 def _kudos_toggle(
