@@ -1,5 +1,5 @@
-"""What a member keeps an eye on: bookmarked questions, and the boards, tags and members
-they follow (a thread's own followers are community.models.Subscription).
+"""What a member keeps an eye on: the threads they follow, bookmarked questions, and the
+boards, tags and members they follow.
 
 Imported at the end of community.models, so `community.models.Bookmark` works as for every
 other model; the relations are named by string, so this module never imports that one back.
@@ -11,6 +11,26 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+
+class Subscription(models.Model):
+    """A member following a thread."""
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    thread = models.ForeignKey(
+        "community.Thread", on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["member", "thread"], name="subscription_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} follows {self.thread_id}"
 
 
 class Bookmark(models.Model):

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from community.links import url_for
+from community.managers import MemberManager
 
 MODERATORS_GROUP = "moderators"
 AGENTS_GROUP = "agents"
@@ -29,6 +30,8 @@ def avatar_upload_to(instance: Member, filename: str) -> str:
 
 class Member(AbstractUser):
     """A person in the community: customer, helper, agent or moderator alike."""
+
+    objects = MemberManager["Member"]()  # type: ignore[misc]
 
     # Usernames appear in URLs and in @mentions, so they keep to a safe alphabet and are
     # unique whatever their case ("Anna" and "anna" are one member).
@@ -429,22 +432,6 @@ class Revision(models.Model):
         return f"revision {self.pk} by {self.editor_id}"
 
 
-class Subscription(models.Model):
-    """A member following a thread."""
-
-    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="subscriptions")
-    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="subscriptions")
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["member", "thread"], name="subscription_unique")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member_id} follows {self.thread_id}"
-
-
 class Mention(models.Model):
     """An @username in a question or an answer, recorded once per member and place."""
 
@@ -497,4 +484,4 @@ class Attachment(models.Model):
 # (packages of their own; one app label and one set of migrations).
 from community.announcements import models as announcement_models  # noqa: E402, F401
 from community.drafts import models as draft_models  # noqa: E402, F401
-from community.follow_models import Bookmark, Follow  # noqa: E402, F401
+from community.follow_models import Bookmark, Follow, Subscription  # noqa: E402, F401

@@ -11,7 +11,10 @@ queryset would; tests compare the two.
 Planning is the other half: PostgreSQL planned the permissions' UNION in 0.6 ms and ran it in
 0.1. On a connection of the process's pool (which outlives the request), `cursor()` sends a
 statement as a prepared statement, planned once per connection and then only run; the
-hand-written per-page statements use it too (the reader's marks on a thread page). Without
+hand-written per-page statements use it too (the reader's marks on a thread page). Used by
+the member's permissions (community/permissions.py), the rank ladder
+(gamification/privileges.py), the bell's count (notifications/services.py) and the session's
+member (community.models.MemberManager). Without
 the pool (DB_POOL=off, for PgBouncer in transaction mode, where a statement prepared on one
 server connection is unknown on the next) and on SQLite it is Django's usual cursor.
 """

@@ -21,6 +21,7 @@ from gamification import privileges
 from gamification.models import MemberScore, Rank
 from notifications import services
 from notifications.models import Notification
+from tests.builders import logged_in
 from tests.notifications.inbox_factories import notify_answer
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +80,41 @@ def test_the_bells_count_is_the_querysets_count(asker: Member, helper: Member) -
     assert services.unread_count(member_id=asker.pk) == 2
 
 
+def _fields(member: Member) -> dict[str, Any]:
+    return {field.attname: getattr(member, field.attname) for field in Member._meta.concrete_fields}
+
+
+def test_the_sessions_member_is_the_querysets_row(helper: Member, moderator: Member) -> None:
+    # What the authentication backends call on every signed-in request (MemberManager.get).
+    for member in (helper, moderator, helper):
+        expected = Member.objects.filter(pk=member.pk).get()
+        found = Member.objects.get(pk=member.pk)
+        assert _fields(found) == _fields(expected)
+        assert not found._state.adding and found._state.db == "default"
+        assert found.groups.count() == expected.groups.count()
+    assert Member.objects.get(pk=str(helper.pk)) == helper
+    for missing in ({"pk": helper.pk + moderator.pk + 100}, {"pk": None}):
+        with pytest.raises(Member.DoesNotExist):
+            Member.objects.get(**missing)
+    with pytest.raises(ValueError, match="expected a number"):
+        Member.objects.get(pk="abc")
+    # Any other lookup is the queryset's.
+    assert Member.objects.get(username=helper.username) == helper
+    with pytest.raises(Member.DoesNotExist):
+        Member.objects.get(pk=helper.pk, username="someone-else")
+
+
+def test_a_signed_in_request_reads_its_member_with_the_compiled_statement(helper: Member) -> None:
+    client = logged_in(helper)
+    client.get("/boards/")
+    by_id = 'FROM "community_member" WHERE "community_member"."id" ='
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/boards/").status_code == 200
+    member_reads = [q["sql"] for q in queries if by_id in q["sql"]]
+    # Once, and not the queryset's get() (which asks for LIMIT 21).
+    assert len(member_reads) == 1 and "LIMIT" not in member_reads[0]
+
+
 # ---------------------------------------------------------------- planned once per connection
 
 on_postgresql_with_pool = pytest.mark.skipif(
@@ -135,3 +171,12 @@ def test_statements_are_prepared_only_on_postgresql_behind_the_process_pool() ->
     # server connection, which never saw the statement prepared.
     assert not prepared.plans_once(database("postgresql", {}))
     assert not prepared.plans_once(database("sqlite", {}))
+
+
+@on_postgresql_with_pool
+def test_the_sessions_member_is_planned_once_per_connection(helper: Member) -> None:
+    member_row = 'FROM "community_member" WHERE "community_member"."id" = $1'
+    for _ in range(3):
+        assert Member.objects.get(pk=helper.pk) == helper
+    [(generic, custom)] = _prepared_here(member_row)
+    assert generic + custom == 3

@@ -1,0 +1,46 @@
+"""The members' manager: Django's user manager, with the one read every signed-in request
+makes compiled once (config/prepared.py)."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db.models import Model
+
+from config.prepared import Prepared
+
+M = TypeVar("M", bound=AbstractUser)
+
+# The session's member, read on every signed-in request (MemberManager.get), per model.
+_ROWS: dict[type[Model], Prepared] = {}
+
+
+def _row(model: type[Model]) -> Prepared:
+    found = _ROWS.get(model)
+    if found is None:
+        found = _ROWS[model] = Prepared(lambda pk: model._default_manager.filter(pk=pk))
+    return found
+
+
+class MemberManager(UserManager[M]):
+    """Django's user manager, with the one read every signed-in request makes compiled once.
+
+    Django's and allauth's authentication backends load the session's member with
+    `get(pk=...)` on every request: that statement is compiled by Django once per process
+    and, on PostgreSQL behind the pool, prepared once per connection (config/prepared.py),
+    as the other reads every member's page makes. Any other `get()` is the queryset's.
+    """
+
+    def get(self, *args: Any, **kwargs: Any) -> M:
+        if args or list(kwargs) != ["pk"]:
+            return super().get(*args, **kwargs)
+        # Checked as the queryset checks it: ValueError for "abc", TypeError for a list.
+        pk = self.model._meta.pk.get_prep_value(kwargs["pk"])
+        found = _row(self.model).instances(self.model, pk, using=self.db) if pk is not None else []
+        if not found:
+            raise self.model.DoesNotExist(
+                f"{self.model._meta.object_name} matching query does not exist."
+            )
+        member: M = found[0]
+        return member
