@@ -1,12 +1,13 @@
 """The members' manager: Django's user manager, with the one read every signed-in request
-makes compiled once (config/prepared.py)."""
+makes compiled once (config/prepared.py), bringing along what every member's page shows."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db.models import Model
+from django.db.models import Expression, Model
 
 from config.prepared import Prepared
 
@@ -14,12 +15,29 @@ M = TypeVar("M", bound=AbstractUser)
 
 # The session's member, read on every signed-in request (MemberManager.get), per model.
 _ROWS: dict[type[Model], Prepared] = {}
+# What that read brings along, by attribute name: an expression on the member's row.
+_BROUGHT: dict[str, Callable[[], Expression]] = {}
+
+
+def bring_along(name: str, expression: Callable[[], Expression]) -> None:
+    """Have the member's read (`get(pk=...)`) bring `expression()` along as the attribute
+    `name`: a value every page shows (the bell's count) costs no round trip of its own.
+
+    Another app registers it from its AppConfig.ready() (the community imports no other app);
+    the value is as fresh as the member's row, read at the start of the request. Code that
+    reads it falls back to its own query when the member came from elsewhere (`getattr`)."""
+    _BROUGHT[name] = expression
+    _ROWS.clear()  # compiled again, with it
 
 
 def _row(model: type[Model]) -> Prepared:
     found = _ROWS.get(model)
     if found is None:
-        found = _ROWS[model] = Prepared(lambda pk: model._default_manager.filter(pk=pk))
+        found = _ROWS[model] = Prepared(
+            lambda pk: model._default_manager.filter(pk=pk).annotate(
+                **{name: expression() for name, expression in _BROUGHT.items()}
+            )
+        )
     return found
 
 
@@ -29,7 +47,8 @@ class MemberManager(UserManager[M]):
     Django's and allauth's authentication backends load the session's member with
     `get(pk=...)` on every request: that statement is compiled by Django once per process
     and, on PostgreSQL behind the pool, prepared once per connection (config/prepared.py),
-    as the other reads every member's page makes. Any other `get()` is the queryset's.
+    as the other reads every member's page makes; it brings along what other apps asked for
+    (`bring_along`). Any other `get()` is the queryset's.
     """
 
     def get(self, *args: Any, **kwargs: Any) -> M:

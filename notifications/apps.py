@@ -22,6 +22,11 @@ class NotificationsConfig(AppConfig):
 
         register_demo_step("inbox", demo.demo_inbox_ensure)
 
+        from community.managers import bring_along
+        from notifications.services import UNREAD_BROUGHT, unread_expression
+
+        bring_along(UNREAD_BROUGHT, unread_expression)
+
         from notifications.personal_data import notifications_erase, notifications_personal_data
 
         register_personal_data_section(notifications_personal_data)

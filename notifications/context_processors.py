@@ -1,8 +1,8 @@
 """The bell's unread count, on every page a member sees.
 
-Lazy: the COUNT runs only when a template shows it (base.html does, for members only), so
-anonymous pages, emails and fragments without the bell cost nothing, and a page that shows
-it twice counts once.
+The session's member read brings it along (notifications.services.UNREAD_BROUGHT), so a
+member's page runs no query for it. Lazy all the same: a member loaded another way is counted
+only when a template shows the bell (base.html does, for members only), once a page.
 """
 
 from __future__ import annotations
@@ -18,6 +18,6 @@ def unread_notifications(request: HttpRequest) -> dict[str, object]:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return 0
-        return services.unread_count(member_id=user.pk)
+        return services.member_unread_count(user)
 
     return {"notifications_unread": SimpleLazyObject(count)}

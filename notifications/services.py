@@ -16,7 +16,8 @@ from allauth.account.models import EmailAddress
 from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Expression, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -146,6 +147,29 @@ _UNREAD = Prepared(_unread)
 def unread_count(*, member_id: int) -> int:
     rows = _UNREAD.rows(member_id)
     return int(rows[0][1]) if rows else 0
+
+
+# The bell's count on a member's page needs no query of its own: the session's member read
+# brings it along (community.managers.bring_along, registered in NotificationsConfig.ready).
+UNREAD_BROUGHT = "notifications_unread_brought"
+
+
+def unread_expression() -> Expression:
+    """The unread count of the member whose row is being read, as an expression on it."""
+    unread = (
+        Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
+        .order_by()
+        .values("recipient")
+        .annotate(unread=Count("pk"))
+        .values("unread")
+    )
+    return Coalesce(Subquery(unread), 0)
+
+
+def member_unread_count(member: Any) -> int:
+    """The member's unread count: brought along by their read when it was, or counted."""
+    brought = getattr(member, UNREAD_BROUGHT, None)
+    return int(brought) if brought is not None else unread_count(member_id=member.pk)
 
 
 def notifications_mark_read(

@@ -86,9 +86,12 @@ def dropdown(request: HttpRequest) -> HttpResponseBase:
     return _dropdown_response(request)
 
 
-def _dropdown_response(request: HttpRequest) -> HttpResponse:
+def _dropdown_response(request: HttpRequest, *, unread: int | None = None) -> HttpResponse:
     latest = selectors.notification_latest(member_id=request_member(request).pk)
-    response = render(request, "notifications/_dropdown.html", {"items": _with_messages(latest)})
+    context: dict[str, object] = {"items": _with_messages(latest)}
+    if unread is not None:  # changed since the member's read brought the count along
+        context["notifications_unread"] = unread
+    response = render(request, "notifications/_dropdown.html", context)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -114,9 +117,9 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponseBase:
-    services.notifications_mark_read(member_id=request_member(request).pk, everything=True)
+    unread = services.notifications_mark_read(member_id=request_member(request).pk, everything=True)
     if is_htmx(request):
-        return _dropdown_response(request)
+        return _dropdown_response(request, unread=unread)
     messages.success(request, _("All your notifications are marked as read."))
     return redirect("notification-inbox")
 

@@ -72,6 +72,8 @@ def account_menu(context: template.Context) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def bell(context: template.Context) -> SafeString:
-    count = context.get("notifications_unread") or 0  # the lazy count: one query, here
+    count = (
+        context.get("notifications_unread") or 0
+    )  # brought along with the member (notifications)
     facts = (("unread", bool(count)), ("unread_count", _UNREAD))
     return fragments.kept(context, BELL, facts, {_UNREAD: str(count)})
