@@ -12,7 +12,12 @@ class CommunityConfig(AppConfig):
         from community.demo import demo_follows_ensure
         from community.drafts import receivers as draft_receivers  # noqa: F401
         from community.extensions import register_demo_step
+        from community.managers import bring_along
+        from community.permissions import ROLES_BROUGHT, roles_expression
         from config.i18n import remember_lookups
+
+        # What every member's page asks of the member, in the read that loads them.
+        bring_along(ROLES_BROUGHT, roles_expression)
 
         remember_lookups()  # every page translates a few hundred strings (config/i18n.py)
 

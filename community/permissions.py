@@ -10,7 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, Group, Permission
-from django.db.models import CharField, F, Q, QuerySet, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Exists,
+    Expression,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 
 from community.models import REVIEW_REASONS, Member, Post, Thread
 from config.prepared import Prepared
@@ -153,6 +164,18 @@ def _permissions_and_groups(member_id: int) -> QuerySet[Any]:
 # Compiled once per process: every page a member sees runs it (config/prepared.py).
 _PERMISSIONS_AND_GROUPS = Prepared(_permissions_and_groups)
 
+# Whether the member has a permission or a group of their own: most members have neither, and
+# then the UNION above would find nothing. The session's member read brings it along
+# (community.managers.bring_along, registered in CommunityConfig.ready).
+ROLES_BROUGHT = "community_has_roles"
+
+
+def roles_expression() -> Expression:
+    """Whether the member whose row is being read has a group or a permission of their own."""
+    groups = Member.groups.through.objects.filter(member=OuterRef("pk"))
+    own = Member.user_permissions.through.objects.filter(member=OuterRef("pk"))
+    return ExpressionWrapper(Q(Exists(groups)) | Q(Exists(own)), output_field=BooleanField())
+
 
 def viewer_prime(viewer: Viewer) -> None:
     """Load the viewer's groups and their permissions in one query, for a page that asks often.
@@ -162,13 +185,16 @@ def viewer_prime(viewer: Viewer) -> None:
     keeps (``_user_perm_cache``, ``_group_perm_cache``, ``_perm_cache``) and ``group_names``
     from one UNION, so every has_perm() and role test after it is free. Other backends (rank
     privileges) keep their own caches. Does nothing for visitors; superusers pass every
-    has_perm() without a lookup, so only their groups are loaded.
+    has_perm() without a lookup, so only their groups are loaded. A member whose read brought
+    along that they have no group and no permission of their own (most) costs no query.
     """
     member = _member(viewer)
     if member is None or hasattr(member, "_perm_cache"):
         return
     found: dict[str, set[str]] = {"user": set(), "group": set(), "name": set()}
-    for kind, app, name in _PERMISSIONS_AND_GROUPS.rows(member.pk):
+    # Nothing to look up for a member read with neither (brought along, or asked).
+    rows = _PERMISSIONS_AND_GROUPS.rows(member.pk) if getattr(member, ROLES_BROUGHT, True) else []
+    for kind, app, name in rows:
         found[kind].add(name if kind == "name" else f"{app}.{name}")
     member.group_names = frozenset(found["name"])
     if member.is_superuser:

@@ -112,7 +112,41 @@ def test_a_signed_in_request_reads_its_member_with_the_compiled_statement(helper
         assert client.get("/boards/").status_code == 200
     member_reads = [q["sql"] for q in queries if by_id in q["sql"]]
     # Once, and not the queryset's get() (which asks for LIMIT 21).
-    assert len(member_reads) == 1 and "LIMIT" not in member_reads[0]
+    assert len(member_reads) == 1 and "LIMIT 21" not in member_reads[0]
+
+
+def test_what_the_members_read_brings_along_is_what_its_own_query_finds(
+    asker: Member, helper: Member, moderator: Member, agent: Member
+) -> None:
+    helper.user_permissions.add(Permission.objects.get(codename="flag_content"))  # own, no group
+    for n in range(3):
+        notify_answer(asker, helper, url=f"/threads/{n}/x/")
+    notify_answer(moderator, asker)
+    for member in (asker, helper, moderator, agent):
+        read = Member.objects.get(pk=member.pk)
+        has_roles = member.groups.exists() or member.user_permissions.exists()
+        assert bool(getattr(read, permissions.ROLES_BROUGHT)) is has_roles
+        brought = getattr(read, services.UNREAD_BROUGHT)
+        assert brought == services.unread_count(member_id=member.pk)
+    assert getattr(Member.objects.get(pk=asker.pk), services.UNREAD_BROUGHT) == 3
+    assert not getattr(Member.objects.get(pk=asker.pk), permissions.ROLES_BROUGHT)
+
+
+def test_a_member_without_groups_or_permissions_of_their_own_costs_no_permissions_query(
+    asker: Member, helper: Member, moderator: Member
+) -> None:
+    helper.user_permissions.add(Permission.objects.get(codename="lock_thread"))
+    for member, looked_up in ((asker, False), (helper, True), (moderator, True)):
+        read = Member.objects.get(pk=member.pk)
+        with CaptureQueriesContext(connection) as queries:
+            permissions.viewer_prime(read)
+        assert any("auth_permission" in q["sql"] for q in queries) is looked_up
+        # What Django's backend would find, whichever way it was primed.
+        expected = Member.objects.filter(pk=member.pk).get()
+        assert read.get_all_permissions() == expected.get_all_permissions()
+        assert read.group_names == frozenset(expected.groups.values_list("name", flat=True))
+    assert permissions.can_lock_thread(Member.objects.get(pk=helper.pk))
+    assert not permissions.can_lock_thread(Member.objects.get(pk=asker.pk))
 
 
 # ---------------------------------------------------------------- planned once per connection
@@ -175,7 +209,8 @@ def test_statements_are_prepared_only_on_postgresql_behind_the_process_pool() ->
 
 @on_postgresql_with_pool
 def test_the_sessions_member_is_planned_once_per_connection(helper: Member) -> None:
-    member_row = 'FROM "community_member" WHERE "community_member"."id" = $1'
+    # With what it brings along (their LIMITs are parameters too, so the id's is not $1).
+    member_row = 'FROM "community_member" WHERE "community_member"."id" = $'
     for _ in range(3):
         assert Member.objects.get(pk=helper.pk) == helper
     [(generic, custom)] = _prepared_here(member_row)
