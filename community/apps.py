@@ -9,6 +9,7 @@ class CommunityConfig(AppConfig):
     def ready(self) -> None:
         from community import receivers  # noqa: F401 - connects the receivers
         from community.announcements.demo import demo_announcements_ensure
+        from community.announcements.selectors import DISMISSED_BROUGHT, dismissed_expression
         from community.demo import demo_follows_ensure
         from community.drafts import receivers as draft_receivers  # noqa: F401
         from community.extensions import register_demo_step
@@ -18,6 +19,7 @@ class CommunityConfig(AppConfig):
 
         # What every member's page asks of the member, in the read that loads them.
         bring_along(ROLES_BROUGHT, roles_expression)
+        bring_along(DISMISSED_BROUGHT, dismissed_expression)
 
         remember_lookups()  # every page translates a few hundred strings (config/i18n.py)
 

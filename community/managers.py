@@ -7,7 +7,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.db.models import Expression, Model
+from django.db.models import Model
+from django.db.models.expressions import BaseExpression
 
 from config.prepared import Prepared
 
@@ -16,10 +17,10 @@ M = TypeVar("M", bound=AbstractUser)
 # The session's member, read on every signed-in request (MemberManager.get), per model.
 _ROWS: dict[type[Model], Prepared] = {}
 # What that read brings along, by attribute name: an expression on the member's row.
-_BROUGHT: dict[str, Callable[[], Expression]] = {}
+_BROUGHT: dict[str, Callable[[], BaseExpression]] = {}
 
 
-def bring_along(name: str, expression: Callable[[], Expression]) -> None:
+def bring_along(name: str, expression: Callable[[], BaseExpression]) -> None:
     """Have the member's read (`get(pk=...)`) bring `expression()` along as the attribute
     `name`: a value every page shows (the bell's count) costs no round trip of its own.
 

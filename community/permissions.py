@@ -14,7 +14,6 @@ from django.db.models import (
     BooleanField,
     CharField,
     Exists,
-    Expression,
     ExpressionWrapper,
     F,
     OuterRef,
@@ -22,6 +21,7 @@ from django.db.models import (
     QuerySet,
     Value,
 )
+from django.db.models.expressions import BaseExpression
 
 from community.models import REVIEW_REASONS, Member, Post, Thread
 from config.prepared import Prepared
@@ -170,7 +170,7 @@ _PERMISSIONS_AND_GROUPS = Prepared(_permissions_and_groups)
 ROLES_BROUGHT = "community_has_roles"
 
 
-def roles_expression() -> Expression:
+def roles_expression() -> BaseExpression:
     """Whether the member whose row is being read has a group or a permission of their own."""
     groups = Member.groups.through.objects.filter(member=OuterRef("pk"))
     own = Member.user_permissions.through.objects.filter(member=OuterRef("pk"))

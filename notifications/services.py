@@ -16,7 +16,8 @@ from allauth.account.models import EmailAddress
 from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Expression, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.expressions import BaseExpression
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -154,7 +155,7 @@ def unread_count(*, member_id: int) -> int:
 UNREAD_BROUGHT = "notifications_unread_brought"
 
 
-def unread_expression() -> Expression:
+def unread_expression() -> BaseExpression:
     """The unread count of the member whose row is being read, as an expression on it."""
     unread = (
         Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)

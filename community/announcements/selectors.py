@@ -14,7 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import BaseExpression
 from django.http import Http404
 from django.utils import timezone
 
@@ -82,6 +83,17 @@ def _pinned_everywhere() -> list[Announcement]:
     )
 
 
+# Whether the member ever dismissed an announcement: most never have, and their pages then
+# need not read their dismissals. The member's read brings it along
+# (community.managers.bring_along, registered in CommunityConfig.ready).
+DISMISSED_BROUGHT = "announcements_dismissed_any"
+
+
+def dismissed_expression() -> BaseExpression:
+    """Whether the member whose row is being read has dismissed an announcement."""
+    return Exists(AnnouncementDismissal.objects.filter(member=OuterRef("pk")))
+
+
 def _dismissed(member_id: int, pinned: list[Announcement]) -> set[int]:
     key = dismissals_cache_key(member_id=member_id)
     found: set[int] | None = cache.get(key)
@@ -100,12 +112,19 @@ def announcements_shown(
 ) -> list[Announcement]:
     """What `announcements_pinned` gives, from the cache: no query once the list (shared by
     everyone) and the viewer's dismissals are kept, none for dismissals when nothing is
-    pinned."""
+    pinned or the viewer never dismissed one."""
     now = timezone.now()
     pinned = [a for a in _pinned_everywhere() if a.is_pinned(now=now)]
     board_id = board.pk if board is not None else None
     shown = [a for a in pinned if a.board_id is None or a.board_id == board_id]
-    if shown and viewer is not None and viewer.is_authenticated:
+    # A member whose read brought along that they never dismissed one is not asked; one read
+    # another way is.
+    if (
+        shown
+        and viewer is not None
+        and viewer.is_authenticated
+        and getattr(viewer, DISMISSED_BROUGHT, True)
+    ):
         dismissed = _dismissed(viewer.pk, pinned)
         shown = [a for a in shown if a.pk not in dismissed]
     return shown[:limit]

@@ -17,7 +17,7 @@ from community import events
 from community.announcements import selectors, services
 from community.announcements.models import Announcement, AnnouncementDismissal
 from community.models import Board, Member
-from tests.builders import board_make, logged_in
+from tests.builders import ask, board_make, logged_in
 
 pytestmark = pytest.mark.django_db
 
@@ -182,6 +182,29 @@ def test_a_member_who_dismisses_it_no_longer_sees_it_and_others_still_do(
     assert OUTAGE in shown(Client(), "/")
     # Remembered, not a cookie: the next sign-in doesn't bring it back.
     assert OUTAGE not in shown(logged_in(helper), "/")
+
+
+def test_a_member_who_never_dismissed_one_reads_no_dismissals_until_they_do(
+    moderator: Member, helper: Member, asker: Member, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    announcement = post(moderator)
+    question = ask(asker, board_make()).get_absolute_url()
+    read_for: list[int] = []
+    real = selectors._dismissed
+
+    def dismissed(member_id: int, pinned: list[Announcement]) -> set[int]:
+        read_for.append(member_id)
+        return real(member_id, pinned)
+
+    monkeypatch.setattr(selectors, "_dismissed", dismissed)
+    client = logged_in(helper)
+
+    # A question's page shows the announcements from the cache, less the reader's dismissals.
+    assert OUTAGE in client.get(question).content.decode()
+    assert read_for == []  # their read brought along that they never dismissed one
+    client.post(f"/announcements/{announcement.pk}/dismiss/", {"next": "/"})
+    assert OUTAGE not in client.get(question).content.decode()
+    assert read_for == [helper.pk]
 
 
 def test_dismissing_twice_is_one_dismissal(moderator: Member, helper: Member) -> None:

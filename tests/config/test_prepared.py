@@ -14,6 +14,9 @@ from django.db import ProgrammingError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from community import permissions
+from community.announcements.models import AnnouncementDismissal
+from community.announcements.selectors import DISMISSED_BROUGHT
+from community.announcements.services import announcement_create, announcement_dismiss
 from community.models import MODERATORS_GROUP, Member
 from config import prepared
 from config.prepared import Prepared
@@ -122,12 +125,18 @@ def test_what_the_members_read_brings_along_is_what_its_own_query_finds(
     for n in range(3):
         notify_answer(asker, helper, url=f"/threads/{n}/x/")
     notify_answer(moderator, asker)
+    notice = announcement_create(
+        actor=moderator, board=None, title="Outage", body="Mobile data is down."
+    )
+    announcement_dismiss(member=agent, announcement=notice)
     for member in (asker, helper, moderator, agent):
         read = Member.objects.get(pk=member.pk)
         has_roles = member.groups.exists() or member.user_permissions.exists()
         assert bool(getattr(read, permissions.ROLES_BROUGHT)) is has_roles
         brought = getattr(read, services.UNREAD_BROUGHT)
         assert brought == services.unread_count(member_id=member.pk)
+        dismissed = AnnouncementDismissal.objects.filter(member=member).exists()
+        assert bool(getattr(read, DISMISSED_BROUGHT)) is dismissed
     assert getattr(Member.objects.get(pk=asker.pk), services.UNREAD_BROUGHT) == 3
     assert not getattr(Member.objects.get(pk=asker.pk), permissions.ROLES_BROUGHT)
 
