@@ -130,24 +130,27 @@ def question_digest(thread: Thread) -> str:
     return hashlib.blake2b(facts.encode(), digest_size=16).hexdigest()
 
 
-def _shared_key(
-    kind: str, template_name: str, item: Post | Thread, now: datetime, facts: str
-) -> str | None:
+def _prefix(kind: str, template_name: str) -> str:
+    """What the keys of a page's items share: the kind, the database, the template, the
+    language and the time zone (worked out once a page, not once an answer)."""
+    place = f"{connection.settings_dict['NAME']}{pagecache.namespace}"
+    language, zone = get_language(), timezone.get_current_timezone_name()
+    return f"{kind}:{place}:{_template_version(template_name)}:{language}:{zone}"
+
+
+def _shared_key(prefix: str, item: Post | Thread, now: datetime, facts: str) -> str | None:
     """The key of an item's shared HTML, or None while it must be rendered each time."""
     if item.is_hidden:
         return None
     created, edited = _age_unit(item.created_at, now), _age_unit(item.edited_at, now)
     if created is None or edited is None:
         return None
-    place = f"{connection.settings_dict['NAME']}{pagecache.namespace}"
-    language, zone = get_language(), timezone.get_current_timezone_name()
-    version = _template_version(template_name)
-    return f"{kind}:{place}:{version}:{language}:{zone}:{created}:{edited}:{facts}"
+    return f"{prefix}:{created}:{edited}:{facts}"
 
 
-def _key(post: Post, thread: Thread, now: datetime) -> str | None:
+def _key(post: Post, thread: Thread, now: datetime, prefix: str) -> str | None:
     facts = getattr(post, "shared_digest", None) or digest(post, thread)
-    return _shared_key("answer", TEMPLATE, post, now, facts)
+    return _shared_key(prefix, post, now, facts)
 
 
 def _render(post: Post, thread: Thread) -> str:
@@ -170,7 +173,8 @@ def prime(posts: Iterable[Post], thread: Thread) -> None:
         return
     ttl = seconds()
     now = datetime.now(UTC)  # naturaltime's clock
-    keys = {p.pk: _key(p, thread, now) if ttl > 0 else None for p in posts}
+    prefix = _prefix("answer", TEMPLATE)
+    keys = {p.pk: _key(p, thread, now, prefix) if ttl > 0 else None for p in posts}
     known: dict[str, str] = {}
     for key in keys.values():
         if key and (html := _kept.get(key)) is not None:
@@ -213,7 +217,8 @@ def question_html(thread: Thread) -> SafeString:
     key = None
     if ttl > 0:
         facts = getattr(thread, "shared_digest", None) or question_digest(thread)
-        key = _shared_key("question", QUESTION_TEMPLATE, thread, datetime.now(UTC), facts)
+        prefix = _prefix("question", QUESTION_TEMPLATE)
+        key = _shared_key(prefix, thread, datetime.now(UTC), facts)
     html = _kept.get(key) if key else None
     if html is None and key:
         html = cache.get(key)

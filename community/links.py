@@ -44,6 +44,17 @@ def url_for_or_none(name: str, kwarg: str, value: int | str) -> str | None:
         return None
 
 
+def thread_path(pk: int, slug: str) -> str:
+    """``reverse("thread-detail", kwargs={"pk": pk, "slug": slug})``, kept per thread."""
+    return _thread_path(pk, slug, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=4096)
+def _thread_path(pk: int, slug: str, script_prefix: str, urlconf: str | None) -> str:
+    return reverse("thread-detail", kwargs={"pk": pk, "slug": slug}, urlconf=urlconf)
+
+
 def clear() -> None:
     """Forget resolved patterns (the URLconf changed, as tests may do)."""
     _halves.cache_clear()
+    _thread_path.cache_clear()

@@ -1,16 +1,17 @@
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from community.links import url_for
+from community.links import thread_path, url_for
 from community.managers import MemberManager
 
 MODERATORS_GROUP = "moderators"
@@ -180,6 +181,14 @@ RESERVED_THREAD_SLUGS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)
+def thread_slug(title: str) -> str:
+    """A title's part of its thread's address, made once per title (pages link many)."""
+    slug = slugify(title)[:80].strip("-") or "thread"
+    # "/threads/1/edit/" is the edit page, not a title.
+    return f"{slug}-thread" if slug in RESERVED_THREAD_SLUGS else slug
+
+
 class HiddenReason(models.TextChoices):
     """Why a question or answer is held from public view (empty: it is public)."""
 
@@ -294,10 +303,7 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        slug = slugify(self.title)[:80].strip("-") or "thread"
-        if slug in RESERVED_THREAD_SLUGS:  # "/threads/1/edit/" is the edit page, not a title
-            slug = f"{slug}-thread"
-        return reverse("thread-detail", kwargs={"pk": self.pk, "slug": slug})
+        return thread_path(self.pk, thread_slug(self.title))
 
     @property
     def is_hidden(self) -> bool:

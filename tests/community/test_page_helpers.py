@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 
 from community import links, permissions
-from community.models import Member
+from community.models import Member, Thread
 from tests.factories import MemberFactory
 
 PERMS = [
@@ -40,6 +40,28 @@ def test_a_url_built_from_its_prefix_is_the_one_reverse_gives(
     name: str, kwarg: str, value: int | str
 ) -> None:
     assert links.url_for(name, kwarg, value) == reverse(name, kwargs={kwarg: value})
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("How do I top up my plan?", "how-do-i-top-up-my-plan"),
+        ("Edit", "edit-thread"),  # a thread action's name is not a slug
+        ("???", "thread"),
+        ("Roaming ñ ünïcode", "roaming-n-unicode"),
+        ("x " * 60, ("x-" * 40).strip("-")),
+    ],
+)
+def test_a_threads_address_is_the_one_reverse_gives_made_once(title: str, slug: str) -> None:
+    thread = Thread(pk=7, title=title)
+    expected = reverse("thread-detail", kwargs={"pk": 7, "slug": slug})
+    assert thread.get_absolute_url() == expected
+    assert Thread(pk=7, title=title).get_absolute_url() == expected  # kept: the same again
+    set_script_prefix("/mutua/")
+    try:
+        assert thread.get_absolute_url() == f"/mutua{expected}"
+    finally:
+        set_script_prefix("/")
 
 
 def test_a_route_that_does_not_exist_gives_none() -> None:
