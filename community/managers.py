@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.apps import apps as installed_apps
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db.models import Model
 from django.db.models.expressions import BaseExpression
@@ -49,11 +50,13 @@ class MemberManager(UserManager[M]):
     `get(pk=...)` on every request: that statement is compiled by Django once per process
     and, on PostgreSQL behind the pool, prepared once per connection (config/prepared.py),
     as the other reads every member's page makes; it brings along what other apps asked for
-    (`bring_along`). Any other `get()` is the queryset's.
+    (`bring_along`). Any other `get()`, and a migration's, is the queryset's.
     """
 
     def get(self, *args: Any, **kwargs: Any) -> M:
-        if args or list(kwargs) != ["pk"]:
+        # A migration's model (apps.get_model) reads the row as the queryset does: what other
+        # apps bring along may not exist yet at that point of the migrations.
+        if args or list(kwargs) != ["pk"] or self.model._meta.apps is not installed_apps:
             return super().get(*args, **kwargs)
         # Checked as the queryset checks it: ValueError for "abc", TypeError for a list.
         pk = self.model._meta.pk.get_prep_value(kwargs["pk"])

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission
 from django.db import ProgrammingError, connection, transaction
+from django.db.migrations.loader import MigrationLoader
 from django.test.utils import CaptureQueriesContext
 
 from community import permissions
@@ -105,6 +106,20 @@ def test_the_sessions_member_is_the_querysets_row(helper: Member, moderator: Mem
     assert Member.objects.get(username=helper.username) == helper
     with pytest.raises(Member.DoesNotExist):
         Member.objects.get(pk=helper.pk, username="someone-else")
+
+
+def test_a_migrations_member_read_is_the_querysets_and_brings_nothing(helper: Member) -> None:
+    # What a data migration's RunPython would call: the tables other apps bring along from
+    # may not exist yet at that point of the migrations.
+    state = MigrationLoader(connection).project_state()
+    historical = state.apps.get_model("community", "Member")
+    assert type(historical.objects).__name__ == "MemberManager"
+    with CaptureQueriesContext(connection) as queries:
+        found = historical.objects.get(pk=helper.pk)
+    assert found.username == helper.username
+    assert not hasattr(found, services.UNREAD_BROUGHT)
+    [read] = [q["sql"] for q in queries]
+    assert "notifications_notification" not in read
 
 
 def test_a_signed_in_request_reads_its_member_with_the_compiled_statement(helper: Member) -> None:
