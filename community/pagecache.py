@@ -98,6 +98,17 @@ def versions_remembered(*scopes: str) -> Iterator[None]:
         _remembered.reset(token)
 
 
+# Scopes every member's page reads, whatever it shows (another app's, registered from its
+# AppConfig.ready(): the rank ladder's); read with the page's own scopes, in the same call.
+_members_scopes: list[str] = []
+
+
+def read_with_members_pages(scope: str) -> None:
+    """Have every member's page that reads its scopes' versions read `scope`'s with them."""
+    if scope not in _members_scopes:
+        _members_scopes.append(scope)
+
+
 def _versions(scopes: tuple[str, ...]) -> list[str]:
     """The scopes' versions, read in one cache call; a scope without one is given one."""
     remembered = _remembered.get()
@@ -246,11 +257,12 @@ def cache_for_visitors(
             scopes = scope(**kwargs)
             if isinstance(scopes, str):
                 scopes = (scopes,)
-            with versions_remembered(*scopes):
-                if not _cacheable_request(request):
-                    # A member's page asks for the same versions (its shared rows, the
-                    # announcements): read together now, once.
+            if not _cacheable_request(request):
+                # A member's page asks for the same versions (its shared rows, the
+                # announcements) and those every member's page reads: read together, once.
+                with versions_remembered(*scopes, *_members_scopes):
                     return view(request, *args, **kwargs)
+            with versions_remembered(*scopes):
                 return _visitor_page(request, view, scopes, seconds, on_hit, args, kwargs)
 
         return wrapped  # type: ignore[return-value]

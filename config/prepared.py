@@ -12,12 +12,12 @@ Planning is the other half: PostgreSQL planned the permissions' UNION in 0.6 ms 
 0.1. On a connection of the process's pool (which outlives the request), `cursor()` sends a
 statement as a prepared statement, planned once per connection and then only run; the
 hand-written per-page statements use it too (the reader's marks on a thread page). Used by
-the member's permissions (community/permissions.py), the rank ladder
-(gamification/privileges.py), the bell's count for a member loaded outside a request
-(notifications/services.py) and the session's member (community.managers.MemberManager), which
-brings the bell's count along. Without
-the pool (DB_POOL=off, for PgBouncer in transaction mode, where a statement prepared on one
-server connection is unknown on the next) and on SQLite it is Django's usual cursor.
+the member's permissions (community/permissions.py), the bell's count for a member loaded
+outside a request (notifications/services.py) and the session's member
+(community.managers.MemberManager), which brings along what every member's page shows (the
+bell's count, the member's points and rank). Without the pool (DB_POOL=off, for PgBouncer
+in transaction mode, where a statement prepared on one server connection is unknown on the
+next) and on SQLite it is Django's usual cursor.
 """
 
 from __future__ import annotations

@@ -18,14 +18,21 @@ class GamificationConfig(AppConfig):
             register_profile_section,
             register_scale_step,
         )
-        from gamification import demo, receivers, scale  # noqa: F401 - connects the receivers
+        from community.managers import bring_along
+        from community.pagecache import read_with_members_pages
+        from gamification import demo, ladder, receivers, scale  # noqa: F401 - the receivers
         from gamification.leaderboards import leaderboards_changed
+        from gamification.models import RANKS
         from gamification.personal_data import gamification_personal_data
         from gamification.privileges import privilege_lock
         from gamification.profile import standing_section
 
         register_profile_section(standing_section)
         register_privilege_lock(privilege_lock)
+        # Every member's page reads the rank ladder (gamification/ladder.py).
+        bring_along(ladder.POINTS_BROUGHT, ladder.points_expression)
+        bring_along(ladder.RANK_BROUGHT, ladder.rank_expression)
+        read_with_members_pages(RANKS)
         register_personal_data_section(gamification_personal_data)
         # A deleted member keeps their rows but holds no place any more.
         register_member_eraser(lambda member: leaderboards_changed())

@@ -14,9 +14,9 @@ _CACHE = "_rank_permission_cache"
 class RankPrivilegeBackend(BaseBackend):
     """Grants the permissions of the privileges the member's rank lists.
 
-    One query per member object per request, cached on the object like ModelBackend does:
-    the rank ladder, which the notes on what a rank unlocks read too
-    (gamification.privileges).
+    Read once per member object per request, cached on the object like ModelBackend does:
+    the rank ladder (gamification.ladder: the ranks kept per process, the member's rank
+    brought along by their read), which the notes on what a rank unlocks read too.
     """
 
     def get_all_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:

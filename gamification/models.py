@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -18,6 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from community import pagecache
 from config.formatting import money
 
 
@@ -128,6 +130,40 @@ class LedgerEntry(models.Model):
         return f"{self.points:+d} {self.reason} {self.source}"
 
 
+# The page-cache scope every change of a rank replaces: the processes that keep the ranks
+# (gamification/ladder.py) read them again.
+RANKS = "ranks"
+
+
+def ranks_changed() -> None:
+    """Every process reads the ranks again once the current transaction commits."""
+    pagecache.bump_on_commit(RANKS)
+
+
+class RankQuerySet(models.QuerySet["Rank"]):
+    """A queryset's writes to the ranks replace their version, as an instance's do (Rank)."""
+
+    def update(self, **kwargs: Any) -> int:
+        changed = super().update(**kwargs)
+        ranks_changed()
+        return changed
+
+    def bulk_create(self, *args: Any, **kwargs: Any) -> list[Rank]:
+        created = super().bulk_create(*args, **kwargs)
+        ranks_changed()
+        return created
+
+    def bulk_update(self, *args: Any, **kwargs: Any) -> int:
+        changed = super().bulk_update(*args, **kwargs)
+        ranks_changed()
+        return changed
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        deleted = super().delete()
+        ranks_changed()
+        return deleted
+
+
 class Rank(models.Model):
     """A title earned at a points threshold, with the privileges it unlocks."""
 
@@ -136,6 +172,8 @@ class Rank(models.Model):
     min_points = models.PositiveIntegerField(_("minimum points"), unique=True)
     privileges = models.JSONField(_("privileges"), default=list, blank=True)
 
+    objects = RankQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("rank")
         verbose_name_plural = _("ranks")
@@ -143,6 +181,15 @@ class Rank(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        ranks_changed()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        ranks_changed()
+        return deleted
 
 
 class MemberScore(models.Model):

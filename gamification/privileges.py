@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from community.extensions import PrivilegeLock
 from community.models import Member
-from config.prepared import Prepared
-from gamification.models import MemberScore, Rank
+from gamification import ladder
+from gamification.models import Rank
 
 PRIVILEGES: dict[str, tuple[StrOrPromise, str]] = {
     "post_links": (_("Post links"), "community.post_links"),
@@ -38,35 +37,21 @@ PRIVILEGES: dict[str, tuple[StrOrPromise, str]] = {
 _LADDER = "_privilege_ladder"
 
 
-def _rank_ladder(member_id: int) -> QuerySet[Rank]:
-    """The ranks, lowest first, each with the member's points and rank (None without a score)."""
-    score = MemberScore.objects.filter(member_id=member_id)
-    return Rank.objects.annotate(
-        member_points=Subquery(score.values("points")[:1]),
-        member_rank_id=Subquery(score.values("rank_id")[:1]),
-    ).order_by("min_points")
-
-
-# Compiled once per process: every page a member sees runs it (config/prepared.py).
-_RANK_LADDER = Prepared(_rank_ladder)
-
-
-def _ladder(member: Member) -> tuple[int, list[str], list[Rank]]:
+def _ladder(member: Member) -> tuple[int, list[str], tuple[Rank, ...]]:
     """The member's points, the privileges of the rank they hold, and the ranks, lowest
-    first: one query, kept on the member object for the rest of the request. The rank
-    backend's permissions and the notes on what unlocks next (a page asks about images,
-    links and flagging) all read it."""
+    first (gamification/ladder.py), kept on the member object for the rest of the request.
+    The rank backend's permissions and the notes on what unlocks next (a page asks about
+    images, links and flagging) all read it."""
     if not hasattr(member, _LADDER):
-        ranks = _RANK_LADDER.instances(Rank, member.pk)
-        points = (ranks[0].member_points or 0) if ranks else 0
-        held_id = ranks[0].member_rank_id if ranks else None
+        points, held_id = ladder.standing(member)
+        ranks = ladder.ranks()
         # The rank the score holds; without a score (or a rank) yet, the one 0 points earn.
         held = next((r for r in ranks if r.pk == held_id), None) if held_id else None
         if held is None:
             held = next((r for r in reversed(ranks) if r.min_points <= 0), None)
         setattr(member, _LADDER, (points, list(held.privileges) if held else [], ranks))
-    ladder: tuple[int, list[str], list[Rank]] = getattr(member, _LADDER)
-    return ladder
+    found: tuple[int, list[str], tuple[Rank, ...]] = getattr(member, _LADDER)
+    return found
 
 
 def rank_privileges(member: Member) -> list[str]:

@@ -26,6 +26,7 @@ from django_stubs_ext import StrOrPromise
 
 from community.models import Member
 from community.permissions import Viewer
+from gamification import ladder
 from gamification.badges import REGISTRY, Badge
 from gamification.leaderboards import leaderboard_scores
 from gamification.models import (
@@ -33,7 +34,6 @@ from gamification.models import (
     BadgeTier,
     GamificationSettings,
     LedgerEntry,
-    MemberScore,
     Period,
     PointsRule,
     Rank,
@@ -68,10 +68,10 @@ class Standing:
 
 
 def member_standing(*, member: Member) -> Standing:
-    """Points, rank, the next rank and the badges held: three queries for anyone."""
-    score = MemberScore.objects.filter(member_id=member.pk).values_list("points", "rank_id").first()
-    points, rank_id = score if score else (0, None)
-    ranks = list(Rank.objects.order_by("min_points"))
+    """Points, rank, the next rank and the badges held: the badges' query, and the score's for
+    a member whose read did not bring it along (gamification/ladder.py)."""
+    points, rank_id = ladder.standing(member)
+    ranks = ladder.ranks()
     rank = next((r for r in ranks if r.pk == rank_id), None)
     if rank is None:  # no total yet, or a rank staff deleted: what the points earn
         rank = next((r for r in reversed(ranks) if r.min_points <= max(points, 0)), None)
@@ -184,10 +184,10 @@ class RankInfo:
 
 def rank_list() -> list[RankInfo]:
     """Every rank, lowest first, with the privileges it grants (in PRIVILEGES' order) and
-    which of them it is the first to grant. One query."""
+    which of them it is the first to grant (the ranks: gamification/ladder.py)."""
     infos = []
     before: set[str] = set()
-    for rank in Rank.objects.order_by("min_points"):
+    for rank in ladder.ranks():
         held = set(rank.privileges or [])
         privileges = [
             (key, label, key not in before)

@@ -7,8 +7,9 @@ a ceiling on top catches a constant that quietly grows.
 Measured when written, the same on SQLite and PostgreSQL: the thread page costs 5 queries
 for a visitor (the thread, its tags, a page of answers with their total, everyone's groups,
 the open known issues) and 8 for a member (plus the session and the member, whose read brings
-the bell's count along and whether they have a group or a permission of their own, and the
-rank ladder, which gives both their rank's privileges and what the next ranks unlock; staff
+the bell's count along, whether they have a group or a permission of their own and their
+points and rank, and the ranks, which give both their rank's privileges and what the next
+ranks unlock (none with Redis, where each process keeps them); staff
 their permissions and groups in one query and the second-factor check instead of the
 ladder; the asker also the satisfaction question), plus one on a viewer's first visit, which
 counts the view; the home page 7, a board 5, a profile 8-10, each plus 3 for a member.
@@ -40,16 +41,18 @@ MaxQueries = Callable[[int], AbstractContextManager[object]]
 
 # Ceilings: what the thread page costs, exactly (at most 10 is the goal). A member
 # costs more than a visitor: the session (none with Redis, which keeps it), the member (whose
-# read brings the bell's unread count along, and whether they have a group or a permission of
-# their own), permission checks (one query for staff's groups, one for the rank ladder, which
-# also says what the next ranks unlock), the second-factor check for staff, and the sections
+# read brings the bell's unread count along, whether they have a group or a permission of
+# their own, and their points and rank), permission checks (one query for staff's groups, one
+# for the ranks, which also say what the next ranks unlock: none with Redis, which keeps
+# them), the second-factor check for staff, and the sections
 # other apps add (support's satisfaction question on the asker's
 # own question). Equality between the two sizes is what catches an N+1. Support's known
 # issues cost nothing here: the open issues' titles the question may match come from the
 # cache (one query for the first reader after an issue changes).
 THREAD_PAGE_MAX = {"anonymous": 4, "member": 7, "moderator": 8, "asker": 8}
-# The session (none with Redis), the member (with the bell's count and whether they have a
-# group or a permission of their own), the rank ladder; staff their permissions too.
+# The session (none with Redis), the member (with the bell's count, whether they have a
+# group or a permission of their own, their points and rank), the ranks (none with Redis);
+# staff their permissions too.
 MEMBER_EXTRA = {"anonymous": 0, "helper": 3, "moderator": 4}
 VIEWERS = ["anonymous", "helper", "moderator", "asker"]
 

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import Permission
 from django.db import ProgrammingError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
+from django.db.models import QuerySet, Subquery
 from django.test.utils import CaptureQueriesContext
 
 from community import permissions
@@ -21,7 +22,7 @@ from community.announcements.services import announcement_create, announcement_d
 from community.models import MODERATORS_GROUP, Member
 from config import prepared
 from config.prepared import Prepared
-from gamification import privileges
+from gamification import ladder
 from gamification.models import MemberScore, Rank
 from notifications import services
 from notifications.models import Notification
@@ -51,12 +52,21 @@ def test_the_members_permissions_and_groups_are_the_querysets_rows(
     assert ("name", "", MODERATORS_GROUP) in prepared.rows(moderator.pk)
 
 
-def test_the_rank_ladder_is_the_querysets_instances(
+def _rank_ladder(member_id: int) -> QuerySet[Rank]:
+    """Every rank with the member's points and rank: a model with a JSON field, annotated."""
+    score = MemberScore.objects.filter(member_id=member_id)
+    return Rank.objects.annotate(
+        member_points=Subquery(score.values("points")[:1]),
+        member_rank_id=Subquery(score.values("rank_id")[:1]),
+    ).order_by("min_points")
+
+
+def test_a_models_instances_are_the_querysets_fields_converted_and_annotations(
     helper: Member, moderator: Member, agent: Member
 ) -> None:
-    prepared = Prepared(privileges._rank_ladder)
+    prepared = Prepared(_rank_ladder)
     for member in _members(helper, moderator, agent):
-        expected = list(privileges._rank_ladder(member.pk))
+        expected = list(_rank_ladder(member.pk))
         found = prepared.instances(Rank, member.pk)
         assert [(r.pk, r.name, r.privileges, r.min_points) for r in found] == [
             (r.pk, r.name, r.privileges, r.min_points) for r in expected
@@ -144,6 +154,11 @@ def test_what_the_members_read_brings_along_is_what_its_own_query_finds(
         actor=moderator, board=None, title="Outage", body="Mobile data is down."
     )
     announcement_dismiss(member=agent, announcement=notice)
+    ranked = Rank.objects.order_by("min_points").last()
+    assert ranked is not None
+    MemberScore.objects.update_or_create(
+        member_id=agent.pk, defaults={"points": 1234, "rank": ranked}
+    )
     for member in (asker, helper, moderator, agent):
         read = Member.objects.get(pk=member.pk)
         has_roles = member.groups.exists() or member.user_permissions.exists()
@@ -152,7 +167,11 @@ def test_what_the_members_read_brings_along_is_what_its_own_query_finds(
         assert brought == services.unread_count(member_id=member.pk)
         dismissed = AnnouncementDismissal.objects.filter(member=member).exists()
         assert bool(getattr(read, DISMISSED_BROUGHT)) is dismissed
+        score = MemberScore.objects.filter(member=member).first()
+        assert getattr(read, ladder.POINTS_BROUGHT) == (score.points if score else None)
+        assert getattr(read, ladder.RANK_BROUGHT) == (score.rank_id if score else None)
     assert getattr(Member.objects.get(pk=asker.pk), services.UNREAD_BROUGHT) == 3
+    assert getattr(Member.objects.get(pk=agent.pk), ladder.RANK_BROUGHT) == ranked.pk
     assert not getattr(Member.objects.get(pk=asker.pk), permissions.ROLES_BROUGHT)
 
 
