@@ -135,7 +135,7 @@ def _unread(member_id: int) -> QuerySet[Any]:
     return (
         Notification.objects.filter(recipient_id=member_id, read_at__isnull=True)
         .values("recipient_id")
-        .annotate(unread=Count("pk"))
+        .annotate(unread=Count("*"))
         .order_by()
     )
 
@@ -161,7 +161,7 @@ def unread_expression() -> BaseExpression:
         Notification.objects.filter(recipient=OuterRef("pk"), read_at__isnull=True)
         .order_by()
         .values("recipient")
-        .annotate(unread=Count("pk"))
+        .annotate(unread=Count("*"))
         .values("unread")
     )
     return Coalesce(Subquery(unread), 0)

