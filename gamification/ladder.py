@@ -4,14 +4,16 @@ member's points and rank, brought along by the member's read.
 A member's page asks what their rank grants (the rank backend's permissions) and what the
 next ranks unlock (the notes beside a locked control). The ranks change only when staff edit
 them, so with a cache every process shares (Redis: the setting COMMUNITY_SHARED_ROWS) each
-process keeps them under the version of the page-cache scope RANKS: every change of a rank
-through the ORM (an instance's save or delete, a queryset's update, delete or bulk write)
-replaces it once committed (gamification.models.ranks_changed), and the next page of any
-process reads the ranks again. A member's page reads that version with its own scopes'
-versions, in the same cache call (pagecache.read_with_members_pages). A change made behind
-the ORM (SQL by hand) is seen within KEPT_SECONDS. In the embedded mode every process keeps
-its own cache, which a change in another would not reach: there the ranks are read on every
-page, one query.
+process keeps them under the version of the page-cache scope RANKS. Every change of a rank
+through the ORM (an instance's save or delete, a queryset's update, delete or bulk write,
+loaddata) and every migrate replace that version once committed
+(gamification.models.ranks_changed, gamification.receivers), and the next page of any
+process reads the ranks again; the transaction making the change reads them from the
+database and keeps nothing until it ends. A member's page reads that version with its own
+scopes' versions, in the same cache call (pagecache.read_with_members_pages). A change made
+behind the ORM (SQL by hand) is seen within KEPT_SECONDS. In the embedded mode every process
+keeps its own cache, which a change in another would not reach: there the ranks are read on
+every page, one query.
 
 The member's points and rank come with their row (community.managers.bring_along), as fresh
 as the member's read at the start of the request; a member loaded another way costs one
@@ -27,7 +29,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.expressions import BaseExpression
 
 from community import pagecache
-from gamification.models import RANKS, MemberScore, Rank
+from gamification.models import RANKS, MemberScore, Rank, ranks_changing
 
 KEPT_SECONDS = 60
 POINTS_BROUGHT = "gamification_points"
@@ -36,7 +38,9 @@ RANK_BROUGHT = "gamification_rank_id"
 
 def ranks() -> tuple[Rank, ...]:
     """Every rank, lowest first. Shared between readers: never change one."""
-    if not getattr(settings, "COMMUNITY_SHARED_ROWS", False):
+    if not getattr(settings, "COMMUNITY_SHARED_ROWS", False) or ranks_changing():
+        # Without a cache every process sees; or in a transaction that changed a rank, whose
+        # change no other process may see (nor keep) before it commits.
         return tuple(Rank.objects.order_by("min_points"))
     key = pagecache.cache_key("ranks", pagecache.scope_version(RANKS))
     return pagecache.shared(key, KEPT_SECONDS, lambda: tuple(Rank.objects.order_by("min_points")))

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -136,12 +136,25 @@ RANKS = "ranks"
 
 
 def ranks_changed() -> None:
-    """Every process reads the ranks again once the current transaction commits."""
+    """Every process reads the ranks again once the current transaction commits; until then
+    this transaction reads its own change and keeps nothing (gamification/ladder.py)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block:
+        connection.ranks_changed_in = connection.atomic_blocks[0]
     pagecache.bump_on_commit(RANKS)
 
 
+def ranks_changing() -> bool:
+    """Whether the transaction running on this thread changed a rank and has not ended."""
+    connection = transaction.get_connection()
+    return connection.in_atomic_block and (
+        getattr(connection, "ranks_changed_in", None) is connection.atomic_blocks[0]
+    )
+
+
 class RankQuerySet(models.QuerySet["Rank"]):
-    """A queryset's writes to the ranks replace their version, as an instance's do (Rank)."""
+    """A queryset's writes that send no signal replace the ranks' version too (an instance's
+    save and delete, and a queryset's delete, do through gamification.receivers)."""
 
     def update(self, **kwargs: Any) -> int:
         changed = super().update(**kwargs)
@@ -157,11 +170,6 @@ class RankQuerySet(models.QuerySet["Rank"]):
         changed = super().bulk_update(*args, **kwargs)
         ranks_changed()
         return changed
-
-    def delete(self) -> tuple[int, dict[str, int]]:
-        deleted = super().delete()
-        ranks_changed()
-        return deleted
 
 
 class Rank(models.Model):
@@ -181,15 +189,6 @@ class Rank(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        ranks_changed()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        ranks_changed()
-        return deleted
 
 
 class MemberScore(models.Model):

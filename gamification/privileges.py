@@ -75,7 +75,8 @@ def privilege_lock(member: Member, permission: str) -> PrivilegeLock | None:
 def member_privileges(member: Member) -> list[dict[str, Any]]:
     """Every privilege, whether `member` holds it (by rank or staff role) and, if not, the rank
     that unlocks it and the points still needed: what a client needs to explain a disabled
-    control. Two queries (the member's permissions, the ranks)."""
+    control. The member's permissions (two queries), their score unless their read brought
+    it along, the ranks without Redis (gamification/ladder.py)."""
     rows: list[dict[str, Any]] = []
     for key, (label, permission) in PRIVILEGES.items():
         granted = member.is_active and member.has_perm(permission)

@@ -10,11 +10,14 @@ import logging
 from functools import partial
 from typing import Any
 
+from django.apps import AppConfig
 from django.db import transaction
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 
 from community import events as community_events
 from community.models import Post
+from gamification.models import Rank, ranks_changed
 from gamification.services import rules
 
 logger = logging.getLogger(__name__)
@@ -80,3 +83,19 @@ def post_deleted(*, post_id: int, actor_id: int, **kwargs: Any) -> None:
 def thread_deleted(*, thread_id: int, actor_id: int, **kwargs: Any) -> None:
     post_ids = list(Post.objects.filter(thread_id=thread_id).values_list("pk", flat=True))
     rules.on_content_removed(post_ids=post_ids, thread_id=thread_id, actor_id=actor_id)
+
+
+# The ranks every process keeps (gamification/ladder.py) are read again after a change: an
+# instance's save or delete (loaddata's raw saves and a queryset's delete included; a
+# queryset's update and bulk writes: RankQuerySet), and any migrate, whose data migrations
+# write through historical models and whose new fields an older release's copies lack.
+@receiver(post_save, sender=Rank, dispatch_uid="gamification.rank_saved")
+@receiver(post_delete, sender=Rank, dispatch_uid="gamification.rank_deleted")
+def rank_changed(**kwargs: Any) -> None:
+    ranks_changed()
+
+
+@receiver(post_migrate, dispatch_uid="gamification.migrated")
+def migrated(*, sender: AppConfig, **kwargs: Any) -> None:
+    if sender.name == "gamification":
+        ranks_changed()

@@ -1,27 +1,37 @@
 """gamification/ladder.py: with a cache every process shares, the ranks are read once per
-change, not once per page; every change of a rank through the ORM is seen at the next read,
-one behind it within KEPT_SECONDS; the member's points and rank come with their read."""
+change, not once per page; every change of a rank through the ORM, loaddata or a migrate is
+seen at the next read, one behind them within KEPT_SECONDS; a transaction that changes them
+keeps nothing another could read before it commits; the member's points and rank come with
+their read."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
+from django.apps import apps
+from django.core.management import call_command
+from django.db import connection, transaction
+from django.db.models.signals import post_migrate
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from community import pagecache
 from community.extensions import PrivilegeLock, privilege_lock_for
 from community.models import Member
 from gamification import ladder
-from gamification.models import Rank, Reason
+from gamification.models import RANKS, Rank, Reason
 from gamification.privileges import privilege_lock, rank_privileges
+from gamification.receivers import migrated
 from gamification.services import ledger
 from tests.builders import ask, board_make, member_make
+from tests.concurrency import transactional
 
 pytestmark = pytest.mark.django_db
 
@@ -109,6 +119,61 @@ def test_every_write_to_the_ranks_is_seen_at_the_next_read(write: str) -> None:
     WRITES[write]()
 
     assert ladder_rows() == stored_rows() != before
+
+
+def test_ranks_loaded_from_a_fixture_are_seen_at_the_next_read(tmp_path: Path) -> None:
+    before = ladder_rows()
+    rank = _member_rank()
+    fixture = tmp_path / "ranks.json"
+    fixture.write_text(
+        json.dumps(
+            [
+                {
+                    "model": "gamification.rank",
+                    "pk": rank.pk,
+                    "fields": {"name": "Regular", "level": rank.level, "min_points": 70},
+                }
+            ]
+        )
+    )
+
+    call_command("loaddata", str(fixture), verbosity=0)
+
+    assert ladder_rows() == stored_rows() != before
+
+
+def test_a_migrate_has_the_ranks_read_again() -> None:
+    gamification_app = apps.get_app_config("gamification")
+    ladder.ranks()
+    with connection.cursor() as cursor:  # as a data migration's historical model writes
+        cursor.execute("UPDATE gamification_rank SET name = %s WHERE name = %s", ["X", "Member"])
+
+    assert migrated in post_migrate._live_receivers(gamification_app)[0]  # noqa: SLF001
+    migrated(sender=gamification_app)
+
+    assert "X" in [name for name, _points, _privileges in ladder_rows()]
+
+
+@transactional
+def test_a_transaction_changing_the_ranks_keeps_nothing_until_it_commits() -> None:
+    before = ladder_rows()  # kept
+    with pytest.raises(RuntimeError), transaction.atomic():
+        _save()
+        # This transaction reads its own change; nothing of it is kept where another process
+        # would read it before the commit (nor after a rollback).
+        assert ladder_rows() == stored_rows() != before
+        assert pagecache.stored(_kept_key()) is None
+        raise RuntimeError("rolled back")
+    assert ladder_rows() == before == stored_rows()
+
+    with transaction.atomic():
+        _save()
+    assert ladder_rows() == stored_rows() != before
+    assert pagecache.stored(_kept_key()) == ladder.ranks()
+
+
+def _kept_key() -> str:
+    return pagecache.cache_key("ranks", pagecache.scope_version(RANKS))
 
 
 def test_a_change_behind_the_orm_is_seen_within_the_kept_seconds() -> None:

@@ -140,8 +140,9 @@ def test_an_inactive_member_gets_nothing_from_their_rank() -> None:
 
 @pytest.mark.django_db
 def test_the_backend_reads_the_rank_once_per_member_object(
-    django_assert_num_queries: object,
+    django_assert_num_queries: object, settings: Any
 ) -> None:
+    settings.COMMUNITY_SHARED_ROWS = False  # the ranks from the database (one query)
     member = with_points(60)
     backend = RankPrivilegeBackend()
 
